@@ -1,0 +1,48 @@
+// Data that flows between the run machine's stages. Plain values: machines and actors both use them.
+import type { RungName } from './rungs.js';
+import type { UpgradeBase } from './upgrade-base.js';
+import type { AbortReason } from './verdict.js';
+import type { LintResult, TierName, TierResult } from '../results/schema.js';
+
+export type { LintResult, TierName, TierResult } from '../results/schema.js';
+
+/** What stage 3–5 learned about the recipe under test. */
+export interface PreparedRun {
+  readonly recipe: string;
+  /** The run's own checkout: <runDir>/abra/recipes/<recipe>. */
+  readonly recipeDir: string;
+  readonly headSha: string;
+  readonly headVersion: string | null;
+  readonly base: UpgradeBase;
+  readonly backupCapable: boolean;
+  readonly backupCapableReason: string;
+  readonly expectedNa: Readonly<Partial<Record<RungName, string>>>;
+  readonly functionalTests: readonly string[];
+  readonly manifest: Readonly<Record<string, unknown>>;
+}
+
+/** A stage that failed outside the tiers: it decides the rungs that never ran. */
+export interface StageFailure {
+  readonly stage: 'prepare' | 'lock' | 'deploy';
+  readonly message: string;
+  /** recipe: the recipe is at fault (rung fails); otherwise the rung is unverified. */
+  readonly kind: 'recipe' | 'bad-input' | 'infra' | 'timeout' | 'harness';
+}
+
+export interface TeardownReport {
+  readonly ran: boolean;
+  readonly leftovers: readonly string[];
+  readonly errors: readonly string[];
+}
+
+export interface RunRecord {
+  readonly prepared: PreparedRun | null;
+  readonly failure: StageFailure | null;
+  readonly tiers: readonly TierResult[];
+  readonly lint: LintResult | null;
+  readonly teardown: TeardownReport | null;
+  readonly abortReason: AbortReason | null;
+  readonly deploysRecorded: number;
+}
+
+export const TIER_ORDER: readonly TierName[] = ['install', 'upgrade', 'backup', 'restore', 'functional'];

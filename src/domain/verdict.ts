@@ -1,0 +1,38 @@
+// Verdict and exit code of a run (SPEC §4.8). Lint shapes the level, never the verdict.
+import * as z from 'zod';
+import { RUNG_NAMES, type Rungs } from './rungs.js';
+
+export const Verdict = z.enum(['success', 'failure', 'error']);
+export type Verdict = z.infer<typeof Verdict>;
+
+export const AbortReason = z
+  .enum(['sigterm', 'sigint', 'sighup', 'parent-gone', 'deadline', 'cancel'])
+  .describe('What ended the run early');
+export type AbortReason = z.infer<typeof AbortReason>;
+
+export const EXIT_CODES = {
+  success: 0,
+  failure: 1,
+  badInput: 2,
+  error: 3,
+  deadline: 142,
+  cancelled: 143,
+} as const;
+
+const ERROR_CAUSES = new Set(['aborted', 'infra', 'timeout', 'harness']);
+
+export function computeVerdict(rungs: Rungs, deployBudgetKept: boolean): Verdict {
+  const verdictRungs = RUNG_NAMES.filter((name) => name !== 'lint').map((name) => rungs[name]);
+  if (!deployBudgetKept || verdictRungs.some((rung) => rung.status === 'fail')) return 'failure';
+  if (verdictRungs.some((rung) => rung.status === 'unver' && rung.cause !== undefined && ERROR_CAUSES.has(rung.cause))) {
+    return 'error';
+  }
+  return 'success';
+}
+
+/** An abort decides the exit code whatever the verdict: the run did not finish. */
+export function exitCodeFor(verdict: Verdict, abortReason: AbortReason | undefined): number {
+  if (abortReason === 'deadline') return EXIT_CODES.deadline;
+  if (abortReason !== undefined) return EXIT_CODES.cancelled;
+  return EXIT_CODES[verdict];
+}

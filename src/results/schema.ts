@@ -1,0 +1,76 @@
+// results.json: the one record of a run. docs/results.schema.json is generated from this schema.
+import * as z from 'zod';
+import { Rungs } from '../domain/rungs.js';
+import { UpgradeBase } from '../domain/upgrade-base.js';
+import { AbortReason, Verdict } from '../domain/verdict.js';
+
+export const RESULTS_SCHEMA_VERSION = 1;
+
+export const TestStatus = z.enum(['pass', 'fail', 'skip']);
+export type TestStatus = z.infer<typeof TestStatus>;
+
+export const TestResult = z.strictObject({
+  name: z.string(),
+  status: TestStatus,
+  ms: z.number().int().nonnegative().describe('Duration in milliseconds'),
+  message: z.string().optional().describe('Failure or skip message'),
+});
+export type TestResult = z.infer<typeof TestResult>;
+
+export const TierName = z.enum(['install', 'upgrade', 'backup', 'restore', 'functional']);
+export type TierName = z.infer<typeof TierName>;
+
+export const TierResult = z.strictObject({
+  name: TierName,
+  status: z.enum(['pass', 'fail', 'skip', 'unver']),
+  reason: z.string(),
+  ms: z.number().int().nonnegative(),
+  tests: z.array(TestResult),
+});
+export type TierResult = z.infer<typeof TierResult>;
+
+export const LintResult = z.strictObject({
+  status: z.enum(['pass', 'fail', 'unver']),
+  rulesFailed: z.array(z.string()).describe('Error-level rules that are not satisfied, e.g. R011'),
+  warnings: z.array(z.string()).describe('Warn-level rules that are not satisfied'),
+  detail: z.string(),
+});
+export type LintResult = z.infer<typeof LintResult>;
+
+export const Results = z
+  .strictObject({
+    schema: z.literal(RESULTS_SCHEMA_VERSION),
+    runId: z.string(),
+    recipe: z.string(),
+    ref: z.string().describe('The commit under test'),
+    pr: z.string().nullable(),
+    domain: z.string(),
+    baseVersion: UpgradeBase.nullable().describe('Null when the run stopped before the base was resolved'),
+    headVersion: z.string().nullable(),
+    startedAt: z.iso.datetime(),
+    finishedAt: z.iso.datetime(),
+    verdict: Verdict,
+    exitCode: z.number().int(),
+    abortReason: AbortReason.nullable(),
+    level: z.number().int().min(0).max(5),
+    rungs: Rungs,
+    tiers: z.array(TierResult),
+    deploys: z.strictObject({ expected: z.number().int(), actual: z.number().int() }),
+    lint: LintResult,
+    flags: z.strictObject({
+      cleanTeardown: z.boolean().describe('Nothing of the domain was left on the swarm after teardown'),
+      noSecretLeak: z.boolean().describe('No known secret value appears in the run artifacts'),
+    }),
+    teardown: z.strictObject({
+      ran: z.boolean(),
+      leftovers: z.array(z.string()).describe('Swarm objects or files of the domain still present after teardown'),
+    }),
+    customization: z.record(z.string(), z.unknown()).describe('The customization manifest printed at run start'),
+    artifacts: z.strictObject({
+      log: z.string().describe('Run log (JSON lines), relative to the run directory'),
+      card: z.string().nullable(),
+      screenshot: z.string().nullable(),
+    }),
+  })
+  .meta({ id: 'CcciResults', title: 'cc-ci results.json' });
+export type Results = z.infer<typeof Results>;
