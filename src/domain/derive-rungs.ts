@@ -82,9 +82,10 @@ function functionalRung(record: RunRecord): Rung {
 
 function lintRung(record: RunRecord): Rung {
   const lint = record.lint;
-  if (lint === null) return notReached(record, 'functional').cause === 'aborted'
-    ? unver('not run: the run was aborted', 'aborted')
-    : unver('lint did not run', 'harness');
+  if (lint === null) {
+    if (record.abortReason !== null) return unver(`not run: the run was aborted (${record.abortReason})`, 'aborted');
+    return record.failure === null ? unver('lint did not run', 'harness') : unver(`not run: ${record.failure.stage} failed`, 'not-run');
+  }
   if (lint.status === 'pass') return { status: 'pass', reason: lint.detail };
   if (lint.status === 'fail') return { status: 'fail', reason: `rules failed: ${lint.rulesFailed.join(', ')}` };
   return unver(lint.detail, record.abortReason === null ? 'infra' : 'aborted');

@@ -1,0 +1,55 @@
+// git, through exec: clone, pin, inspect. Every method takes the repository directory explicitly.
+import { runChecked, runCommand, type CommandOptions } from './exec.js';
+
+export type GitOptions = Pick<CommandOptions, 'log' | 'signal'>;
+
+export interface Git {
+  /** Full clone (tags included) of a path or URL into `directory`. */
+  clone(source: string, directory: string): Promise<void>;
+  /** Resolves a ref (sha, branch, tag) to a full commit sha; undefined when it does not exist. */
+  resolve(directory: string, ref: string): Promise<string | undefined>;
+  /** Forced checkout, detached: untracked overlays never block it. */
+  checkout(directory: string, ref: string): Promise<void>;
+  tags(directory: string): Promise<string[]>;
+  /** The remote's default branch tip (origin/HEAD), if it has one. */
+  defaultBranchTip(directory: string): Promise<string | undefined>;
+  /** Whether the working tree has changes, untracked files included. */
+  isDirty(directory: string): Promise<boolean>;
+  readFileAt(directory: string, ref: string, path: string): Promise<string | undefined>;
+}
+
+export function createGit(options: GitOptions): Git {
+  const git = (directory: string | undefined, ...commandArguments: string[]) =>
+    runChecked(['git', ...(directory === undefined ? [] : ['-C', directory]), ...commandArguments], options);
+  const gitQuiet = (directory: string, ...commandArguments: string[]) =>
+    runCommand(['git', '-C', directory, ...commandArguments], options);
+  return {
+    async clone(source, directory) {
+      await git(undefined, 'clone', '--quiet', '--no-hardlinks', source, directory);
+      await git(directory, 'fetch', '--quiet', '--tags', 'origin', '+refs/heads/*:refs/remotes/origin/*');
+    },
+    async resolve(directory, ref) {
+      const result = await gitQuiet(directory, 'rev-parse', '--verify', '--quiet', `${ref}^{commit}`);
+      return result.failed ? undefined : result.stdout.trim();
+    },
+    async checkout(directory, ref) {
+      await git(directory, '-c', 'advice.detachedHead=false', 'checkout', '--quiet', '--force', '--detach', ref);
+    },
+    async tags(directory) {
+      const result = await git(directory, 'tag', '--list');
+      return result.stdout.split('\n').map((line) => line.trim()).filter((line) => line !== '');
+    },
+    async defaultBranchTip(directory) {
+      const head = await gitQuiet(directory, 'rev-parse', '--verify', '--quiet', 'refs/remotes/origin/HEAD^{commit}');
+      return head.failed ? undefined : head.stdout.trim();
+    },
+    async isDirty(directory) {
+      const result = await git(directory, 'status', '--porcelain');
+      return result.stdout.trim() !== '';
+    },
+    async readFileAt(directory, ref, path) {
+      const result = await gitQuiet(directory, 'show', `${ref}:${path}`);
+      return result.failed ? undefined : result.stdout;
+    },
+  };
+}
