@@ -36,14 +36,13 @@ export const SWARM_NAME_LIMIT = 64;
 
 export interface SwarmResource {
   readonly kind: 'secret' | 'config';
+  /** The full swarm name, e.g. `<stack>_<name>_<version>`. */
   readonly name: string;
-  readonly version: string;
 }
 
 /** Swarm refuses secret and config names over 64 characters; say which ones before deploying. */
-export function swarmNameProblems(stack: string, resources: readonly SwarmResource[]): string[] {
+export function swarmNameProblems(resources: readonly SwarmResource[]): string[] {
   return resources
-    .map((resource) => ({ resource, full: `${stack}_${resource.name}_${resource.version}` }))
-    .filter(({ full }) => full.length > SWARM_NAME_LIMIT)
-    .map(({ resource, full }) => `${resource.kind} "${full}" is ${full.length} characters; swarm allows ${SWARM_NAME_LIMIT}`);
+    .filter((resource) => resource.name.length > SWARM_NAME_LIMIT)
+    .map((resource) => `${resource.kind} "${resource.name}" is ${resource.name.length} characters; swarm allows ${SWARM_NAME_LIMIT}`);
 }

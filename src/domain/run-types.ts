@@ -1,5 +1,6 @@
 // Data that flows between the run machine's stages. Plain values: machines and actors both use them.
 import type { RungName } from './rungs.js';
+import type { RecipeMeta } from '../recipes/schema.js';
 import type { UpgradeBase } from './upgrade-base.js';
 import type { AbortReason } from './verdict.js';
 import type { LintResult, TierName, TierResult } from '../results/schema.js';
@@ -19,6 +20,9 @@ export interface PreparedRun {
   readonly expectedNa: Readonly<Partial<Record<RungName, string>>>;
   readonly functionalTests: readonly string[];
   readonly manifest: Readonly<Record<string, unknown>>;
+  readonly meta: Readonly<RecipeMeta>;
+  /** cc-ci's CI-only compose overlay for this recipe, if the customization tree has one. */
+  readonly composeOverlay: string | null;
 }
 
 /** A stage that failed outside the tiers: it decides the rungs that never ran. */

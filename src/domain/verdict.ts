@@ -6,7 +6,7 @@ export const Verdict = z.enum(['success', 'failure', 'error']);
 export type Verdict = z.infer<typeof Verdict>;
 
 export const AbortReason = z
-  .enum(['sigterm', 'sigint', 'sighup', 'parent-gone', 'deadline', 'cancel'])
+  .enum(['sigterm', 'sigint', 'sighup', 'parent-gone', 'deadline', 'cancel', 'lock-lost'])
   .describe('What ended the run early');
 export type AbortReason = z.infer<typeof AbortReason>;
 

@@ -30,6 +30,8 @@ export interface Docker {
   /** Every task of a service, newest first, including failed and shut-down ones. */
   serviceTasks(service: string): Promise<TaskStatus[]>;
   serviceLabels(service: string): Promise<Record<string, string>>;
+  /** Swarm's rolling-update state of a service (`updating`, `completed`, `rollback_completed`, …), if any. */
+  serviceUpdateState(service: string): Promise<string | undefined>;
   /** Host port a running task of `service` publishes for `targetPort` (host-mode publishing). */
   publishedPort(service: string, targetPort?: number): Promise<number | undefined>;
   volumeMountpoint(volume: string): Promise<string | undefined>;
@@ -76,6 +78,11 @@ export function createDocker(options: DockerOptions): Docker {
     async serviceLabels(service) {
       const result = await docker('service', 'inspect', service, '--format', '{{json .Spec.Labels}}');
       return (JSON.parse(result.stdout) ?? {}) as Record<string, string>;
+    },
+    async serviceUpdateState(service) {
+      const result = await docker('service', 'inspect', service, '--format', '{{json .UpdateStatus}}');
+      const status = JSON.parse(result.stdout) as { State?: string } | null;
+      return status?.State;
     },
     async publishedPort(service, targetPort) {
       const ids = lines((await docker('ps', '--filter', `label=com.docker.swarm.service.name=${service}`, '--filter', 'status=running', '--format', '{{.ID}}')).stdout);

@@ -1,0 +1,63 @@
+// Runs a tier's test files with node's test runner in a child process, under the env contract (SPEC §5.4).
+import { mkdir, readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runCommand } from '../io/exec.js';
+import type { TestResult, TierName } from '../results/schema.js';
+import type { ContractEnv } from '../tiers/tier-context.js';
+import type { RunWorld } from './run-world.js';
+
+const REPORTER = fileURLToPath(new URL('../tiers/json-reporter.ts', import.meta.url));
+const TSX = import.meta.resolve('tsx');
+/** Generic assertions every recipe gets (SPEC §4.3), one file per lifecycle op. */
+export function genericTestFile(tier: Exclude<TierName, 'functional'>): string {
+  return fileURLToPath(new URL(`../tiers/generic/${tier}.test.ts`, import.meta.url));
+}
+
+export interface TierTestOutcome {
+  readonly tests: TestResult[];
+  /** Set when the runner itself failed (crashed, timed out, was stopped) rather than a test. */
+  readonly runnerProblem: string | undefined;
+}
+
+export function contractEnv(world: RunWorld, tier: TierName, baseUrl: string): ContractEnv {
+  const { identity, paths } = world;
+  return {
+    CCCI_RUN_ID: identity.runId,
+    CCCI_APP_DOMAIN: identity.domain,
+    CCCI_BASE_URL: baseUrl,
+    CCCI_RECIPE: identity.recipe,
+    CCCI_OP: tier,
+    ABRA_DIR: paths.abraDir,
+    CCCI_OP_STATE_FILE: paths.opStateFile,
+    CCCI_DEPS_FILE: paths.depsFile,
+    CCCI_DEPS_SKIP_FILE: paths.depsSkipFile,
+    CCCI_DEPLOYS_FILE: paths.deploysFile,
+    CCCI_CONTEXT_FILE: paths.contextFile,
+  };
+}
+
+export async function runTierTests(world: RunWorld, tier: TierName, files: readonly string[], baseUrl: string, signal: AbortSignal): Promise<TierTestOutcome> {
+  await mkdir(world.paths.tierReportsDir, { recursive: true });
+  const report = join(world.paths.tierReportsDir, `${tier}.jsonl`);
+  const result = await runCommand(
+    [process.execPath, '--import', TSX, '--test', '--test-concurrency=1', `--test-reporter=${REPORTER}`, `--test-reporter-destination=${report}`, '--test-reporter=spec', '--test-reporter-destination=stdout', ...files],
+    { log: world.log.child({ tier }), env: contractEnv(world, tier, baseUrl), signal, cwd: world.paths.runDir, outputLevel: 'info' },
+  );
+  let lines: string[] = [];
+  try {
+    lines = (await readFile(report, 'utf8')).split('\n').filter((line) => line.trim() !== '');
+  } catch {
+    lines = [];
+  }
+  const tests = lines.map((line) => {
+    const entry = JSON.parse(line) as { name: string; file: string | null; status: TestResult['status']; ms: number; message?: string };
+    const prefix = entry.file === null || files.length === 1 ? '' : `${relative(world.config.customizationDir, entry.file)}: `;
+    return { name: `${prefix}${entry.name}`, status: entry.status, ms: entry.ms, ...(entry.message === undefined ? {} : { message: entry.message }) };
+  });
+  const failedTests = tests.some((test) => test.status === 'fail');
+  let runnerProblem: string | undefined;
+  if (result.stopReason !== undefined) runnerProblem = result.stopReason;
+  else if (result.failed && !failedTests) runnerProblem = `the test runner ${result.signal === undefined ? `exited with code ${result.exitCode}` : `was killed by ${result.signal}`} without a failing test`;
+  return { tests, runnerProblem };
+}

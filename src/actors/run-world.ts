@@ -1,0 +1,51 @@
+// Everything the run's actors share: identity, paths, the adapters and the logger. Built once in main.
+import type { Config } from '../config/schema.js';
+import type { RunPaths } from '../domain/run-paths.js';
+import type { StageFailure } from '../domain/run-types.js';
+import type { Abra } from '../io/abra.js';
+import type { Docker } from '../io/docker.js';
+import type { Git } from '../io/git.js';
+import type { Logger } from '../io/log.js';
+
+export interface RunIdentity {
+  readonly runId: string;
+  readonly recipe: string;
+  /** Path or git URL the recipe is cloned from. */
+  readonly source: string;
+  /** The ref asked for; undefined means the source's HEAD. */
+  readonly ref: string | undefined;
+  readonly pr: string | null;
+  readonly domain: string;
+  readonly stack: string;
+  readonly deadlineAt: number;
+}
+
+/** Things the user should see as they happen (the CLI prints them). */
+export type RunNotice =
+  | { readonly type: 'notice'; readonly message: string }
+  | { readonly type: 'manifest'; readonly manifest: Readonly<Record<string, unknown>> };
+
+export interface RunWorld {
+  readonly config: Config;
+  readonly identity: RunIdentity;
+  readonly paths: RunPaths;
+  readonly log: Logger;
+  /** abra bound to the run's own ABRA_DIR. */
+  readonly abra: Abra;
+  /** abra bound to the lint ABRA_DIR (a pristine clone). */
+  readonly lintAbra: Abra;
+  readonly docker: Docker;
+  readonly git: Git;
+  readonly notify: (notice: RunNotice) => void;
+}
+
+export class RunStageError extends Error {
+  constructor(readonly stageFailure: StageFailure) {
+    super(stageFailure.message);
+    this.name = 'RunStageError';
+  }
+}
+
+export function stageError(stage: StageFailure['stage'], kind: StageFailure['kind'], message: string): RunStageError {
+  return new RunStageError({ stage, kind, message });
+}

@@ -1,0 +1,37 @@
+// The supervisor: signals, parent death and the hard deadline become ONE event, run.abort with a reason.
+import { fromCallback } from 'xstate';
+import type { RunEvent } from '../machines/run.machine.js';
+import type { AbortReason } from '../domain/verdict.js';
+import type { RunWorld } from './run-world.js';
+
+const SIGNAL_REASONS: ReadonlyArray<[NodeJS.Signals, AbortReason]> = [
+  ['SIGTERM', 'sigterm'],
+  ['SIGINT', 'sigint'],
+  ['SIGHUP', 'sighup'],
+];
+/** Node has no PDEATHSIG: notice re-parenting by polling the parent pid. */
+const PARENT_POLL_MS = 1_000;
+
+export function makeSuperviseRun(world: RunWorld) {
+  return fromCallback<RunEvent, undefined>(({ sendBack }) => {
+    const abort = (reason: AbortReason) => {
+      world.log.warn({ reason }, 'run abort requested');
+      sendBack({ type: 'run.abort', reason });
+    };
+    const handlers = SIGNAL_REASONS.map(([signal, reason]) => {
+      const handler = () => abort(reason);
+      process.on(signal, handler);
+      return [signal, handler] as const;
+    });
+    const parentPid = process.ppid;
+    const parentWatch = setInterval(() => {
+      if (process.ppid !== parentPid) abort('parent-gone');
+    }, PARENT_POLL_MS);
+    const deadline = setTimeout(() => abort('deadline'), Math.max(0, world.identity.deadlineAt - Date.now()));
+    return () => {
+      for (const [signal, handler] of handlers) process.off(signal, handler);
+      clearInterval(parentWatch);
+      clearTimeout(deadline);
+    };
+  });
+}

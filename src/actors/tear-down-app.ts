@@ -1,0 +1,69 @@
+// Stage 10: undeploy and remove the app through abra, then verify on the swarm that nothing of the
+// domain is left, removing stragglers directly. Reused by the janitor to reap dead runs' apps.
+import { access, rm } from 'node:fs/promises';
+import { fromPromise } from 'xstate';
+import type { TeardownReport } from '../domain/run-types.js';
+import type { Abra } from '../io/abra.js';
+import { wait } from '../io/clock.js';
+import type { Docker, StackObjects } from '../io/docker.js';
+import { describeFailure } from '../io/exec.js';
+import type { Logger } from '../io/log.js';
+import { appEnvFile } from './install-app.js';
+import type { RunWorld } from './run-world.js';
+
+/** Teardown gets its own budget: the run's abort must not cut it short. */
+const TEARDOWN_TIMEOUT_MS = 10 * 60_000;
+const VERIFY_ATTEMPTS = 30;
+
+export interface ReapTarget {
+  readonly domain: string;
+  readonly stack: string;
+  readonly envFile: string;
+}
+
+function describeObjects(objects: StackObjects): string[] {
+  return (Object.entries(objects) as [keyof StackObjects, readonly string[]][]).flatMap(([kind, names]) => names.map((name) => `${kind.replace(/s$/, '')} ${name}`));
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function reapApp(adapters: { abra: Abra; docker: Docker; log: Logger }, target: ReapTarget, signal: AbortSignal): Promise<TeardownReport> {
+  const { abra, docker, log } = adapters;
+  const errors: string[] = [];
+  if (await exists(target.envFile)) {
+    if ((await docker.stackServices(target.stack)).length > 0) {
+      const undeploy = await abra.appUndeploy(target.domain, signal);
+      if (undeploy.failed) errors.push(describeFailure(undeploy, 5));
+    }
+    const remove = await abra.appRemove(target.domain, signal);
+    if (remove.failed) errors.push(describeFailure(remove, 5));
+  }
+  let leftovers: string[] = [];
+  for (let attempt = 0; attempt < VERIFY_ATTEMPTS; attempt++) {
+    leftovers = describeObjects(await docker.stackObjects(target.stack));
+    if (leftovers.length === 0) break;
+    log.warn({ stack: target.stack, leftovers }, 'teardown: removing leftovers directly');
+    await docker.removeStackObjects(target.stack);
+    await wait(1_000, signal);
+  }
+  if (await exists(target.envFile)) {
+    await rm(target.envFile, { force: true });
+    errors.push(`abra left the env file ${target.envFile}; removed it`);
+  }
+  if (await exists(target.envFile)) leftovers.push(`env file ${target.envFile}`);
+  log.info({ domain: target.domain, leftovers, errors }, 'teardown finished');
+  return { ran: true, leftovers, errors };
+}
+
+export function makeTearDownApp(world: RunWorld) {
+  return fromPromise<TeardownReport, undefined>(() =>
+    reapApp(world, { domain: world.identity.domain, stack: world.identity.stack, envFile: appEnvFile(world) }, AbortSignal.timeout(TEARDOWN_TIMEOUT_MS)),
+  );
+}

@@ -1,0 +1,36 @@
+// Every path of one run lives under <runsDir>/<runId>/ and reaches children by exact path (SPEC §4.1, §5.4).
+import { join } from 'node:path';
+
+export interface RunPaths {
+  readonly runDir: string;
+  /** The run's own ABRA_DIR: servers/ links to the shared server config, recipes/ is fresh. */
+  readonly abraDir: string;
+  readonly recipeDir: string;
+  /** A second ABRA_DIR holding the pristine clone that lint reads. */
+  readonly lintAbraDir: string;
+  readonly logFile: string;
+  readonly contextFile: string;
+  readonly opStateFile: string;
+  readonly depsFile: string;
+  readonly depsSkipFile: string;
+  readonly deploysFile: string;
+  readonly tierReportsDir: string;
+}
+
+export function runPaths(runsDir: string, runId: string, recipe: string): RunPaths {
+  const runDir = join(runsDir, runId);
+  const abraDir = join(runDir, 'abra');
+  return {
+    runDir,
+    abraDir,
+    recipeDir: join(abraDir, 'recipes', recipe),
+    lintAbraDir: join(runDir, 'lint-abra'),
+    logFile: join(runDir, 'run.log'),
+    contextFile: join(runDir, 'state', 'context.json'),
+    opStateFile: join(runDir, 'state', 'op-state.json'),
+    depsFile: join(runDir, 'state', 'deps.json'),
+    depsSkipFile: join(runDir, 'state', 'deps-skip.json'),
+    deploysFile: join(runDir, 'state', 'deploys'),
+    tierReportsDir: join(runDir, 'tiers'),
+  };
+}

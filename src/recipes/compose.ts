@@ -1,0 +1,73 @@
+// What cc-ci reads from a recipe's compose files: version label, backupbot labels, swarm resource names.
+import { parse } from 'yaml';
+
+interface ComposeUnchecked {
+  services?: Record<string, { deploy?: { labels?: string[] | Record<string, string> } } | null>;
+  secrets?: Record<string, { name?: string } | null>;
+  configs?: Record<string, { name?: string } | null>;
+}
+
+function parseCompose(text: string, file: string): ComposeUnchecked {
+  try {
+    return (parse(text) ?? {}) as ComposeUnchecked;
+  } catch (error) {
+    throw new Error(`${file} is not valid YAML: ${(error as Error).message}`);
+  }
+}
+
+function labelsOf(service: { deploy?: { labels?: string[] | Record<string, string> } } | null | undefined): Record<string, string> {
+  const labels = service?.deploy?.labels;
+  if (labels === undefined) return {};
+  if (Array.isArray(labels)) {
+    return Object.fromEntries(labels.map((label) => {
+      const index = label.indexOf('=');
+      return index === -1 ? [label, ''] : [label.slice(0, index), label.slice(index + 1)];
+    }));
+  }
+  return Object.fromEntries(Object.entries(labels).map(([key, value]) => [key, String(value)]));
+}
+
+/** The recipe version the compose declares: `coop-cloud.${STACK_NAME}.version=<version>`. */
+export function composeVersion(text: string, file = 'compose.yml'): string | undefined {
+  const compose = parseCompose(text, file);
+  for (const service of Object.values(compose.services ?? {})) {
+    for (const [key, value] of Object.entries(labelsOf(service))) {
+      if (/^coop-cloud\.\$\{?STACK_NAME\}?\.version$/.test(key) && value !== '') return value;
+    }
+  }
+  return undefined;
+}
+
+/** backup-bot-two backs a stack up when one service carries `backupbot.backup=true`. */
+export function declaresBackup(text: string, file = 'compose.yml'): boolean {
+  const compose = parseCompose(text, file);
+  return Object.values(compose.services ?? {}).some((service) => labelsOf(service)['backupbot.backup'] === 'true');
+}
+
+/** Expands `${VAR}` / `$VAR` / `${VAR:-default}` the way compose does, from `variables`. */
+export function interpolate(template: string, variables: Readonly<Record<string, string>>): string {
+  return template.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (_, braced: string | undefined, fallback: string | undefined, bare: string | undefined) => {
+    const name = braced ?? bare!;
+    const value = variables[name];
+    return value === undefined || value === '' ? fallback ?? '' : value;
+  });
+}
+
+/** Full swarm names of the secrets and configs the compose declares, expanded with `variables`. */
+export function swarmResourceNames(text: string, variables: Readonly<Record<string, string>>, file = 'compose.yml'): { kind: 'secret' | 'config'; key: string; name: string }[] {
+  const compose = parseCompose(text, file);
+  const names: { kind: 'secret' | 'config'; key: string; name: string }[] = [];
+  for (const [kind, entries] of [['secret', compose.secrets], ['config', compose.configs]] as const) {
+    for (const [key, entry] of Object.entries(entries ?? {})) {
+      if (entry?.name !== undefined) names.push({ kind, key, name: interpolate(entry.name, variables) });
+    }
+  }
+  return names;
+}
+
+/** `export NAME=value` lines of a recipe's abra.sh (abra sources it for config versions). */
+export function abraShExports(text: string): Record<string, string> {
+  const exports: Record<string, string> = {};
+  for (const match of text.matchAll(/^\s*export\s+([A-Za-z_][A-Za-z0-9_]*)=["']?([^"'\s]*)["']?/gm)) exports[match[1]!] = match[2]!;
+  return exports;
+}

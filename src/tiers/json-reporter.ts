@@ -1,0 +1,29 @@
+// A node:test reporter that writes one JSON line per finished test; cc-ci reads them into results.json.
+interface TestEventUnchecked {
+  type: string;
+  data: {
+    name: string;
+    nesting: number;
+    file?: string;
+    skip?: string | boolean;
+    todo?: string | boolean;
+    details?: { duration_ms?: number; type?: string; error?: { message?: string; cause?: { message?: string } } };
+  };
+}
+
+export default async function* jsonReporter(source: AsyncIterable<TestEventUnchecked>): AsyncGenerator<string> {
+  for await (const event of source) {
+    if (event.type !== 'test:pass' && event.type !== 'test:fail') continue;
+    const { data } = event;
+    if (data.details?.type === 'suite') continue;
+    const skipped = data.skip !== undefined && data.skip !== false;
+    const error = data.details?.error;
+    yield `${JSON.stringify({
+      name: data.name,
+      file: data.file ?? null,
+      status: event.type === 'test:fail' ? 'fail' : skipped ? 'skip' : 'pass',
+      ms: Math.round(data.details?.duration_ms ?? 0),
+      message: event.type === 'test:fail' ? error?.cause?.message ?? error?.message ?? 'failed' : skipped && typeof data.skip === 'string' ? data.skip : undefined,
+    })}\n`;
+  }
+}
