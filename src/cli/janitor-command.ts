@@ -1,0 +1,38 @@
+// `ccci janitor [--dry-run]`: one janitor pass by hand, one line per candidate.
+import { parseArgs } from 'node:util';
+import { sweepLeftovers } from '../actors/sweep-leftovers.js';
+import { ConfigError, loadConfig } from '../config/load-config.js';
+import { makeRunId } from '../domain/identity.js';
+import { EXIT_CODES } from '../domain/verdict.js';
+import { createAbra } from '../io/abra.js';
+import { createDocker } from '../io/docker.js';
+import { settleLockReleases } from '../io/lock.js';
+import { createLogger } from '../io/log.js';
+
+export async function janitorCommand(argv: readonly string[]): Promise<number> {
+  let values;
+  let config;
+  try {
+    values = parseArgs({ args: [...argv], strict: true, options: { 'dry-run': { type: 'boolean', default: false }, config: { type: 'string' } } }).values;
+    config = await loadConfig(values.config ?? process.env.CCCI_CONFIG ?? '/etc/cc-ci/config.json');
+  } catch (error) {
+    process.stderr.write(`ccci janitor: ${(error as Error).message}\n`);
+    return error instanceof ConfigError || error instanceof TypeError ? EXIT_CODES.badInput : EXIT_CODES.error;
+  }
+  const log = createLogger({ stderrLevel: 'warn' });
+  const decisions = await sweepLeftovers(
+    {
+      config,
+      abra: createAbra({ bin: config.abra.bin, abraDir: config.abra.dir, server: config.abra.server, tty: config.abra.tty, log }),
+      docker: createDocker({ log }),
+      log,
+      runId: makeRunId(new Date(), { pid: process.pid }),
+      dryRun: values['dry-run'],
+    },
+    AbortSignal.timeout(30 * 60_000),
+  );
+  await settleLockReleases();
+  for (const decision of decisions) process.stdout.write(`${decision.domain}\t${decision.action}\t${decision.detail}\n`);
+  if (decisions.length === 0) process.stdout.write('no per-run apps found\n');
+  return decisions.some((decision) => decision.action === 'failed') ? EXIT_CODES.error : 0;
+}

@@ -1,0 +1,106 @@
+// The composition root: builds the live adapters for one run, provides the actors, runs the machine.
+import { mkdir, readFile } from 'node:fs/promises';
+import { createActor, toPromise } from 'xstate';
+import { makeHoldDomainLock } from './actors/hold-domain-lock.js';
+import { makeInstallApp } from './actors/install-app.js';
+import { makeLintRecipe } from './actors/lint-recipe.js';
+import { makePrepareRun } from './actors/prepare-run.js';
+import { makeRunTier } from './actors/run-tier.js';
+import type { RunIdentity, RunNotice, RunWorld } from './actors/run-world.js';
+import { makeSuperviseRun } from './actors/supervise-run.js';
+import { makeSweepLeftovers } from './actors/sweep-leftovers.js';
+import { makeTearDownApp } from './actors/tear-down-app.js';
+import type { Config } from './config/schema.js';
+import { runPaths } from './domain/run-paths.js';
+import { createAbra } from './io/abra.js';
+import { createDocker } from './io/docker.js';
+import { totalWaitedMs } from './io/clock.js';
+import { totalCommandMs } from './io/exec.js';
+import { createGit } from './io/git.js';
+import { settleLockReleases } from './io/lock.js';
+import { createLogger, type Logger } from './io/log.js';
+import { redactor } from './io/redact.js';
+import { countDeploys } from './io/run-state.js';
+import { runMachine, type RunOutput } from './machines/run.machine.js';
+import { buildResults } from './results/build-results.js';
+import type { Results } from './results/schema.js';
+import { writeResults } from './results/write-results.js';
+import { relative } from 'node:path';
+
+export interface RunRequest {
+  readonly config: Config;
+  readonly identity: RunIdentity;
+  readonly notify: (notice: RunNotice) => void;
+  /** Sees every snapshot of the run machine (progress output). */
+  readonly observe: (snapshot: ReturnType<ReturnType<typeof createActor<typeof runMachine>>['getSnapshot']>) => void;
+  readonly stderrLevel: 'warn' | 'silent';
+}
+
+export interface RunOutcome {
+  readonly results: Results;
+  readonly resultsFile: string;
+  readonly runDir: string;
+  readonly output: RunOutput;
+}
+
+export function createRunWorld(request: RunRequest, log: Logger): RunWorld {
+  const { config, identity } = request;
+  const paths = runPaths(config.runsDir, identity.runId, identity.recipe);
+  const abraFor = (abraDir: string) => createAbra({ bin: config.abra.bin, abraDir, server: config.abra.server, tty: config.abra.tty, log: log.child({ component: 'abra' }) });
+  return {
+    config,
+    identity,
+    paths,
+    log,
+    abra: abraFor(paths.abraDir),
+    lintAbra: abraFor(paths.lintAbraDir),
+    docker: createDocker({ log: log.child({ component: 'docker' }) }),
+    git: createGit({ log: log.child({ component: 'git' }) }),
+    notify: request.notify,
+  };
+}
+
+export async function executeRun(request: RunRequest): Promise<RunOutcome> {
+  const paths = runPaths(request.config.runsDir, request.identity.runId, request.identity.recipe);
+  await mkdir(paths.runDir, { recursive: true });
+  const log = createLogger({ file: paths.logFile, stderrLevel: request.stderrLevel }).child({ runId: request.identity.runId });
+  const world = createRunWorld(request, log);
+  const startedAt = new Date();
+  log.info({ identity: request.identity }, 'run started');
+  const machine = runMachine.provide({
+    actors: {
+      superviseRun: makeSuperviseRun(world),
+      sweepLeftovers: makeSweepLeftovers(world, createAbra({ bin: request.config.abra.bin, abraDir: request.config.abra.dir, server: request.config.abra.server, tty: request.config.abra.tty, log })),
+      prepareRun: makePrepareRun(world),
+      lintRecipe: makeLintRecipe(world),
+      holdDomainLock: makeHoldDomainLock(world),
+      installApp: makeInstallApp(world),
+      runTier: makeRunTier(world),
+      tearDownApp: makeTearDownApp(world),
+    },
+  });
+  const actor = createActor(machine);
+  actor.subscribe({ next: request.observe, error: (error) => log.error({ err: error }, 'run machine failed') });
+  actor.start();
+  const output = await toPromise(actor);
+  await settleLockReleases();
+  const record = { ...output, deploysRecorded: await countDeploys(paths.deploysFile) };
+  const logText = await readFile(paths.logFile, 'utf8').catch(() => '');
+  const results = buildResults({
+    record,
+    runId: request.identity.runId,
+    recipe: request.identity.recipe,
+    requestedRef: request.identity.ref,
+    pr: request.identity.pr,
+    domain: request.identity.domain,
+    startedAt,
+    finishedAt: new Date(),
+    coldDependencies: 0,
+    logFile: relative(paths.runDir, paths.logFile),
+    noSecretLeak: redactor.isClean(logText),
+  });
+  const resultsFile = await writeResults(paths.runDir, results);
+  log.info({ level: results.level, verdict: results.verdict, exitCode: results.exitCode, resultsFile }, 'run finished');
+  log.info({ wallMs: Date.now() - startedAt.getTime(), commandMs: totalCommandMs(), waitMs: totalWaitedMs(), maxRssKb: process.resourceUsage().maxRSS }, 'run timings');
+  return { results, resultsFile, runDir: paths.runDir, output };
+}

@@ -1,0 +1,3 @@
+#!/usr/bin/env bash
+
+export HANDLER_VERSION=v1
