@@ -1,0 +1,8 @@
+// Child processes (not worker threads): tsx needs them on Node 20, and signal tests need real processes.
+export default {
+  files: ['test/**/*.test.ts'],
+  extensions: { ts: 'module' },
+  nodeArguments: ['--import=tsx'],
+  workerThreads: false,
+  timeout: '2m',
+};
