@@ -1,0 +1,66 @@
+// End to end on the test bed: real swarm, real abra-compatible CLI, real HTTP. Each fixture recipe
+// gets its expected level, rungs and verdict, and leaves nothing of its domain behind.
+import test from 'ava';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stackName } from '../../src/domain/identity.js';
+import type { Results } from '../../src/results/schema.js';
+import { fixture, runCcci, stackLeftovers, type CcciRun } from '../helpers/test-bed.js';
+
+const runsDir = await mkdtemp(join(tmpdir(), 'ccci-e2e-'));
+
+async function runFixture(name: string): Promise<CcciRun & { results: Results }> {
+  const run = await runCcci([fixture(name), '--ref', 'pr/1', '--pr', '1'], { runsDir });
+  if (run.results === undefined) throw new Error(`ccci run ${name} wrote no results (exit ${run.exitCode}):\n${run.stdout}\n${run.stderr}`);
+  return { ...run, results: run.results };
+}
+
+test.serial('web reaches level 5 with one deploy, an upgrade from the newest older release, and a clean teardown', async (t) => {
+  const { exitCode, results } = await runFixture('web');
+  t.is(exitCode, 0);
+  t.is(results.verdict, 'success');
+  t.is(results.level, 5);
+  t.deepEqual(Object.fromEntries(Object.entries(results.rungs).map(([name, rung]) => [name, rung.status])), {
+    install: 'pass', upgrade: 'pass', backup_restore: 'pass', functional: 'pass', lint: 'pass',
+  });
+  t.deepEqual(results.baseVersion, { kind: 'version', value: '1.1.0+1.35.0', reason: "newest release older than the head's 1.2.0+1.35.0" });
+  t.is(results.headVersion, '1.2.0+1.35.0');
+  t.deepEqual(results.deploys, { expected: 1, actual: 1 });
+  t.deepEqual(results.tiers.map((tier) => [tier.name, tier.status]), [['install', 'pass'], ['upgrade', 'pass'], ['backup', 'pass'], ['restore', 'pass'], ['functional', 'pass']]);
+  const upgrade = results.tiers.find((tier) => tier.name === 'upgrade')!;
+  t.true(upgrade.tests.some((test) => test.name === 'the deployed chaos version is the head commit' && test.status === 'pass'));
+  const restore = results.tiers.find((tier) => tier.name === 'restore')!;
+  t.true(restore.tests.some((test) => test.name === 'the data markers of the backed-up volumes are restored' && test.status === 'pass'));
+  t.true(results.flags.cleanTeardown);
+  t.deepEqual(await stackLeftovers(stackName(results.domain)), []);
+});
+
+const negatives: { name: string; rung: keyof Results['rungs']; reason: RegExp; level: number }[] = [
+  { name: 'never-healthy', rung: 'install', reason: /unhealthy|did not converge/, level: 0 },
+  { name: 'crash-loop', rung: 'install', reason: /crash-looping: service \S+ has 3 failed tasks/, level: 0 },
+  { name: 'catch-all', rung: 'install', reason: /answers every path alike/, level: 0 },
+  { name: 'lossy-restore', rung: 'backup_restore', reason: /is missing after restore: the restore lost data/, level: 1 },
+];
+
+for (const negative of negatives) {
+  test.serial(`${negative.name} fails the ${negative.rung} rung, lands at level ${negative.level}, and leaves nothing behind`, async (t) => {
+    const { exitCode, results } = await runFixture(negative.name);
+    t.is(results.rungs[negative.rung].status, 'fail', JSON.stringify(results.rungs, null, 2));
+    t.regex(results.rungs[negative.rung].reason, negative.reason);
+    t.is(results.level, negative.level);
+    t.is(results.verdict, 'failure');
+    t.is(exitCode, 1);
+    t.is(results.deploys.actual, 1);
+    t.true(results.flags.cleanTeardown);
+    t.deepEqual(await stackLeftovers(stackName(results.domain)), []);
+  });
+}
+
+test.serial('bad input exits 2 and deploys nothing', async (t) => {
+  const run = await runCcci([fixture('web'), '--ref', 'no-such-branch'], { runsDir });
+  t.is(run.exitCode, 2);
+  t.is(run.results?.deploys.actual, 0);
+  t.regex(run.results?.rungs.install.reason ?? '', /ref "no-such-branch" does not exist/);
+  t.deepEqual(await stackLeftovers(stackName(run.results!.domain)), []);
+});
