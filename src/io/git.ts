@@ -6,7 +6,7 @@ export type GitOptions = Pick<CommandOptions, 'log' | 'signal'>;
 export interface Git {
   /** Full clone (tags included) of a path or URL into `directory`. */
   clone(source: string, directory: string): Promise<void>;
-  /** Resolves a ref (sha, branch, tag) to a full commit sha; undefined when it does not exist. */
+  /** Resolves a ref (sha, tag, local or source branch) to a full commit sha; undefined when it does not exist. */
   resolve(directory: string, ref: string): Promise<string | undefined>;
   /** Forced checkout, detached: untracked overlays never block it. */
   checkout(directory: string, ref: string): Promise<void>;
@@ -29,8 +29,12 @@ export function createGit(options: GitOptions): Git {
       await git(directory, 'fetch', '--quiet', '--tags', 'origin', '+refs/heads/*:refs/remotes/origin/*');
     },
     async resolve(directory, ref) {
-      const result = await gitQuiet(directory, 'rev-parse', '--verify', '--quiet', `${ref}^{commit}`);
-      return result.failed ? undefined : result.stdout.trim();
+      // a branch of the source exists in the clone only as a remote-tracking ref
+      for (const candidate of [ref, `refs/remotes/origin/${ref}`]) {
+        const result = await gitQuiet(directory, 'rev-parse', '--verify', '--quiet', `${candidate}^{commit}`);
+        if (!result.failed) return result.stdout.trim();
+      }
+      return undefined;
     },
     async checkout(directory, ref) {
       await git(directory, '-c', 'advice.detachedHead=false', 'checkout', '--quiet', '--force', '--detach', ref);
