@@ -7,7 +7,7 @@ import type { TestResult, TierName } from '../results/schema.js';
 import type { ContractEnv } from '../tiers/tier-context.js';
 import type { RunWorld } from './run-world.js';
 
-const REPORTER = fileURLToPath(new URL('../tiers/json-reporter.ts', import.meta.url));
+const REPORTER = fileURLToPath(new URL('../tiers/json-reporter.mjs', import.meta.url));
 const TSX = import.meta.resolve('tsx');
 /** Generic assertions every recipe gets (SPEC §4.3), one file per lifecycle op. */
 export function genericTestFile(tier: Exclude<TierName, 'functional'>): string {

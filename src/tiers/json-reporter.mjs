@@ -1,17 +1,8 @@
-// A node:test reporter that writes one JSON line per finished test; cc-ci reads them into results.json.
-interface TestEventUnchecked {
-  type: string;
-  data: {
-    name: string;
-    nesting: number;
-    file?: string;
-    skip?: string | boolean;
-    todo?: string | boolean;
-    details?: { duration_ms?: number; type?: string; error?: { message?: string; cause?: { message?: string } } };
-  };
-}
+// A node:test reporter writing one JSON line per finished test; cc-ci reads them into results.json.
+// Plain JavaScript: node loads reporters before any --import loader, so TypeScript is not an option here.
 
-export default async function* jsonReporter(source: AsyncIterable<TestEventUnchecked>): AsyncGenerator<string> {
+/** @param {AsyncIterable<{ type: string, data: any }>} source */
+export default async function* jsonReporter(source) {
   for await (const event of source) {
     if (event.type !== 'test:pass' && event.type !== 'test:fail') continue;
     const { data } = event;
