@@ -14,7 +14,7 @@ import type { Config } from './config/schema.js';
 import { runPaths } from './domain/run-paths.js';
 import { createAbra } from './io/abra.js';
 import { createDocker } from './io/docker.js';
-import { totalWaitedMs } from './io/clock.js';
+import { outsideTimeMs, totalWaitedMs } from './io/clock.js';
 import { totalCommandMs } from './io/exec.js';
 import { createGit } from './io/git.js';
 import { settleLockReleases } from './io/lock.js';
@@ -101,6 +101,6 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
   });
   const resultsFile = await writeResults(paths.runDir, results);
   log.info({ level: results.level, verdict: results.verdict, exitCode: results.exitCode, resultsFile }, 'run finished');
-  log.info({ wallMs: Date.now() - startedAt.getTime(), commandMs: totalCommandMs(), waitMs: totalWaitedMs(), maxRssKb: process.resourceUsage().maxRSS }, 'run timings');
+  log.info({ wallMs: Date.now() - startedAt.getTime(), outsideMs: outsideTimeMs(), commandMs: totalCommandMs(), waitMs: totalWaitedMs(), maxRssKb: process.resourceUsage().maxRSS }, 'run timings');
   return { results, resultsFile, runDir: paths.runDir, output };
 }

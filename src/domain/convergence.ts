@@ -11,6 +11,7 @@ export type Convergence =
   | { readonly state: 'converged' }
   | { readonly state: 'settling'; readonly detail: string }
   | { readonly state: 'crash-looping'; readonly detail: string }
+  | { readonly state: 'never-healthy'; readonly detail: string }
   | { readonly state: 'rolled-back'; readonly detail: string };
 
 /** Failed tasks needed before we call it a crash loop rather than a slow start. */
@@ -27,7 +28,12 @@ export function assessConvergence(snapshots: readonly ServiceSnapshot[], baselin
   for (const { service, tasks, updateState } of snapshots) {
     const failures = tasks.filter((task) => isFailedTask(task) && !baselineFailures.has(task.id));
     if (failures.length >= CRASH_LOOP_FAILURES) {
-      return { state: 'crash-looping', detail: `service ${service.name} has ${failures.length} failed tasks; last error: ${failures[0]!.error || failures[0]!.currentState}` };
+      const last = failures[0]!.error || failures[0]!.currentState;
+      // swarm kills a container whose healthcheck keeps failing: that is a recipe that never gets healthy
+      if (failures.every((task) => task.error.includes('unhealthy'))) {
+        return { state: 'never-healthy', detail: `service ${service.name} was killed as unhealthy ${failures.length} times (its healthcheck never passed); last error: ${last}` };
+      }
+      return { state: 'crash-looping', detail: `service ${service.name} has ${failures.length} failed tasks; last error: ${last}` };
     }
     if (updateState !== undefined && updateState.startsWith('rollback')) {
       return { state: 'rolled-back', detail: `swarm rolled back the update of ${service.name} (${updateState})` };

@@ -2,6 +2,7 @@
 // SIGTERM to the whole group on abort or timeout, SIGKILL after a grace period, nothing left behind.
 import { execa } from 'execa';
 import { onExit } from 'signal-exit';
+import { bookOutsideTime } from './clock.js';
 import type { Logger } from './log.js';
 import { redactor } from './redact.js';
 
@@ -126,8 +127,10 @@ export async function runCommand(argv: readonly [string, ...string[]], options: 
   clearTimeout(straggler);
   removeExitHook();
   options.signal?.removeEventListener('abort', onAbort);
-  const durationMs = performance.now() - started;
+  const ended = performance.now();
+  const durationMs = ended - started;
   commandMs += durationMs;
+  bookOutsideTime(started, ended);
   const outcome: CommandResult = {
     command,
     exitCode: result.exitCode,

@@ -1,0 +1,35 @@
+// Benchmark (npm run bench): full runs of the example recipe `web` on the test bed; prints wall
+// time, time inside child processes and waits, harness overhead, peak RSS and deploy count.
+import { execa } from 'execa';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const runs = Number(process.env.BENCH_RUNS ?? 3);
+const bed = process.env.CCCI_TESTBED_DIR ?? '/var/lib/ccci-testbed';
+const ccci = fileURLToPath(new URL('../bin/ccci', import.meta.url));
+
+await execa(fileURLToPath(new URL('../test/bed/testbed.sh', import.meta.url)), ['up'], { stdio: 'inherit' });
+
+interface Timings { wallMs: number; outsideMs: number; commandMs: number; waitMs: number; maxRssKb: number }
+const rows: (Timings & { deploys: number; level: number })[] = [];
+for (let index = 0; index < runs; index++) {
+  const child = await execa(ccci, ['run', join(bed, 'recipes', 'web'), '--ref', 'pr/1', '--pr', '1', '--config', join(bed, 'ccci.json'), '--json'], { reject: false });
+  const finished = child.stdout.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>).find((event) => event.event === 'run.finished');
+  if (finished === undefined) throw new Error(`run ${index + 1} did not finish:\n${child.stdout}\n${child.stderr}`);
+  const resultsFile = String(finished.results);
+  const results = JSON.parse(await readFile(resultsFile, 'utf8')) as { level: number; deploys: { actual: number } };
+  const log = (await readFile(join(resultsFile, '..', 'run.log'), 'utf8')).split('\n').filter((line) => line.includes('"run timings"'));
+  const timings = JSON.parse(log.at(-1)!) as Timings;
+  rows.push({ ...timings, deploys: results.deploys.actual, level: results.level });
+}
+
+const seconds = (ms: number) => (ms / 1000).toFixed(1).padStart(7);
+console.log('run   wall s  outside s  (commands s  waits s)  overhead s  peak RSS MiB  deploys  level');
+for (const [index, row] of rows.entries()) {
+  console.log(
+    `${String(index + 1).padStart(3)} ${seconds(row.wallMs)} ${seconds(row.outsideMs)}    (${seconds(row.commandMs)} ${seconds(row.waitMs)})  ${seconds(row.wallMs - row.outsideMs)}  ${(row.maxRssKb / 1024).toFixed(0).padStart(12)}  ${String(row.deploys).padStart(7)}  ${String(row.level).padStart(5)}`,
+  );
+}
+const median = (values: number[]) => [...values].sort((left, right) => left - right)[Math.floor(values.length / 2)]!;
+console.log(`median wall ${seconds(median(rows.map((row) => row.wallMs)))} s, overhead ${seconds(median(rows.map((row) => row.wallMs - row.outsideMs)))} s, peak RSS ${(median(rows.map((row) => row.maxRssKb)) / 1024).toFixed(0)} MiB`);
