@@ -1,6 +1,7 @@
 // The abra adapter: the only place cc-ci calls abra. Every call is non-interactive and offline (-n -o).
 import { CommandError, describeCommand, runCommand, type CommandOptions, type CommandResult } from './exec.js';
 import type { Logger } from './log.js';
+import { redactor } from './redact.js';
 
 export interface AbraSettings {
   readonly bin: string;
@@ -55,6 +56,23 @@ export function parseLintTable(output: string): { rulesFailed: string[]; warning
   return { rulesFailed, warnings, rows };
 }
 
+/** Values of the secret table `abra app new --secrets` prints (a column whose header mentions VALUE). */
+export function parseGeneratedSecrets(output: string): string[] {
+  const values: string[] = [];
+  let valueColumn: number | undefined;
+  for (const line of output.split('\n')) {
+    const cells = line.split(/[|│┃]/).map((cell) => cell.trim());
+    if (cells.length < 3) {
+      valueColumn = undefined;
+      continue;
+    }
+    const header = cells.findIndex((cell) => /\bVALUE\b/i.test(cell));
+    if (header !== -1) valueColumn = header;
+    else if (valueColumn !== undefined && cells[valueColumn] !== undefined && !/^[-─━+]*$/.test(cells[valueColumn]!)) values.push(cells[valueColumn]!);
+  }
+  return values;
+}
+
 export function createAbra(settings: AbraSettings): Abra {
   async function abra(commandArguments: readonly string[], signal: AbortSignal | undefined, extra: Partial<CommandOptions> = {}) {
     const argv = [settings.bin, ...commandArguments, ...COMMON_FLAGS] as const;
@@ -76,7 +94,11 @@ export function createAbra(settings: AbraSettings): Abra {
   }
   return {
     async appNew({ recipe, domain, version, chaos }, signal) {
-      await checked(['app', 'new', recipe, ...(version === null ? [] : [version]), '--server', settings.server, '--domain', domain, '--secrets', ...(chaos ? ['--chaos'] : [])], signal);
+      // abra prints the generated secrets: register them with the redactor before any line is logged
+      const result = await abra(['app', 'new', recipe, ...(version === null ? [] : [version]), '--server', settings.server, '--domain', domain, '--secrets', ...(chaos ? ['--chaos'] : [])], signal, { outputLevel: 'none' });
+      for (const secret of parseGeneratedSecrets(result.stdout)) redactor.add(secret);
+      for (const line of `${result.stdout}\n${result.stderr}`.split('\n')) if (line.trim() !== '') settings.log.info(redactor.redact(line));
+      if (result.failed) throw new CommandError(result);
     },
     async appDeploy({ domain, version, chaos, force }, signal) {
       await checked(['app', 'deploy', domain, ...(version === null ? [] : [version]), '--no-converge-checks', ...(chaos ? ['--chaos'] : []), ...(force ? ['--force'] : [])], signal);

@@ -16,8 +16,8 @@ export interface CommandOptions {
   /** Time between SIGTERM and SIGKILL of the group. @default 5000 */
   readonly graceMs?: number;
   readonly input?: string;
-  /** Log level for the child's output lines. @default 'debug' */
-  readonly outputLevel?: 'debug' | 'info';
+  /** Log level for the child's output lines; 'none' keeps them out of the log (the caller logs them). @default 'debug' */
+  readonly outputLevel?: 'debug' | 'info' | 'none';
 }
 
 export interface CommandResult {
@@ -116,6 +116,7 @@ export async function runCommand(argv: readonly [string, ...string[]], options: 
   });
   const level = options.outputLevel ?? 'debug';
   const streaming = (async () => {
+    if (level === 'none') return;
     for await (const line of subprocess.iterable({ from: 'all' })) log[level]({ pid }, redactor.redact(String(line).replace(/\r$/, '')));
   })().catch(() => undefined);
 

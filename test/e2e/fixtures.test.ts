@@ -1,7 +1,7 @@
 // End to end on the test bed: real swarm, real abra-compatible CLI, real HTTP. Each fixture recipe
 // gets its expected level, rungs and verdict, and leaves nothing of its domain behind.
 import test from 'ava';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stackName } from '../../src/domain/identity.js';
@@ -17,7 +17,8 @@ async function runFixture(name: string): Promise<CcciRun & { results: Results }>
 }
 
 test.serial('web reaches level 5 with one deploy, an upgrade from the newest older release, and a clean teardown', async (t) => {
-  const { exitCode, results } = await runFixture('web');
+  const { exitCode, results, events } = await runFixture('web');
+  const resultsFile = String(events.find((event) => event.event === 'run.finished')!.results);
   t.is(exitCode, 0);
   t.is(results.verdict, 'success');
   t.is(results.level, 5);
@@ -33,6 +34,9 @@ test.serial('web reaches level 5 with one deploy, an upgrade from the newest old
   const restore = results.tiers.find((tier) => tier.name === 'restore')!;
   t.true(restore.tests.some((test) => test.name === 'the data markers of the backed-up volumes are restored' && test.status === 'pass'));
   t.true(results.flags.cleanTeardown);
+  t.true(results.flags.noSecretLeak);
+  const runLog = await readFile(join(resultsFile, '..', results.artifacts.log), 'utf8');
+  t.regex(runLog, /\| token\s+\| \[REDACTED\]/, 'the secret abra generated is masked in the run log');
   t.deepEqual(await stackLeftovers(stackName(results.domain)), []);
 });
 
