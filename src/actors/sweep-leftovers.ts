@@ -64,10 +64,17 @@ export async function sweepLeftovers(
 
 export function makeSweepLeftovers(world: RunWorld, janitorAbra: Abra) {
   return fromPromise<void, undefined>(async ({ signal }) => {
-    const decisions = await sweepLeftovers(
-      { config: world.config, abra: janitorAbra, docker: world.docker, log: world.log, runId: world.identity.runId },
-      signal,
-    );
-    for (const decision of decisions) world.notify({ type: 'notice', message: `janitor: ${decision.domain} ${decision.action} (${decision.detail})` });
+    try {
+      const decisions = await sweepLeftovers(
+        { config: world.config, abra: janitorAbra, docker: world.docker, log: world.log, runId: world.identity.runId },
+        signal,
+      );
+      for (const decision of decisions) world.notify({ type: 'notice', message: `janitor: ${decision.domain} ${decision.action} (${decision.detail})` });
+    } catch (error) {
+      // a failed pass leaves leftovers for the next one; it must not stop this run, but it must show
+      if (signal.aborted) throw error;
+      world.log.error({ err: error }, 'janitor pass failed');
+      world.notify({ type: 'notice', message: `janitor pass failed: ${(error as Error).message.split('\n')[0]}` });
+    }
   });
 }

@@ -16,7 +16,6 @@ export const Config = z
     lockDir: z.string().min(1).describe('Per-domain lock files'),
     customizationDir: z.string().min(1).describe('Per-recipe CI customization trees: <customizationDir>/<recipe>/'),
     deadlineMinutes: z.number().positive().default(60).describe('Hard deadline of one run'),
-    fixturesDir: z.string().optional().describe('Test bed only: where the fixture recipe repositories live'),
   })
   .meta({ id: 'CcciConfig', title: 'cc-ci configuration' });
 export type Config = z.infer<typeof Config>;

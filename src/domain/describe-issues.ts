@@ -46,7 +46,9 @@ function objectKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[]
   }
   if (current === undefined) return [];
   const node = unwrap(current);
-  return node instanceof z.ZodObject ? Object.keys(node.shape) : [];
+  if (node instanceof z.ZodObject) return Object.keys(node.shape);
+  if (node instanceof z.ZodRecord && node.keyType instanceof z.ZodEnum) return node.keyType.options.map(String);
+  return [];
 }
 
 export function describeIssues(error: z.ZodError, schema: z.ZodType): string {
@@ -57,7 +59,8 @@ export function describeIssues(error: z.ZodError, schema: z.ZodType): string {
       const known = objectKeysAt(schema, issue.path);
       for (const key of issue.keys) {
         const suggestion = nearestKey(key, known);
-        lines.push(`- unknown key "${key}"${where}${suggestion === undefined ? '' : `; did you mean "${suggestion}"?`}`);
+        const hint = suggestion !== undefined ? `; did you mean "${suggestion}"?` : known.length > 0 ? `; valid keys: ${known.join(', ')}` : '';
+        lines.push(`- unknown key "${key}"${where}${hint}`);
       }
     } else {
       lines.push(`- ${issue.message}${where}`);

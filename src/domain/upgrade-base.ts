@@ -39,6 +39,7 @@ export function resolveUpgradeBase(input: UpgradeBaseInput): UpgradeBase {
   if (input.targetTipSha !== undefined && input.targetTipSha !== input.headSha) {
     return { kind: 'ref', value: input.targetTipSha, reason: 'target branch tip (no older release than the head)' };
   }
-  const why = head === undefined ? 'the head declares no version and' : `no release older than ${head.text} and`;
-  return { kind: 'skip', value: null, reason: `no predecessor: ${why} the target branch tip is the head` };
+  const why = head === undefined ? 'the head declares no version' : `no release older than ${head.text}`;
+  const tip = input.targetTipSha === undefined ? 'no target branch tip is known' : 'the target branch tip is the head';
+  return { kind: 'skip', value: null, reason: `no predecessor: ${why} and ${tip}` };
 }

@@ -61,6 +61,7 @@ export function parseGeneratedSecrets(output: string): string[] {
   const values: string[] = [];
   let valueColumn: number | undefined;
   for (const line of output.split('\n')) {
+    if (line.trim() !== '' && !/[A-Za-z0-9]/.test(line)) continue; // a table border
     const cells = line.split(/[|│┃]/).map((cell) => cell.trim());
     if (cells.length < 3) {
       valueColumn = undefined;
@@ -68,7 +69,7 @@ export function parseGeneratedSecrets(output: string): string[] {
     }
     const header = cells.findIndex((cell) => /\bVALUE\b/i.test(cell));
     if (header !== -1) valueColumn = header;
-    else if (valueColumn !== undefined && cells[valueColumn] !== undefined && !/^[-─━+]*$/.test(cells[valueColumn]!)) values.push(cells[valueColumn]!);
+    else if (valueColumn !== undefined && cells[valueColumn] !== undefined && cells[valueColumn] !== '') values.push(cells[valueColumn]!);
   }
   return values;
 }

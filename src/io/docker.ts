@@ -121,8 +121,11 @@ export function createDocker(options: DockerOptions): Docker {
       };
     },
     async stackNames() {
+      const serviceIds = lines((await docker('service', 'ls', '--quiet')).stdout);
       const [services, volumes, secrets, configs] = await Promise.all([
-        docker('service', 'ls', '--format', '{{.Label "com.docker.stack.namespace"}}'),
+        serviceIds.length === 0
+          ? Promise.resolve({ stdout: '' })
+          : docker('service', 'inspect', ...serviceIds, '--format', '{{index .Spec.Labels "com.docker.stack.namespace"}}'),
         docker('volume', 'ls', '--format', '{{.Label "com.docker.stack.namespace"}}'),
         docker('secret', 'ls', '--format', '{{.Name}}'),
         docker('config', 'ls', '--format', '{{.Name}}'),

@@ -44,13 +44,18 @@ export function declaresBackup(text: string, file = 'compose.yml'): boolean {
   return Object.values(compose.services ?? {}).some((service) => labelsOf(service)['backupbot.backup'] === 'true');
 }
 
-/** Expands `${VAR}` / `$VAR` / `${VAR:-default}` the way compose does, from `variables`. */
+/** Expands `$$`, `$VAR`, `${VAR}`, `${VAR-default}` (unset) and `${VAR:-default}` (unset or empty) as compose does. */
 export function interpolate(template: string, variables: Readonly<Record<string, string>>): string {
-  return template.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (_, braced: string | undefined, fallback: string | undefined, bare: string | undefined) => {
-    const name = braced ?? bare!;
-    const value = variables[name];
-    return value === undefined || value === '' ? fallback ?? '' : value;
-  });
+  return template.replace(
+    /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?)-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
+    (whole: string, braced: string | undefined, colon: string | undefined, fallback: string | undefined, bare: string | undefined) => {
+      if (whole === '$$') return '$';
+      const value = variables[braced ?? bare!];
+      if (fallback === undefined) return value ?? '';
+      const useFallback = colon === ':' ? value === undefined || value === '' : value === undefined;
+      return useFallback ? fallback : value!;
+    },
+  );
 }
 
 /** Full swarm names of the secrets and configs the compose declares, expanded with `variables`. */

@@ -1,7 +1,6 @@
 // The registry of recipe meta keys: the single source of truth for their names, types, defaults and docs.
 // A key belongs here only when something reads it (see the consumer named in each description).
 import * as z from 'zod';
-import { RungName } from '../domain/rungs.js';
 
 const HttpStatus = z.number().int().min(100).max(599);
 
@@ -21,7 +20,11 @@ export const RecipeMeta = z.strictObject({
   DEPLOY_TIMEOUT: z.number().positive().default(600).describe('Seconds to wait for every service to converge after a deploy'),
   HTTP_TIMEOUT: z.number().positive().default(120).describe('Seconds to wait for HEALTH_PATH to answer with a HEALTH_OK status'),
   BACKUP_CAPABLE: z.boolean().optional().describe('Overrides detection of backupbot labels in the compose files'),
-  EXPECTED_NA: z.partialRecord(RungName, z.string().min(1)).default({}).describe('{rung: reason}: turns a not-applicable rung into a skip with that reason; never hides a failure'),
+  EXPECTED_NA: z
+    // install and lint are never skipped, so they cannot be declared
+    .partialRecord(z.enum(['upgrade', 'backup_restore', 'functional']), z.string().min(1))
+    .default({})
+    .describe('{rung: reason}: turns a not-applicable rung into a skip with that reason; never hides a failure'),
   UPGRADE_BASE_VERSION: z.string().min(1).optional().describe('Release tag to deploy first instead of the resolved base'),
   TIMEOUTS: TierTimeouts.default({}),
 });

@@ -183,8 +183,7 @@ ccci_json() {
   "ciDomain": "$CI_DOMAIN",
   "runsDir": "$DIR/runs",
   "lockDir": "$DIR/locks",
-  "customizationDir": "$CUSTOMIZATION_DIR",
-  "fixturesDir": "$DIR/recipes"
+  "customizationDir": "$CUSTOMIZATION_DIR"
 }
 EOF
 }

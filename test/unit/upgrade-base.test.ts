@@ -113,7 +113,7 @@ test('no older release and the target tip is the head', resolves, { releaseTags:
 test('no older release and no known target tip', resolves, { releaseTags: [], targetTipSha: undefined }, {
   kind: 'skip',
   value: null,
-  reason: 'no predecessor: no release older than 1.3.0+2.0 and the target branch tip is the head',
+  reason: 'no predecessor: no release older than 1.3.0+2.0 and no target branch tip is known',
 });
 
 test('a head without a version whose tip is the head', resolves, { headVersion: undefined, targetTipSha: HEAD }, {
