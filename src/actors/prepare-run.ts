@@ -11,6 +11,7 @@ import { abraShExports, composeVersion, declaresBackup, swarmResourceNames } fro
 import { customizationManifest, CustomizationError, loadCustomization } from '../recipes/load-customization.js';
 import type { TierContext } from '../tiers/tier-context.js';
 import { stageError, type RunWorld } from './run-world.js';
+import { readOptionalFile } from '../io/fs.js';
 
 /** A per-run ABRA_DIR: servers/ is the shared server config, recipes/ starts empty. */
 export async function createRunAbraDir(abraDir: string, sharedAbraDir: string): Promise<void> {
@@ -18,13 +19,6 @@ export async function createRunAbraDir(abraDir: string, sharedAbraDir: string): 
   await symlink(join(sharedAbraDir, 'servers'), join(abraDir, 'servers'), 'dir');
 }
 
-async function readOptional(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch {
-    return undefined;
-  }
-}
 
 export async function prepareRun(world: RunWorld, signal: AbortSignal): Promise<PreparedRun> {
   const { identity, paths, git, config } = world;
@@ -52,13 +46,13 @@ export async function prepareRun(world: RunWorld, signal: AbortSignal): Promise<
   const meta = customization.meta;
 
   const composeFiles = (await readdir(paths.recipeDir)).filter((name) => /^compose(\..+)?\.ya?ml$/.test(name)).sort();
-  const composeText = await readOptional(join(paths.recipeDir, 'compose.yml'));
+  const composeText = await readOptionalFile(join(paths.recipeDir, 'compose.yml'));
   if (composeText === undefined) throw stageError('prepare', 'bad-input', `${identity.source} at ${headSha.slice(0, 8)} has no compose.yml: not a Co-op Cloud recipe`);
   const headVersion = composeVersion(composeText) ?? null;
 
   const variables = {
-    ...Object.fromEntries(parseEnv((await readOptional(join(paths.recipeDir, '.env.sample'))) ?? '')),
-    ...abraShExports((await readOptional(join(paths.recipeDir, 'abra.sh'))) ?? ''),
+    ...Object.fromEntries(parseEnv((await readOptionalFile(join(paths.recipeDir, '.env.sample'))) ?? '')),
+    ...abraShExports((await readOptionalFile(join(paths.recipeDir, 'abra.sh'))) ?? ''),
     STACK_NAME: identity.stack,
   };
   const problems = swarmNameProblems(swarmResourceNames(composeText, variables));

@@ -1,6 +1,6 @@
 // Stage 10: undeploy and remove the app through abra, then verify on the swarm that nothing of the
 // domain is left, removing stragglers directly. Reused by the janitor to reap dead runs' apps.
-import { access, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { fromPromise } from 'xstate';
 import type { TeardownReport } from '../domain/run-types.js';
 import type { Abra } from '../io/abra.js';
@@ -10,6 +10,7 @@ import { describeFailure } from '../io/exec.js';
 import type { Logger } from '../io/log.js';
 import { appEnvFile } from './install-app.js';
 import type { RunWorld } from './run-world.js';
+import { pathExists } from '../io/fs.js';
 
 /** Teardown gets its own budget: the run's abort must not cut it short. */
 const TEARDOWN_TIMEOUT_MS = 10 * 60_000;
@@ -25,19 +26,11 @@ function describeObjects(objects: StackObjects): string[] {
   return (Object.entries(objects) as [keyof StackObjects, readonly string[]][]).flatMap(([kind, names]) => names.map((name) => `${kind.replace(/s$/, '')} ${name}`));
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export async function reapApp(adapters: { abra: Abra; docker: Docker; log: Logger }, target: ReapTarget, signal: AbortSignal): Promise<TeardownReport> {
   const { abra, docker, log } = adapters;
   const errors: string[] = [];
-  if (await exists(target.envFile)) {
+  if (await pathExists(target.envFile)) {
     if ((await docker.stackServices(target.stack)).length > 0) {
       const undeploy = await abra.appUndeploy(target.domain, signal);
       if (undeploy.failed) errors.push(describeFailure(undeploy, 5));
@@ -53,11 +46,11 @@ export async function reapApp(adapters: { abra: Abra; docker: Docker; log: Logge
     await docker.removeStackObjects(target.stack);
     await wait(1_000, signal);
   }
-  if (await exists(target.envFile)) {
+  if (await pathExists(target.envFile)) {
     await rm(target.envFile, { force: true });
     errors.push(`abra left the env file ${target.envFile}; removed it`);
   }
-  if (await exists(target.envFile)) leftovers.push(`env file ${target.envFile}`);
+  if (await pathExists(target.envFile)) leftovers.push(`env file ${target.envFile}`);
   log.info({ domain: target.domain, leftovers, errors }, 'teardown finished');
   return { ran: true, leftovers, errors };
 }

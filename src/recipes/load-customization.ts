@@ -1,9 +1,10 @@
 // The one loader of a recipe's CI customization tree: validated meta (frozen) and the files it provides.
-import { access, readdir } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describeIssues } from '../domain/describe-issues.js';
 import { RecipeMeta } from './schema.js';
+import { pathExists } from '../io/fs.js';
 
 export interface Customization {
   readonly treeDir: string;
@@ -21,14 +22,6 @@ export class CustomizationError extends Error {
   }
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
@@ -54,7 +47,7 @@ export async function loadCustomization(customizationDir: string, recipe: string
   const metaFile = join(treeDir, 'meta.ts');
   let meta: RecipeMeta;
   let metaSource: string | null = null;
-  if (await exists(metaFile)) {
+  if (await pathExists(metaFile)) {
     let module: Record<string, unknown>;
     try {
       module = (await import(pathToFileURL(metaFile).href)) as Record<string, unknown>;
@@ -69,14 +62,14 @@ export async function loadCustomization(customizationDir: string, recipe: string
   }
   const overlay = join(treeDir, 'compose.ccci.yml');
   const customDir = join(treeDir, 'custom');
-  const functionalTests = (await exists(customDir))
+  const functionalTests = (await pathExists(customDir))
     ? (await readdir(customDir)).filter((name) => name.endsWith('.test.ts')).sort().map((name) => join(customDir, name))
     : [];
   return deepFreeze({
     treeDir,
     meta,
     metaFile: metaSource,
-    composeOverlay: (await exists(overlay)) ? overlay : null,
+    composeOverlay: (await pathExists(overlay)) ? overlay : null,
     functionalTests,
   });
 }
