@@ -1,0 +1,144 @@
+// Lifetime on the real swarm with real signals: whatever ends a run early, teardown runs once,
+// the exit code says why, and no process or swarm object of the run is left.
+import test from 'ava';
+import { execa, type ResultPromise } from 'execa';
+import { mkdtemp, readFile, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { stackName } from '../../src/domain/identity.js';
+import { Results } from '../../src/results/schema.js';
+import { bedConfigFile, ccciBin, fixture, stackLeftovers } from '../helpers/test-bed.js';
+
+const runsDir = await mkdtemp(join(tmpdir(), 'ccci-lifetime-'));
+
+interface Started {
+  readonly child: ResultPromise;
+  /** Resolves with the first JSON event that satisfies `predicate`. */
+  readonly waitFor: (predicate: (event: Record<string, unknown>) => boolean) => Promise<Record<string, unknown>>;
+}
+
+function startRun(pr: string, extra: readonly string[] = []): Started {
+  const child = execa(ccciBin, ['run', fixture('web'), '--ref', 'pr/1', '--pr', pr, '--config', bedConfigFile, '--runs-dir', runsDir, '--json', ...extra], {
+    reject: false,
+    // execa would SIGKILL the run 5 s after our SIGTERM; teardown takes longer than that
+    forceKillAfterDelay: false,
+  });
+  const events: Record<string, unknown>[] = [];
+  const waiters: { predicate: (event: Record<string, unknown>) => boolean; resolve: (event: Record<string, unknown>) => void }[] = [];
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    if (!line.startsWith('{')) return;
+    const event = JSON.parse(line) as Record<string, unknown>;
+    events.push(event);
+    for (const waiter of [...waiters]) if (waiter.predicate(event)) waiter.resolve(event);
+  });
+  return {
+    child,
+    waitFor: (predicate) => new Promise((resolve) => {
+      const seen = events.find(predicate);
+      if (seen !== undefined) resolve(seen);
+      else waiters.push({ predicate, resolve });
+    }),
+  };
+}
+
+async function resultsOf(runId: string): Promise<Results> {
+  return Results.parse(JSON.parse(await readFile(join(runsDir, runId, 'results.json'), 'utf8')));
+}
+
+/** Processes whose command line mentions the run (its directory or domain): none may survive the run. */
+async function processesOf(marker: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const pid of (await readdir('/proc')).filter((name) => /^\d+$/.test(name))) {
+    try {
+      const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+      if (/^\d+ \(.*\) Z/.test(stat)) continue; // zombies are dead, only not yet reaped by pid 1
+      const commandLine = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).replaceAll('\0', ' ');
+      if (commandLine.includes(marker)) found.push(`${pid}: ${commandLine}`);
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return found;
+}
+
+async function assertNothingLeft(t: import('ava').ExecutionContext, results: Results): Promise<void> {
+  t.true(results.teardown.ran);
+  t.deepEqual(results.teardown.leftovers, []);
+  t.deepEqual(await stackLeftovers(stackName(results.domain)), []);
+  t.deepEqual(await processesOf(results.runId), []);
+  t.deepEqual(await processesOf(results.domain), []);
+}
+
+test.serial('SIGTERM in the middle of a tier tears down and exits 143', async (t) => {
+  const run = startRun('101');
+  const started = await run.waitFor((event) => event.event === 'run.started');
+  await run.waitFor((event) => event.event === 'stage.started' && event.stage === 'upgrade');
+  run.child.kill('SIGTERM');
+  const { exitCode } = await run.child;
+  t.is(exitCode, 143);
+  const results = await resultsOf(String(started.runId));
+  t.is(results.abortReason, 'sigterm');
+  t.is(results.exitCode, 143);
+  t.is(results.verdict, 'error');
+  t.is(results.rungs.install.status, 'pass');
+  t.is(results.rungs.upgrade.status, 'unver');
+  t.is(results.rungs.upgrade.cause, 'aborted');
+  await assertNothingLeft(t, results);
+});
+
+test.serial('the hard deadline tears down and exits 142', async (t) => {
+  const run = startRun('102', ['--deadline', '0.25']);
+  const started = await run.waitFor((event) => event.event === 'run.started');
+  const { exitCode } = await run.child;
+  t.is(exitCode, 142);
+  const results = await resultsOf(String(started.runId));
+  t.is(results.abortReason, 'deadline');
+  await assertNothingLeft(t, results);
+});
+
+test.serial('signals during teardown are ignored: teardown finishes and the first reason stands', async (t) => {
+  const run = startRun('103');
+  const started = await run.waitFor((event) => event.event === 'run.started');
+  await run.waitFor((event) => event.event === 'stage.started' && event.stage === 'install');
+  run.child.kill('SIGINT');
+  await run.waitFor((event) => event.event === 'stage.started' && event.stage === 'teardown');
+  run.child.kill('SIGTERM');
+  run.child.kill('SIGHUP');
+  const { exitCode } = await run.child;
+  t.is(exitCode, 143);
+  const results = await resultsOf(String(started.runId));
+  t.is(results.abortReason, 'sigint');
+  await assertNothingLeft(t, results);
+  const log = await readFile(join(runsDir, results.runId, 'run.log'), 'utf8');
+  t.is(log.split('\n').filter((line) => line.includes('"run abort requested"')).length, 3);
+});
+
+test.serial('a run whose parent is SIGKILLed notices, tears down by itself and exits', async (t) => {
+  // the parent is a shell that starts ccci in the background and waits; SIGKILL leaves ccci orphaned
+  const parent = execa('sh', ['-c', `"$0" "$@" & echo "ccci $!"; wait`, ccciBin, 'run', fixture('web'), '--ref', 'pr/1', '--pr', '104', '--config', bedConfigFile, '--runs-dir', runsDir, '--json'], { reject: false });
+  const lines = createInterface({ input: parent.stdout! });
+  let ccciPid = 0;
+  let runId = '';
+  const sawInstall = new Promise<void>((resolve) => {
+    lines.on('line', (line) => {
+      const pid = /^ccci (\d+)$/.exec(line);
+      if (pid) ccciPid = Number(pid[1]);
+      if (!line.startsWith('{')) return;
+      const event = JSON.parse(line) as Record<string, unknown>;
+      if (event.event === 'run.started') runId = String(event.runId);
+      if (event.event === 'stage.started' && event.stage === 'install') resolve();
+    });
+  });
+  await sawInstall;
+  parent.kill('SIGKILL');
+  await parent;
+  // ccci is no longer our child: wait for it to go away on its own
+  while (await readFile(`/proc/${ccciPid}/stat`, 'utf8').then((stat) => !/^\d+ \(.*\) Z/.test(stat), () => false)) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  const results = await resultsOf(runId);
+  t.is(results.abortReason, 'parent-gone');
+  t.is(results.exitCode, 143);
+  await assertNothingLeft(t, results);
+});
