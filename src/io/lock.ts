@@ -1,9 +1,10 @@
 // The per-domain lock (proper-lockfile) with its owner record: who holds it, since when.
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { wait } from './clock.js';
+import { runCommand } from './exec.js';
 import type { Logger } from './log.js';
 
 export interface LockOwner {
@@ -31,10 +32,46 @@ export interface LockOptions {
 export const LOCK_STALE_MS = 30_000;
 const LOCK_UPDATE_MS = 5_000;
 const RETRY_MS = 1_000;
+/**
+ * proper-lockfile never judges staleness itself: its own takeover (rmdir + mkdir) lets two
+ * contenders that both saw the lock stale both win (moxystudio/node-proper-lockfile#121).
+ * Stale locks are taken over by `takeOverIfStale` instead, serialised by a kernel flock.
+ */
+const NEVER_STALE_MS = 2 ** 31 - 1;
 
 export function lockPaths(lockDir: string, domain: string) {
   const target = join(lockDir, domain);
-  return { target, lockDirectory: `${target}.lock`, ownerFile: `${target}.owner.json` };
+  return { target, lockDirectory: `${target}.lock`, ownerFile: `${target}.owner.json`, takeoverGuard: `${target}.takeover` };
+}
+
+// Runs under flock: re-checks, with the guard held, that the lock still has the mtime we judged
+// stale and is still stale, and only then removes it. Two contenders can no longer both remove
+// "the stale lock" when the second one would in fact remove the first one's fresh lock.
+const TAKEOVER_SCRIPT = `
+lock=$1 owner=$2 expected=$3 stale=$4
+mtime=$(stat -c %Y "$lock" 2>/dev/null) || exit 0
+[ "$mtime" = "$expected" ] || exit 0
+[ $(( $(date +%s) - mtime )) -ge "$stale" ] || exit 0
+rm -f "$owner" && rmdir "$lock"
+`;
+
+/** Removes the domain's lock if its holder stopped refreshing it; true if a takeover was attempted. */
+async function takeOverIfStale(paths: ReturnType<typeof lockPaths>, log: Logger): Promise<boolean> {
+  let mtimeMs: number;
+  try {
+    mtimeMs = (await stat(paths.lockDirectory)).mtimeMs;
+  } catch {
+    return true; // gone meanwhile: just try again
+  }
+  if (Date.now() - mtimeMs < LOCK_STALE_MS) return false;
+  const expected = String(Math.floor(mtimeMs / 1_000));
+  const result = await runCommand(
+    ['flock', '--wait', '30', paths.takeoverGuard, 'sh', '-c', TAKEOVER_SCRIPT, 'takeover', paths.lockDirectory, paths.ownerFile, expected, String(LOCK_STALE_MS / 1_000)],
+    { log },
+  );
+  if (result.failed) throw new Error(`cannot take over the stale lock ${paths.lockDirectory}: ${result.stderr || `exit ${result.exitCode}`}`);
+  log.warn({ lock: paths.lockDirectory, staleSinceMs: Date.now() - mtimeMs }, 'took over a stale domain lock');
+  return true;
 }
 
 export async function readLockOwner(lockDir: string, domain: string): Promise<LockOwner | undefined> {
@@ -55,18 +92,20 @@ export async function settleLockReleases(): Promise<void> {
 export async function tryLock(domain: string, owner: LockOwner, options: Omit<LockOptions, 'onWait' | 'signal'>): Promise<HeldLock | undefined> {
   const paths = lockPaths(options.lockDir, domain);
   await mkdir(options.lockDir, { recursive: true });
+  const attempt = () =>
+    lockfile.lock(paths.target, { realpath: false, stale: NEVER_STALE_MS, update: LOCK_UPDATE_MS, retries: 0, onCompromised: options.onCompromised });
   let releaseLock: () => Promise<void>;
   try {
-    releaseLock = await lockfile.lock(paths.target, {
-      realpath: false,
-      stale: LOCK_STALE_MS,
-      update: LOCK_UPDATE_MS,
-      retries: 0,
-      onCompromised: options.onCompromised,
-    });
+    releaseLock = await attempt();
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ELOCKED') return undefined;
-    throw error;
+    if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
+    if (!(await takeOverIfStale(paths, options.log))) return undefined;
+    try {
+      releaseLock = await attempt();
+    } catch (retryError) {
+      if ((retryError as NodeJS.ErrnoException).code === 'ELOCKED') return undefined;
+      throw retryError;
+    }
   }
   await writeFile(paths.ownerFile, `${JSON.stringify(owner)}\n`);
   options.log.info({ domain, owner }, 'domain lock acquired');
