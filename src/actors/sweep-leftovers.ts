@@ -1,19 +1,40 @@
-// Stage 2, the janitor pass: reap per-run apps whose run is gone (their lock is free), never a live one.
+// The janitor (SPEC §6): reap per-run apps whose run is gone, never a live one. Every row of the
+// decision table is one `JanitorRow`; `docs/concurrency.md` documents them and tests cover each.
+import { access, constants, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fromPromise } from 'xstate';
+import type { Config } from '../config/schema.js';
 import { perRunDomainPattern } from '../domain/identity.js';
 import type { Abra } from '../io/abra.js';
 import type { Docker } from '../io/docker.js';
-import { currentOwner, tryLock } from '../io/lock.js';
+import { currentOwner, lockPaths, readLockOwner, tryLock, type LockOwner } from '../io/lock.js';
 import type { Logger } from '../io/log.js';
-import type { Config } from '../config/schema.js';
 import { reapApp } from './tear-down-app.js';
 import type { RunWorld } from './run-world.js';
 
+export type JanitorRow =
+  | 'owner-gone'
+  | 'live'
+  | 'possible-leaked-run'
+  | 'lock-record-without-app'
+  | 'replaced-while-acquiring'
+  | 'lock-unreadable'
+  | 'lock-dir-missing';
+
 export interface JanitorDecision {
   readonly domain: string;
-  readonly action: 'reaped' | 'left-live' | 'failed';
+  readonly row: JanitorRow;
+  readonly action: 'reaped' | 'would-reap' | 'left' | 'removed-record' | 'skipped' | 'failed';
   readonly detail: string;
+}
+
+export interface JanitorAdapters {
+  readonly config: Config;
+  readonly abra: Abra;
+  readonly docker: Docker;
+  readonly log: Logger;
+  readonly runId: string;
+  readonly dryRun?: boolean;
 }
 
 /** Per-run stacks on the engine, as domains; warm and canonical names never match. */
@@ -26,38 +47,76 @@ export function candidateDomains(stacks: readonly string[], ciDomain: string): s
     .filter((domain) => pattern.test(domain));
 }
 
-export async function sweepLeftovers(
-  adapters: { config: Config; abra: Abra; docker: Docker; log: Logger; runId: string; dryRun?: boolean },
-  signal: AbortSignal,
-): Promise<JanitorDecision[]> {
+/** Domains with an owner record in the lock dir (per-run names only). */
+async function recordedDomains(lockDir: string, ciDomain: string): Promise<string[]> {
+  const pattern = perRunDomainPattern(ciDomain);
+  return (await readdir(lockDir))
+    .filter((name) => name.endsWith('.owner.json'))
+    .map((name) => name.slice(0, -'.owner.json'.length))
+    .filter((domain) => pattern.test(domain));
+}
+
+function ownerText(owner: LockOwner | undefined): string {
+  return owner === undefined ? 'an unknown run' : `run ${owner.runId} (pid ${owner.pid} on ${owner.host}, since ${owner.startedAt})`;
+}
+
+async function judge(adapters: JanitorAdapters, domain: string, hasApp: boolean, signal: AbortSignal): Promise<JanitorDecision> {
+  const { config, log } = adapters;
+  const me = currentOwner(adapters.runId);
+  let lock;
+  try {
+    lock = await tryLock(domain, me, { lockDir: config.lockDir, log, onCompromised: (error) => log.error({ err: error, domain }, 'janitor lost the lock while reaping') });
+  } catch (error) {
+    return { domain, row: 'lock-unreadable', action: 'skipped', detail: `cannot probe the lock: ${(error as Error).message}` };
+  }
+  if (lock === undefined) {
+    const owner = await readLockOwner(config.lockDir, domain);
+    const heldMs = owner === undefined ? 0 : Date.now() - Date.parse(owner.startedAt);
+    if (heldMs > 2 * config.deadlineMinutes * 60_000) {
+      return { domain, row: 'possible-leaked-run', action: 'left', detail: `possible leaked run: lock held by ${ownerText(owner)} for ${Math.round(heldMs / 60_000)} min, over twice the deadline; never stolen` };
+    }
+    return { domain, row: 'live', action: 'left', detail: `lock held by ${ownerText(owner)}` };
+  }
+  try {
+    // someone may have replaced the lock between our mkdir and our owner record: then it is not ours
+    const recorded = await readLockOwner(config.lockDir, domain);
+    if (recorded?.runId !== me.runId || recorded.pid !== me.pid) {
+      return { domain, row: 'replaced-while-acquiring', action: 'skipped', detail: `the lock now belongs to ${ownerText(recorded)}` };
+    }
+    if (!hasApp) {
+      if (adapters.dryRun !== true) await rm(lockPaths(config.lockDir, domain).ownerFile, { force: true });
+      return { domain, row: 'lock-record-without-app', action: adapters.dryRun === true ? 'skipped' : 'removed-record', detail: 'owner record of a run that left no app' };
+    }
+    if (adapters.dryRun === true) return { domain, row: 'owner-gone', action: 'would-reap', detail: 'lock free: owner gone (dry run)' };
+    const report = await reapApp(adapters, {
+      domain,
+      stack: domain.replaceAll('.', '_'),
+      envFile: join(config.abra.dir, 'servers', config.abra.server, `${domain}.env`),
+    }, signal);
+    return report.leftovers.length === 0
+      ? { domain, row: 'owner-gone', action: 'reaped', detail: 'lock free: owner gone' }
+      : { domain, row: 'owner-gone', action: 'failed', detail: `left: ${report.leftovers.join(', ')}` };
+  } finally {
+    await lock.release();
+  }
+}
+
+export async function sweepLeftovers(adapters: JanitorAdapters, signal: AbortSignal): Promise<JanitorDecision[]> {
   const { config, docker, log } = adapters;
+  try {
+    await access(config.lockDir, constants.R_OK | constants.W_OK);
+  } catch (error) {
+    log.error({ lockDir: config.lockDir, err: error }, 'janitor: lock dir missing or not writable; nothing probed');
+    return [{ domain: '*', row: 'lock-dir-missing', action: 'skipped', detail: `lock dir ${config.lockDir} is missing or not writable: ${(error as Error).message}` }];
+  }
+  const withApp = new Set(candidateDomains(await docker.stackNames(), config.ciDomain));
+  const domains = [...new Set([...withApp, ...(await recordedDomains(config.lockDir, config.ciDomain))])].sort();
   const decisions: JanitorDecision[] = [];
-  for (const domain of candidateDomains(await docker.stackNames(), config.ciDomain)) {
+  for (const domain of domains) {
     signal.throwIfAborted();
-    const lock = await tryLock(domain, currentOwner(adapters.runId), {
-      lockDir: config.lockDir,
-      log,
-      onCompromised: (error) => log.error({ err: error, domain }, 'janitor lost the lock while reaping'),
-    });
-    if (lock === undefined) {
-      decisions.push({ domain, action: 'left-live', detail: 'lock held by a live run' });
-      log.info({ domain }, 'janitor: lock held, leaving the app of a live run');
-      continue;
-    }
-    try {
-      if (adapters.dryRun === true) {
-        decisions.push({ domain, action: 'reaped', detail: 'dry run: would reap (lock free)' });
-        continue;
-      }
-      const report = await reapApp(adapters, {
-        domain,
-        stack: domain.replaceAll('.', '_'),
-        envFile: join(config.abra.dir, 'servers', config.abra.server, `${domain}.env`),
-      }, signal);
-      decisions.push({ domain, action: report.leftovers.length === 0 ? 'reaped' : 'failed', detail: report.leftovers.length === 0 ? 'lock free: owner gone' : `left: ${report.leftovers.join(', ')}` });
-    } finally {
-      await lock.release();
-    }
+    const decision = await judge(adapters, domain, withApp.has(domain), signal);
+    (decision.row === 'possible-leaked-run' || decision.action === 'failed' ? log.warn : log.info).call(log, { ...decision }, 'janitor decision');
+    decisions.push(decision);
   }
   return decisions;
 }
@@ -69,7 +128,7 @@ export function makeSweepLeftovers(world: RunWorld, janitorAbra: Abra) {
         { config: world.config, abra: janitorAbra, docker: world.docker, log: world.log, runId: world.identity.runId },
         signal,
       );
-      for (const decision of decisions) world.notify({ type: 'notice', message: `janitor: ${decision.domain} ${decision.action} (${decision.detail})` });
+      for (const decision of decisions) world.notify({ type: 'notice', message: `janitor: ${decision.domain} ${decision.action} (${decision.row}: ${decision.detail})` });
     } catch (error) {
       // a failed pass leaves leftovers for the next one; it must not stop this run, but it must show
       if (signal.aborted) throw error;

@@ -32,7 +32,7 @@ export async function janitorCommand(argv: readonly string[]): Promise<number> {
     AbortSignal.timeout(30 * 60_000),
   );
   await settleLockReleases();
-  for (const decision of decisions) process.stdout.write(`${decision.domain}\t${decision.action}\t${decision.detail}\n`);
-  if (decisions.length === 0) process.stdout.write('no per-run apps found\n');
-  return decisions.some((decision) => decision.action === 'failed') ? EXIT_CODES.error : 0;
+  for (const decision of decisions) process.stdout.write(`${decision.domain}\t${decision.row}\t${decision.action}\t${decision.detail}\n`);
+  if (decisions.length === 0) process.stdout.write('no per-run apps or lock records found\n');
+  return decisions.some((decision) => decision.action === 'failed' || decision.row === 'lock-dir-missing') ? EXIT_CODES.error : 0;
 }

@@ -1,0 +1,140 @@
+// The janitor's decision table (docs/concurrency.md), row by row, with real lock-holding processes,
+// real SIGKILLs and apps really deployed on the test bed's swarm.
+import test from 'ava';
+import { execa, type ResultPromise } from 'execa';
+import { mkdir, mkdtemp, readdir, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { stackName } from '../../src/domain/identity.js';
+import { LOCK_STALE_MS, lockPaths } from '../../src/io/lock.js';
+import { bedConfig, bedConfigFile, ccciBin, fixture, stackLeftovers } from '../helpers/test-bed.js';
+
+const config = await bedConfig();
+const holderScript = fileURLToPath(new URL('../fixtures/lock-holder.ts', import.meta.url));
+const escape = (domain: string) => domain.replaceAll('.', '\\.');
+
+/** Deploys `web` as a run would have, without holding its lock (the test decides who holds it). */
+async function deployApp(domain: string): Promise<void> {
+  const abraDir = await mkdtemp(join(tmpdir(), 'ccci-janitor-app-'));
+  await mkdir(join(abraDir, 'recipes'));
+  await symlink(join(config.abra.dir, 'servers'), join(abraDir, 'servers'));
+  await execa('git', ['clone', '--quiet', fixture('web'), join(abraDir, 'recipes', 'web')]);
+  const abra = (...commandArguments: string[]) => execa(config.abra.bin, [...commandArguments, '-n', '-o'], { env: { ABRA_DIR: abraDir } });
+  await abra('app', 'new', 'web', '--server', config.abra.server, '--domain', domain, '--secrets');
+  await abra('app', 'deploy', domain, '--no-converge-checks');
+}
+
+/** A process holding the domain lock like a live run; resolves once it holds it. */
+async function holdLock(domain: string, startedAt?: string): Promise<{ readonly process: ResultPromise }> {
+  const holder = execa(process.execPath, ['--import', 'tsx', holderScript, config.lockDir, domain, ...(startedAt === undefined ? [] : [startedAt])], { reject: false });
+  await new Promise<void>((resolve, reject) => {
+    createInterface({ input: holder.stdout! }).once('line', (line) => (line === 'held' ? resolve() : reject(new Error(line))));
+    void holder.then((result) => reject(new Error(`holder exited: ${result.stderr}`)));
+  });
+  // wrapped: an async function returning the subprocess itself would wait for it to exit
+  return { process: holder };
+}
+
+async function janitor(...flags: string[]) {
+  return execa(ccciBin, ['janitor', '--config', bedConfigFile, ...flags], { reject: false });
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+test.serial('an app with no lock record at all (after a reboot) is reaped at once; a dry run only says so', async (t) => {
+  const domain = `jan1-0a0b0c.${config.ciDomain}`;
+  await deployApp(domain);
+  const dryRun = await janitor('--dry-run');
+  t.regex(dryRun.stdout, new RegExp(`^${escape(domain)}\\towner-gone\\twould-reap\\tlock free: owner gone \\(dry run\\)$`, 'm'));
+  t.not((await stackLeftovers(stackName(domain))).length, 0, 'a dry run reaps nothing');
+  const pass = await janitor();
+  t.is(pass.exitCode, 0);
+  t.regex(pass.stdout, new RegExp(`^${escape(domain)}\\towner-gone\\treaped\\tlock free: owner gone$`, 'm'));
+  t.deepEqual(await stackLeftovers(stackName(domain)), []);
+});
+
+test.serial('a live holder is never reaped; once it is SIGKILLed its lock goes stale and the app is reaped exactly once', async (t) => {
+  const domain = `jan2-0d0e0f.${config.ciDomain}`;
+  await deployApp(domain);
+  const { process: holder } = await holdLock(domain);
+  const whileLive = await janitor();
+  t.regex(whileLive.stdout, new RegExp(`^${escape(domain)}\\tlive\\tleft\\tlock held by run holder-\\d+ `, 'm'));
+  t.not((await stackLeftovers(stackName(domain))).length, 0);
+  holder.kill('SIGKILL');
+  await holder;
+  const justKilled = await janitor();
+  t.regex(justKilled.stdout, new RegExp(`^${escape(domain)}\\tlive\\tleft`, 'm'), 'the lock is still fresh: the janitor cannot tell a dead holder yet');
+  await pause(LOCK_STALE_MS + 1_000);
+  const afterStale = await janitor();
+  t.regex(afterStale.stdout, new RegExp(`^${escape(domain)}\\towner-gone\\treaped\\t`, 'm'));
+  t.deepEqual(await stackLeftovers(stackName(domain)), []);
+  const again = await janitor();
+  t.notRegex(again.stdout, new RegExp(escape(domain)), 'reaped once: nothing of it is left to judge');
+});
+
+test.serial('a lock held for over twice the deadline is reported as a possible leaked run and never stolen', async (t) => {
+  const domain = `jan3-1a1b1c.${config.ciDomain}`;
+  await deployApp(domain);
+  const longAgo = new Date(Date.now() - 3 * config.deadlineMinutes * 60_000).toISOString();
+  const { process: holder } = await holdLock(domain, longAgo);
+  try {
+    const pass = await janitor();
+    t.regex(pass.stdout, new RegExp(`^${escape(domain)}\\tpossible-leaked-run\\tleft\\tpossible leaked run: lock held by run holder-\\d+ .* for 180 min, over twice the deadline; never stolen$`, 'm'));
+    t.not((await stackLeftovers(stackName(domain))).length, 0);
+  } finally {
+    holder.kill('SIGKILL');
+    await holder;
+  }
+  await pause(LOCK_STALE_MS + 1_000);
+  t.regex((await janitor()).stdout, new RegExp(`^${escape(domain)}\\towner-gone\\treaped`, 'm'));
+  t.deepEqual(await stackLeftovers(stackName(domain)), []);
+});
+
+test.serial('two janitors at once: exactly one reaps', async (t) => {
+  const domain = `jan4-2a2b2c.${config.ciDomain}`;
+  await deployApp(domain);
+  const [first, second] = await Promise.all([janitor(), janitor()]);
+  const reaped = [first, second].filter((pass) => new RegExp(`^${escape(domain)}\\towner-gone\\treaped`, 'm').test(pass.stdout));
+  t.is(reaped.length, 1, `${first.stdout}\n---\n${second.stdout}`);
+  t.deepEqual(await stackLeftovers(stackName(domain)), []);
+});
+
+test.serial('a lock record without an app is removed; an unreadable lock path is skipped and logged', async (t) => {
+  const orphanRecord = `jan5-3a3b3c.${config.ciDomain}`;
+  await writeFile(lockPaths(config.lockDir, orphanRecord).ownerFile, JSON.stringify({ runId: 'gone', pid: 1, host: 'h', startedAt: new Date().toISOString() }));
+  const unreadable = `jan6-4a4b4c.${config.ciDomain}`;
+  const paths = lockPaths(config.lockDir, unreadable);
+  await writeFile(paths.ownerFile, '{}');
+  await symlink(paths.lockDirectory, paths.lockDirectory); // a symlink loop: stat fails with ELOOP
+  try {
+    const pass = await janitor();
+    t.regex(pass.stdout, new RegExp(`^${escape(orphanRecord)}\\tlock-record-without-app\\tremoved-record\\t`, 'm'));
+    t.regex(pass.stdout, new RegExp(`^${escape(unreadable)}\\tlock-unreadable\\tskipped\\tcannot probe the lock: .*ELOOP`, 'm'));
+    t.false((await readdir(config.lockDir)).includes(`${orphanRecord}.owner.json`));
+  } finally {
+    await execa('rm', ['-f', paths.lockDirectory, paths.ownerFile]);
+  }
+});
+
+test.serial('a missing lock dir: nothing is probed, the janitor says why and exits 3', async (t) => {
+  const missing = join(await mkdtemp(join(tmpdir(), 'ccci-nolockdir-')), 'absent');
+  const configFile = join(await mkdtemp(join(tmpdir(), 'ccci-janitor-config-')), 'ccci.json');
+  await writeFile(configFile, JSON.stringify({ ...config, lockDir: missing }));
+  const pass = await execa(ccciBin, ['janitor', '--config', configFile], { reject: false });
+  t.is(pass.exitCode, 3);
+  t.regex(pass.stdout, new RegExp(`^\\*\\tlock-dir-missing\\tskipped\\tlock dir ${missing} is missing or not writable`, 'm'));
+});
+
+test.serial('warm and canonical apps are never probed: no lock record is ever created for them', async (t) => {
+  const warmStack = `warm-web_${config.ciDomain.replaceAll('.', '_')}`;
+  await execa('docker', ['service', 'create', '--quiet', '--detach', '--name', `${warmStack}_app`, '--label', `com.docker.stack.namespace=${warmStack}`, 'ccci-testbed/busybox:1.35.0', 'sleep', '600']);
+  try {
+    const pass = await janitor();
+    t.notRegex(pass.stdout, /warm-web/);
+    t.false((await readdir(config.lockDir)).some((name) => name.startsWith('warm-web')));
+  } finally {
+    await execa('docker', ['service', 'rm', `${warmStack}_app`]);
+  }
+});
