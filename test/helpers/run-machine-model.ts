@@ -1,0 +1,75 @@
+// Shared by the run machine's model-based tests: the events that drive it and actors that never settle.
+import { fromCallback, fromPromise } from 'xstate';
+import type { PreparedRun, TierName, TierResult } from '../../src/domain/run-types.js';
+import { runMachine, type RunEvent } from '../../src/machines/run.machine.js';
+import { RecipeMeta } from '../../src/recipes/schema.js';
+
+export function prepared(kind: 'version' | 'skip', backupCapable: boolean, functionalTests: number): PreparedRun {
+  return {
+    recipe: 'web',
+    recipeDir: '/nowhere',
+    headSha: 'a'.repeat(40),
+    headVersion: '1.2.0+1',
+    base: { kind, value: kind === 'skip' ? null : '1.1.0+1', reason: 'test' },
+    backupCapable,
+    backupCapableReason: 'test',
+    expectedNa: {},
+    functionalTests: Array.from({ length: functionalTests }, (_, index) => `f${index}.test.ts`),
+    manifest: {},
+    meta: RecipeMeta.parse({}),
+    composeOverlay: null,
+  };
+}
+
+export const TIERS: TierName[] = ['install', 'upgrade', 'backup', 'restore', 'functional'];
+
+function tier(name: TierName, status: TierResult['status']): TierResult {
+  return { name, status, reason: status, ms: 1, tests: [] };
+}
+
+/**
+ * Every event but the abort, including the done/error events of invoked actors (not in RunEvent:
+ * the graph traversal and a live actor accept them like any other event).
+ */
+export const DRIVING_EVENTS = [
+  { type: 'lock.acquired' },
+  { type: 'lock.failed', message: 'lock dir unwritable' },
+  { type: 'xstate.done.actor.sweepLeftovers' },
+  { type: 'xstate.done.actor.prepareRun', output: prepared('version', true, 1) },
+  { type: 'xstate.done.actor.prepareRun', output: prepared('skip', false, 0) },
+  { type: 'xstate.error.actor.prepareRun', error: new Error('clone failed') },
+  { type: 'xstate.done.actor.lintRecipe', output: { status: 'pass', rulesFailed: [], warnings: [], detail: 'ok' } },
+  { type: 'xstate.done.actor.installApp' },
+  { type: 'xstate.error.actor.installApp', error: new Error('crash-looping') },
+  ...TIERS.flatMap((name) => (['pass', 'fail'] as const).map((status) => ({ type: `xstate.done.actor.runTier.${name}`, output: tier(name, status) }))),
+  { type: 'xstate.error.actor.runTier.install', error: new Error('runner crashed') },
+  { type: 'xstate.done.actor.tearDownApp', output: { ran: true, leftovers: [], errors: [] } },
+] as unknown as RunEvent[];
+
+export const TEARDOWN_DONE = { type: 'xstate.done.actor.tearDownApp', output: { ran: true, leftovers: [], errors: [] } } as unknown as RunEvent;
+export const LINT_DONE = { type: 'xstate.done.actor.lintRecipe', output: { status: 'pass', rulesFailed: [], warnings: [], detail: 'ok' } } as unknown as RunEvent;
+
+/** An actor that never settles: the test sends its done/error events itself. */
+export function pendingForever(onStart: () => void = () => undefined) {
+  // any: one placeholder stands in for every actor, whatever its input and output types
+  return fromPromise<any, any>(() => {
+    onStart();
+    return new Promise(() => undefined);
+  });
+}
+
+/** The run machine with every actor pending; `onTeardown` counts starts of the teardown actor. */
+export function modelRunMachine(onTeardown: () => void = () => undefined) {
+  return runMachine.provide({
+    actors: {
+      superviseRun: fromCallback(() => () => undefined),
+      sweepLeftovers: pendingForever(),
+      prepareRun: pendingForever(),
+      lintRecipe: pendingForever(),
+      holdDomainLock: fromCallback(() => () => undefined),
+      installApp: pendingForever(),
+      runTier: pendingForever(),
+      tearDownApp: pendingForever(onTeardown),
+    },
+  });
+}

@@ -1,0 +1,53 @@
+// Model-based: for EVERY state the run machine can reach (xstate/graph shortest paths), an abort
+// there — whatever its reason — leads to teardown exactly once if the lock was taken (never
+// otherwise), the first reason is kept, and the exit code is 142 for the deadline, else 143.
+import test from 'ava';
+import { createActor } from 'xstate';
+import { getShortestPaths } from 'xstate/graph';
+import type { AbortReason } from '../../src/domain/verdict.js';
+import { runMachine, type RunContext } from '../../src/machines/run.machine.js';
+import { buildResults } from '../../src/results/build-results.js';
+import { DRIVING_EVENTS, LINT_DONE, modelRunMachine, TEARDOWN_DONE } from '../helpers/run-machine-model.js';
+
+const REASONS: AbortReason[] = ['sigterm', 'sigint', 'sighup', 'parent-gone', 'deadline', 'cancel', 'lock-lost'];
+
+const reachable = getShortestPaths(runMachine, { events: DRIVING_EVENTS }).filter((path) => path.state.status !== 'done');
+
+test('the model reaches states before, while and after holding the lock', (t) => {
+  const held = reachable.filter((path) => (path.state.context as RunContext).lockHeld);
+  t.true(reachable.length > 20, `${reachable.length} states`);
+  t.true(held.length > 10);
+  t.true(reachable.some((path) => JSON.stringify(path.state.value).includes('tearingDown')));
+  t.true(reachable.some((path) => JSON.stringify(path.state.value).includes('waitingForLock')));
+});
+
+for (const reason of REASONS) {
+  test(`an abort (${reason}) in every reachable state: teardown exactly once iff the lock was taken, exit ${reason === 'deadline' ? 142 : 143}`, (t) => {
+    for (const path of reachable) {
+      let teardownStarts = 0;
+      const actor = createActor(modelRunMachine(() => teardownStarts++)).start();
+      for (const step of path.steps.slice(1)) actor.send(step.event);
+      const where = path.steps.map((step) => step.event.type).join(' > ');
+      const firstReason = (actor.getSnapshot().context as RunContext).abortReason;
+      actor.send({ type: 'run.abort', reason });
+      actor.send({ type: 'run.abort', reason: 'sigterm' }); // a second signal must change nothing
+      for (let step = 0; step < 5 && actor.getSnapshot().status !== 'done'; step++) {
+        const value = JSON.stringify(actor.getSnapshot().value);
+        if (value.includes('tearingDown')) actor.send(TEARDOWN_DONE);
+        if (value.includes('linting')) actor.send(LINT_DONE);
+      }
+      const snapshot = actor.getSnapshot();
+      t.is(snapshot.status, 'done', `${where} > run.abort(${reason}) left ${JSON.stringify(snapshot.value)}`);
+      const output = snapshot.output!;
+      t.is(teardownStarts, output.lockHeld ? 1 : 0, `${where} > run.abort(${reason})`);
+      t.is(output.teardown !== null, output.lockHeld, where);
+      t.is(output.abortReason, firstReason ?? reason, where);
+      const results = buildResults({
+        record: { ...output, deploysRecorded: output.lockHeld ? 1 : 0 }, runId: 'r', recipe: 'web', requestedRef: undefined, pr: null,
+        domain: 'web-abcdef.ci.test', startedAt: new Date(0), finishedAt: new Date(1), coldDependencies: 0, logFile: 'run.log', noSecretLeak: true,
+      });
+      t.is(results.exitCode, output.abortReason === 'deadline' ? 142 : 143, where);
+      actor.stop();
+    }
+  });
+}
