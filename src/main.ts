@@ -1,6 +1,7 @@
 // The composition root: builds the live adapters for one run, provides the actors, runs the machine.
 import { mkdir, readFile } from 'node:fs/promises';
-import { createActor, toPromise } from 'xstate';
+import { relative } from 'node:path';
+import { createActor, toPromise, type SnapshotFrom } from 'xstate';
 import { makeHoldDomainLock } from './actors/hold-domain-lock.js';
 import { makeInstallApp } from './actors/install-app.js';
 import { makeLintRecipe } from './actors/lint-recipe.js';
@@ -13,8 +14,8 @@ import { makeTearDownApp } from './actors/tear-down-app.js';
 import type { Config } from './config/schema.js';
 import { runPaths } from './domain/run-paths.js';
 import { createAbra } from './io/abra.js';
-import { createDocker } from './io/docker.js';
 import { outsideTimeMs, totalWaitedMs } from './io/clock.js';
+import { createDocker } from './io/docker.js';
 import { totalCommandMs } from './io/exec.js';
 import { createGit } from './io/git.js';
 import { settleLockReleases } from './io/lock.js';
@@ -25,14 +26,13 @@ import { runMachine, type RunOutput } from './machines/run.machine.js';
 import { buildResults } from './results/build-results.js';
 import type { Results } from './results/schema.js';
 import { writeResults } from './results/write-results.js';
-import { relative } from 'node:path';
 
 export interface RunRequest {
   readonly config: Config;
   readonly identity: RunIdentity;
   readonly notify: (notice: RunNotice) => void;
   /** Sees every snapshot of the run machine (progress output). */
-  readonly observe: (snapshot: ReturnType<ReturnType<typeof createActor<typeof runMachine>>['getSnapshot']>) => void;
+  readonly observe: (snapshot: SnapshotFrom<typeof runMachine>) => void;
   readonly stderrLevel: 'warn' | 'silent';
 }
 
@@ -43,17 +43,20 @@ export interface RunOutcome {
   readonly output: RunOutput;
 }
 
+function abraFor(config: Config, abraDir: string, log: Logger) {
+  return createAbra({ bin: config.abra.bin, abraDir, server: config.abra.server, tty: config.abra.tty, log: log.child({ component: 'abra' }) });
+}
+
 export function createRunWorld(request: RunRequest, log: Logger): RunWorld {
   const { config, identity } = request;
   const paths = runPaths(config.runsDir, identity.runId, identity.recipe);
-  const abraFor = (abraDir: string) => createAbra({ bin: config.abra.bin, abraDir, server: config.abra.server, tty: config.abra.tty, log: log.child({ component: 'abra' }) });
   return {
     config,
     identity,
     paths,
     log,
-    abra: abraFor(paths.abraDir),
-    lintAbra: abraFor(paths.lintAbraDir),
+    abra: abraFor(config, paths.abraDir, log),
+    lintAbra: abraFor(config, paths.lintAbraDir, log),
     docker: createDocker({ log: log.child({ component: 'docker' }) }),
     git: createGit({ log: log.child({ component: 'git' }) }),
     notify: request.notify,
@@ -70,7 +73,8 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
   const machine = runMachine.provide({
     actors: {
       superviseRun: makeSuperviseRun(world),
-      sweepLeftovers: makeSweepLeftovers(world, createAbra({ bin: request.config.abra.bin, abraDir: request.config.abra.dir, server: request.config.abra.server, tty: request.config.abra.tty, log })),
+      // the janitor works on other runs' apps: it uses the shared ABRA_DIR where their env files live
+      sweepLeftovers: makeSweepLeftovers(world, abraFor(request.config, request.config.abra.dir, log)),
       prepareRun: makePrepareRun(world),
       lintRecipe: makeLintRecipe(world),
       holdDomainLock: makeHoldDomainLock(world),
