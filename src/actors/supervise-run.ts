@@ -1,4 +1,6 @@
-// The supervisor: signals, parent death and the hard deadline become ONE event, run.abort with a reason.
+// The supervisor: signals, parent death, a cancel request and the hard deadline become ONE event,
+// run.abort with a reason.
+import { existsSync } from 'node:fs';
 import { fromCallback } from 'xstate';
 import type { RunEvent } from '../machines/run.machine.js';
 import type { AbortReason } from '../domain/verdict.js';
@@ -9,8 +11,8 @@ const SIGNAL_REASONS: ReadonlyArray<[NodeJS.Signals, AbortReason]> = [
   ['SIGINT', 'sigint'],
   ['SIGHUP', 'sighup'],
 ];
-/** Node has no PDEATHSIG: notice re-parenting by polling the parent pid. */
-const PARENT_POLL_MS = 1_000;
+/** Node has no PDEATHSIG: notice re-parenting by polling the parent pid (and the cancel file). */
+const POLL_MS = 1_000;
 
 export function makeSuperviseRun(world: RunWorld) {
   return fromCallback<RunEvent, undefined>(({ sendBack }) => {
@@ -24,13 +26,18 @@ export function makeSuperviseRun(world: RunWorld) {
       return [signal, handler] as const;
     });
     const parentPid = process.ppid;
-    const parentWatch = setInterval(() => {
+    let cancelSeen = false;
+    const watch = setInterval(() => {
       if (process.ppid !== parentPid) abort('parent-gone');
-    }, PARENT_POLL_MS);
+      if (!cancelSeen && existsSync(world.paths.cancelFile)) {
+        cancelSeen = true;
+        abort('cancel');
+      }
+    }, POLL_MS);
     const deadline = setTimeout(() => abort('deadline'), Math.max(0, world.identity.deadlineAt - Date.now()));
     return () => {
       for (const [signal, handler] of handlers) process.off(signal, handler);
-      clearInterval(parentWatch);
+      clearInterval(watch);
       clearTimeout(deadline);
     };
   });

@@ -15,6 +15,8 @@ export interface RunPaths {
   readonly depsSkipFile: string;
   readonly deploysFile: string;
   readonly tierReportsDir: string;
+  /** Creating this file asks the run to cancel (how the daemon cancels a run it did not start with a signal). */
+  readonly cancelFile: string;
 }
 
 export function runPaths(runsDir: string, runId: string, recipe: string): RunPaths {
@@ -32,5 +34,6 @@ export function runPaths(runsDir: string, runId: string, recipe: string): RunPat
     depsSkipFile: join(runDir, 'state', 'deps-skip.json'),
     deploysFile: join(runDir, 'state', 'deploys'),
     tierReportsDir: join(runDir, 'tiers'),
+    cancelFile: join(runDir, 'cancel-requested'),
   };
 }

@@ -2,29 +2,19 @@
 // real SIGKILLs and apps really deployed on the test bed's swarm.
 import test from 'ava';
 import { execa, type ResultPromise } from 'execa';
-import { mkdir, mkdtemp, readdir, symlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { stackName } from '../../src/domain/identity.js';
 import { LOCK_STALE_MS, lockPaths } from '../../src/io/lock.js';
-import { bedConfig, bedConfigFile, ccciBin, fixture, stackLeftovers } from '../helpers/test-bed.js';
+import { bedConfig, bedConfigFile, ccciBin, stackLeftovers } from '../helpers/test-bed.js';
+import { deployApp } from '../helpers/deploy-app.js';
 
 const config = await bedConfig();
 const holderScript = fileURLToPath(new URL('../fixtures/lock-holder.ts', import.meta.url));
 const escape = (domain: string) => domain.replaceAll('.', '\\.');
-
-/** Deploys `web` as a run would have, without holding its lock (the test decides who holds it). */
-async function deployApp(domain: string): Promise<void> {
-  const abraDir = await mkdtemp(join(tmpdir(), 'ccci-janitor-app-'));
-  await mkdir(join(abraDir, 'recipes'));
-  await symlink(join(config.abra.dir, 'servers'), join(abraDir, 'servers'));
-  await execa('git', ['clone', '--quiet', fixture('web'), join(abraDir, 'recipes', 'web')]);
-  const abra = (...commandArguments: string[]) => execa(config.abra.bin, [...commandArguments, '-n', '-o'], { env: { ABRA_DIR: abraDir } });
-  await abra('app', 'new', 'web', '--server', config.abra.server, '--domain', domain, '--secrets');
-  await abra('app', 'deploy', domain, '--no-converge-checks');
-}
 
 /** A process holding the domain lock like a live run; resolves once it holds it. */
 async function holdLock(domain: string, startedAt?: string): Promise<{ readonly process: ResultPromise }> {

@@ -2,7 +2,7 @@
 // the exit code says why, and no process or swarm object of the run is left.
 import test from 'ava';
 import { execa, type ResultPromise } from 'execa';
-import { mkdtemp, readFile, readdir } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -84,6 +84,18 @@ test.serial('SIGTERM in the middle of a tier tears down and exits 143', async (t
   t.is(results.rungs.install.status, 'pass');
   t.is(results.rungs.upgrade.status, 'unver');
   t.is(results.rungs.upgrade.cause, 'aborted');
+  await assertNothingLeft(t, results);
+});
+
+test.serial('a cancel request (the run directory\'s cancel-requested file) tears down and exits 143', async (t) => {
+  const run = startRun('105');
+  const started = await run.waitFor((event) => event.event === 'run.started');
+  await run.waitFor((event) => event.event === 'stage.started' && event.stage === 'install');
+  await writeFile(join(String(started.runDir), 'cancel-requested'), 'cancelled by the test\n');
+  const { exitCode } = await run.child;
+  t.is(exitCode, 143);
+  const results = await resultsOf(String(started.runId));
+  t.is(results.abortReason, 'cancel');
   await assertNothingLeft(t, results);
 });
 

@@ -6,11 +6,13 @@ import { execa } from 'execa';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stackName } from '../../src/domain/identity.js';
+import { appDomain, stackName } from '../../src/domain/identity.js';
+import { lockPaths } from '../../src/io/lock.js';
 import { Results } from '../../src/results/schema.js';
-import { bedConfigFile, ccciBin, fixture, stackLeftovers } from '../helpers/test-bed.js';
+import { bedConfig, bedConfigFile, ccciBin, fixture, stackLeftovers } from '../helpers/test-bed.js';
+import { deployApp } from '../helpers/deploy-app.js';
 
-test('two runs for the same domain: the second waits for the lock, both are green with one deploy each', async (t) => {
+test.serial('two runs for the same domain: the second waits for the lock, both are green with one deploy each', async (t) => {
   const runsDir = await mkdtemp(join(tmpdir(), 'ccci-same-domain-'));
   const start = () => execa(ccciBin, ['run', fixture('web'), '--ref', 'pr/1', '--pr', '301', '--config', bedConfigFile, '--runs-dir', runsDir, '--json'], { reject: false });
   const [first, second] = await Promise.all([start(), start()]);
@@ -39,4 +41,25 @@ test('two runs for the same domain: the second waits for the lock, both are gree
   const timeOf = (log: string, message: string) => JSON.parse(log.split('\n').find((line) => line.includes(`"msg":"${message}"`))!).time as number;
   t.true(timeOf(waiterLog, 'domain lock acquired') >= timeOf(holderLog, 'domain lock released'));
   t.deepEqual(await stackLeftovers(stackName(holder.domain)), []);
+});
+
+test.serial('a new run for a domain waits while a janitor reap holds its lock, then runs green', async (t) => {
+  const config = await bedConfig();
+  const runsDir = await mkdtemp(join(tmpdir(), 'ccci-reap-wait-'));
+  const domain = appDomain('web', '302', 'pr/1', config.ciDomain);
+  await deployApp(domain); // what a dead run of this very domain left behind
+  const janitor = execa(ccciBin, ['janitor', '--config', bedConfigFile], { reject: false });
+  const ownerFile = lockPaths(config.lockDir, domain).ownerFile;
+  while (!(await readFile(ownerFile, 'utf8').then(() => true, () => false))) await new Promise((resolve) => setTimeout(resolve, 50));
+  const run = await execa(ccciBin, ['run', fixture('web'), '--ref', 'pr/1', '--pr', '302', '--config', bedConfigFile, '--runs-dir', runsDir, '--json'], { reject: false });
+  const reap = await janitor;
+  t.regex(reap.stdout, new RegExp(`^${domain.replaceAll('.', '\\.')}\\towner-gone\\treaped`, 'm'));
+  const events = run.stdout.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+  t.true(events.some((event) => event.event === 'notice' && String(event.message).startsWith(`waiting for the lock of ${domain}, held by run `)), run.stdout);
+  const finished = events.find((event) => event.event === 'run.finished')!;
+  t.is(run.exitCode, 0, run.stdout);
+  const results = Results.parse(JSON.parse(await readFile(String(finished.results), 'utf8')));
+  t.is(results.domain, domain);
+  t.deepEqual(results.deploys, { expected: 1, actual: 1 });
+  t.deepEqual(await stackLeftovers(stackName(domain)), []);
 });
