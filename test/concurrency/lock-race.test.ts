@@ -2,7 +2,7 @@
 // lock at the same moment. Real processes, real lock directories, many rounds: exactly one wins each.
 import test from 'ava';
 import { execa } from 'execa';
-import { mkdir, mkdtemp, readFile, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -25,6 +25,7 @@ async function leaveStaleLock(lockDir: string, domain: string): Promise<void> {
 
 test('every round, exactly one of six simultaneous contenders takes over the same stale lock', async (t) => {
   const lockDir = await mkdtemp(join(tmpdir(), 'ccci-lock-race-'));
+  t.teardown(() => rm(lockDir, { recursive: true, force: true }));
   const domain = 'race-abcdef.ci.test';
   const journal = join(lockDir, 'journal');
   await writeFile(journal, '');
