@@ -19,6 +19,7 @@ BOT_STACK=backup-bot-two
 BOT_SERVICE=${BOT_STACK}_app
 BUSYBOX_IMAGE=ccci-testbed/busybox:1.35.0
 BOT_IMAGE=ccci-testbed/backup-bot:1
+CATCH_ALL_IMAGE=ccci-testbed/catch-all:1
 HASH_LABEL=ccci-testbed.hash
 ABRA_BIN=$repo/test/abra-standin/abra
 CUSTOMIZATION_DIR=$here/ci
@@ -129,6 +130,12 @@ ensure_image() { # $1 = image, $2 = build dir
   tmp=$(mktemp -d)
   cp -R "$context/." "$tmp/"
   cp "$(busybox_bin)" "$tmp/busybox"
+  if [ -f "$tmp/main.go" ]; then
+    command -v go >/dev/null 2>&1 || die "building $image needs Go (the machine's toolchain; apt-get install golang-go)"
+    # the binary is named after the image (ccci-testbed/catch-all:1 → catch-all)
+    (cd "$tmp" && CGO_ENABLED=0 GOFLAGS=-buildvcs=false go build -o "$tmp/$(basename "${image%%:*}")" main.go) >"$tmp.log" 2>&1 ||
+      { cat "$tmp.log" >&2; die "compiling $context/main.go failed"; }
+  fi
   if ! docker build --label "$HASH_LABEL=$hash" -t "$image" "$tmp" >"$tmp.log" 2>&1; then
     cat "$tmp.log" >&2
     rm -rf "$tmp" "$tmp.log"
@@ -213,13 +220,14 @@ cmd_up() {
   ensure_swarm
   ensure_image "$BUSYBOX_IMAGE" "$here/images/busybox"
   ensure_image "$BOT_IMAGE" "$here/images/backup-bot"
+  ensure_image "$CATCH_ALL_IMAGE" "$here/images/catch-all"
   ensure_bot
   write_config
   "$here/make-fixture-repos.sh" "$DIR/recipes" | sed 's/^/    /'
   say ""
   say "state dir:        $DIR"
   say "engine:           docker $(docker version --format '{{.Server.Version}}'), swarm $(swarm_state)"
-  say "images:           $BUSYBOX_IMAGE, $BOT_IMAGE"
+  say "images:           $BUSYBOX_IMAGE, $BOT_IMAGE, $CATCH_ALL_IMAGE"
   say "backup bot:       stack $BOT_STACK (service $BOT_SERVICE, label coop-cloud.backupbot.enabled=true)"
   say "abra:             $ABRA_BIN (stand-in), ABRA_DIR $DIR/abra, server default"
   say "fixtures:         $DIR/recipes/{$(fixture_names | paste -sd, -)}"
@@ -239,7 +247,7 @@ cmd_status() {
       missing+=("swarm (state: $(swarm_state))")
     fi
     local pair image context
-    for pair in "$BUSYBOX_IMAGE=$here/images/busybox" "$BOT_IMAGE=$here/images/backup-bot"; do
+    for pair in "$BUSYBOX_IMAGE=$here/images/busybox" "$BOT_IMAGE=$here/images/backup-bot" "$CATCH_ALL_IMAGE=$here/images/catch-all"; do
       image=${pair%%=*}
       context=${pair#*=}
       if [ -z "$(image_label "$image")" ]; then

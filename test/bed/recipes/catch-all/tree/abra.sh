@@ -1,3 +1,1 @@
 #!/usr/bin/env bash
-
-export HANDLER_VERSION=v1
