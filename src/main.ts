@@ -99,7 +99,7 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
     domain: request.identity.domain,
     startedAt,
     finishedAt: new Date(),
-    coldDependencies: 0,
+    coldDependencies: output.prepared?.dependencies.length ?? 0,
     logFile: relative(paths.runDir, paths.logFile),
     noSecretLeak: redactor.isClean(logText),
   });

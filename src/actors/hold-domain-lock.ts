@@ -1,41 +1,62 @@
-// Holds the per-domain lock for as long as the invoking state is active; releases it on exit.
+// Holds the per-domain lock for as long as the invoking state is active; releases it on exit. A run
+// with DEPS also holds its dependencies' domains, so the janitor sees them as live, not leftovers.
 import { fromCallback } from 'xstate';
 import { acquireDomainLock, currentOwner, type HeldLock } from '../io/lock.js';
 import type { RunEvent } from '../machines/run.machine.js';
 import type { RunWorld } from './run-world.js';
 
+export interface HoldDomainLockInput {
+  readonly dependencyDomains: readonly string[];
+}
+
 export function makeHoldDomainLock(world: RunWorld) {
-  return fromCallback<RunEvent, undefined>(({ sendBack }) => {
-    const { domain, runId } = world.identity;
+  return fromCallback<RunEvent, HoldDomainLockInput>(({ sendBack, input }) => {
+    const { runId } = world.identity;
+    const domains = [world.identity.domain, ...input.dependencyDomains];
     const controller = new AbortController();
-    let held: HeldLock | undefined;
+    const held: HeldLock[] = [];
     let stopped = false;
-    acquireDomainLock(domain, currentOwner(runId), {
-      lockDir: world.config.lockDir,
-      log: world.log,
-      signal: controller.signal,
-      onWait: (owner) => {
-        const holder = owner === undefined ? 'another run' : `run ${owner.runId} (pid ${owner.pid} on ${owner.host}, since ${owner.startedAt})`;
-        world.notify({ type: 'notice', message: `waiting for the lock of ${domain}, held by ${holder}` });
-      },
-      onCompromised: (error) => {
-        world.log.error({ err: error, domain }, 'domain lock compromised: this run no longer owns the domain');
-        sendBack({ type: 'run.abort', reason: 'lock-lost' });
-      },
-    }).then(
-      (lock) => {
-        held = lock;
-        if (stopped) void lock.release();
-        else sendBack({ type: 'lock.acquired' });
+    // popping releases dependencies' domains first and the app's last, each exactly once
+    const releaseAll = () => {
+      while (held.length > 0) void held.pop()!.release();
+    };
+    const acquire = async () => {
+      // the app's domain first: whoever holds it is the only run that ever wants its dependencies' domains
+      for (const domain of domains) {
+        const lock = await acquireDomainLock(domain, currentOwner(runId), {
+          lockDir: world.config.lockDir,
+          log: world.log,
+          signal: controller.signal,
+          onWait: (owner) => {
+            const holder = owner === undefined ? 'another run' : `run ${owner.runId} (pid ${owner.pid} on ${owner.host}, since ${owner.startedAt})`;
+            world.notify({ type: 'notice', message: `waiting for the lock of ${domain}, held by ${holder}` });
+          },
+          onCompromised: (error) => {
+            world.log.error({ err: error, domain }, 'domain lock compromised: this run no longer owns the domain');
+            sendBack({ type: 'run.abort', reason: 'lock-lost' });
+          },
+        });
+        held.push(lock);
+        if (stopped) {
+          releaseAll();
+          return;
+        }
+      }
+    };
+    acquire().then(
+      () => {
+        if (!stopped) sendBack({ type: 'lock.acquired' });
       },
       (error: unknown) => {
+        const domain = domains[held.length];
+        releaseAll();
         if (!stopped) sendBack({ type: 'lock.failed', message: `cannot take the lock of ${domain} in ${world.config.lockDir}: ${(error as Error).message}` });
       },
     );
     return () => {
       stopped = true;
       controller.abort(new Error('lock no longer wanted'));
-      if (held !== undefined) void held.release();
+      releaseAll();
     };
   });
 }

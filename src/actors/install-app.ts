@@ -1,48 +1,101 @@
-// Stage 8: abra app new + env shaping, then the single deploy at the base, then wait until ready.
-import { copyFile } from 'node:fs/promises';
-import { join } from 'node:path';
+// Stage 8: dependencies, then the app: `abra app new` + env shaping + install_steps.sh, the single
+// deploy at the base, and the wait until it is ready. Dependencies go through the same deploy path.
 import { fromPromise } from 'xstate';
-import type { PreparedRun } from '../domain/run-types.js';
-import { editEnvFile, readEnvFile } from '../io/env-file.js';
+import type { DependencyPlan, PreparedRun } from '../domain/run-types.js';
+import { editEnvFile } from '../io/env-file.js';
 import { CommandError } from '../io/exec.js';
-import { recordDeploy } from '../io/run-state.js';
+import { recordDeploy, writeStateFile } from '../io/run-state.js';
+import type { DependencyRecord } from '../recipes/hook-context.js';
+import { applyComposeOverlay, applyPreviousOverlays, resolveEnvValues } from './app-env.js';
+import { appTarget, envFileOf, type AppTarget } from './app-target.js';
+import { HookError, makeHookContext } from './hook-context.js';
+import { InstallStepsError, runInstallSteps } from './install-steps.js';
+import { contractEnv } from './run-tier-tests.js';
 import { RunStageError, stageError, type RunWorld } from './run-world.js';
 import { failedTaskIds, waitUntilReady } from './wait-until-ready.js';
 
-export const OVERLAY_FILE = 'compose.ccci.yml';
 
-export function appEnvFile(world: RunWorld): string {
-  return join(world.config.abra.dir, 'servers', world.config.abra.server, `${world.identity.domain}.env`);
+export interface BasePlan {
+  /** Release tag to deploy, or null to deploy what is checked out (a chaos deploy). */
+  readonly version: string | null;
 }
 
-/** Puts cc-ci's CI-only overlay into the checkout and into COMPOSE_FILE. */
-async function applyComposeOverlay(world: RunWorld, prepared: PreparedRun): Promise<void> {
-  if (prepared.composeOverlay === null) return;
-  await copyFile(prepared.composeOverlay, join(prepared.recipeDir, OVERLAY_FILE));
-  const env = await readEnvFile(appEnvFile(world));
-  const files = (env.get('COMPOSE_FILE') ?? 'compose.yml').split(':').filter((file) => file !== '' && file !== OVERLAY_FILE);
-  await editEnvFile(appEnvFile(world), { COMPOSE_FILE: [...files, OVERLAY_FILE].join(':') });
+/**
+ * `abra app new`, env shaping (LETS_ENCRYPT_ENV, EXTRA_ENV, compose.ccci.yml, previous/ for the app),
+ * install_steps.sh, one deploy, then wait until ready. Returns the base URL and the generated secrets.
+ */
+export async function deployTarget(world: RunWorld, target: AppTarget, plan: BasePlan, signal: AbortSignal): Promise<{ baseUrl: string; secrets: Record<string, string> }> {
+  const { customization } = target;
+  const envFile = envFileOf(world, target.domain);
+  const byVersion = plan.version !== null;
+  const { table } = await world.abra.appNew({ recipe: target.recipe, domain: target.domain, version: plan.version, chaos: !byVersion }, signal);
+  await recordDeploy(world.paths.deploysFile, target.domain);
+  const publicUrl = `https://${target.domain}`;
+  const makeCtx = () => makeHookContext(world, target, 'install', publicUrl, signal);
+  await editEnvFile(envFile, { LETS_ENCRYPT_ENV: '', ...(await resolveEnvValues('EXTRA_ENV', target.meta, makeCtx, signal)) });
+  if (customization.composeOverlay !== null) await applyComposeOverlay(customization.composeOverlay, target.recipeDir, envFile);
+  const previous = target.role === 'app' ? customization.previousOverlays : [];
+  await applyPreviousOverlays(previous, target.recipeDir, envFile);
+  if (customization.installSteps !== null) {
+    await runInstallSteps(customization.installSteps, {
+      env: {
+        ...contractEnv(world, target, 'install', publicUrl),
+        CCCI_APP_ENV_FILE: envFile,
+        CCCI_RECIPE_DIR: target.recipeDir,
+        CCCI_ABRA_BIN: world.config.abra.bin,
+        CCCI_SERVER: world.config.abra.server,
+      },
+      cwd: target.recipeDir,
+      log: world.log,
+      signal,
+    });
+  }
+  // untracked overlays would trip abra's clean-tree check: such a base deploy is a chaos deploy
+  const chaos = !byVersion || customization.composeOverlay !== null || previous.length > 0;
+  const baseline = await failedTaskIds(world.docker, target.stack);
+  await world.abra.appDeploy({ domain: target.domain, version: chaos ? null : plan.version, chaos, force: false }, signal);
+  const baseUrl = await waitUntilReady(world, target, baseline, 'install', signal);
+  return { baseUrl, secrets: Object.fromEntries(table.map((row) => [row.name, row.value])) };
+}
+
+function dependencyTarget(dependency: DependencyPlan): AppTarget {
+  return { ...dependency, meta: dependency.customization.meta, role: 'dependency' };
+}
+
+/**
+ * Deploys the DEPS in order. One that fails is recorded in CCCI_DEPS_SKIP_FILE with its reason and the
+ * app is still installed (the generic tiers never depend on dependencies); the functional tier then fails.
+ */
+async function deployDependencies(world: RunWorld, dependencies: readonly DependencyPlan[], signal: AbortSignal): Promise<void> {
+  const ready: Record<string, DependencyRecord> = {};
+  const notReady: Record<string, string> = {};
+  for (const dependency of dependencies) {
+    try {
+      const { baseUrl, secrets } = await deployTarget(world, dependencyTarget(dependency), { version: dependency.version }, signal);
+      ready[dependency.recipe] = { recipe: dependency.recipe, domain: dependency.domain, stack: dependency.stack, baseUrl, secrets };
+      world.log.info({ dependency: dependency.recipe, domain: dependency.domain, baseUrl }, 'dependency ready');
+    } catch (error) {
+      if (signal.aborted) throw error;
+      notReady[dependency.recipe] = (error as Error).message.split('\n')[0]!;
+      world.log.warn({ dependency: dependency.recipe, err: error }, 'dependency not ready');
+      world.notify({ type: 'notice', message: `dependency ${dependency.recipe} is not ready: ${notReady[dependency.recipe]}` });
+    }
+    await writeStateFile(world.paths.depsFile, ready);
+    await writeStateFile(world.paths.depsSkipFile, notReady);
+  }
 }
 
 export async function installApp(world: RunWorld, prepared: PreparedRun, signal: AbortSignal): Promise<void> {
   const { base } = prepared;
-  const { domain } = world.identity;
-  const byVersion = base.kind === 'version';
-  if (!byVersion) await world.git.checkout(prepared.recipeDir, base.kind === 'ref' ? base.value! : prepared.headSha);
   try {
-    await world.abra.appNew({ recipe: prepared.recipe, domain, version: byVersion ? base.value : null, chaos: !byVersion }, signal);
-    await recordDeploy(world.paths.deploysFile, domain);
-    await editEnvFile(appEnvFile(world), { LETS_ENCRYPT_ENV: '' });
-    await applyComposeOverlay(world, prepared);
-    // an untracked overlay would trip abra's clean-tree check: such a base deploy is a chaos deploy
-    const chaos = !byVersion || prepared.composeOverlay !== null;
-    const baseline = await failedTaskIds(world);
-    await world.abra.appDeploy({ domain, version: chaos ? null : base.value, chaos, force: false }, signal);
-    const baseUrl = await waitUntilReady(world, prepared.meta, baseline, signal);
+    await deployDependencies(world, prepared.dependencies, signal);
+    const byVersion = base.kind === 'version';
+    if (!byVersion) await world.git.checkout(prepared.recipeDir, base.kind === 'ref' ? base.value! : prepared.headSha);
+    const { baseUrl } = await deployTarget(world, appTarget(world, prepared), { version: byVersion ? base.value! : null }, signal);
     world.log.info({ baseUrl, base }, 'base deployed and ready');
   } catch (error) {
     if (error instanceof RunStageError || signal.aborted) throw error;
-    if (error instanceof CommandError) throw stageError('deploy', 'recipe', error.message);
+    if (error instanceof CommandError || error instanceof HookError || error instanceof InstallStepsError) throw stageError('deploy', 'recipe', error.message);
     throw stageError('deploy', 'harness', (error as Error).message);
   }
 }
@@ -50,3 +103,4 @@ export async function installApp(world: RunWorld, prepared: PreparedRun, signal:
 export function makeInstallApp(world: RunWorld) {
   return fromPromise<void, { readonly prepared: PreparedRun }>(({ input, signal }) => installApp(world, input.prepared, signal));
 }
+

@@ -1,17 +1,22 @@
-// Stages 3–5: the run's own ABRA_DIR, a clone pinned at the ref, the customization, the upgrade base.
-import { mkdir, readFile, readdir, symlink } from 'node:fs/promises';
+// Stages 3–5: the run's own ABRA_DIR, a clone pinned at the ref, the customization (and the DEPS it
+// declares, cloned beside it), the upgrade base.
+import { cp, mkdir, readFile, readdir, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fromPromise } from 'xstate';
-import { swarmNameProblems } from '../domain/identity.js';
-import type { PreparedRun } from '../domain/run-types.js';
+import { dependencyDomain, stackName, swarmNameProblems } from '../domain/identity.js';
+import type { DependencyPlan, PreparedRun } from '../domain/run-types.js';
 import { resolveUpgradeBase } from '../domain/upgrade-base.js';
+import { sortedReleaseTags } from '../domain/versions.js';
 import { parseEnv } from '../io/env-file.js';
+import { pathExists, readOptionalFile } from '../io/fs.js';
 import { writeStateFile } from '../io/run-state.js';
+import { readAllowlist, type Allowlist } from '../recipes/allowlist.js';
 import { abraShExports, composeVersion, declaresBackup, swarmResourceNames } from '../recipes/compose.js';
-import { customizationManifest, CustomizationError, loadCustomization } from '../recipes/load-customization.js';
+import { CustomizationError, loadCustomization, REPO_LOCAL_DIR, type Customization } from '../recipes/load-customization.js';
+import { customizationManifest } from '../recipes/manifest.js';
+import type { RecipeMeta } from '../recipes/schema.js';
 import type { TierContext } from '../tiers/tier-context.js';
 import { stageError, type RunWorld } from './run-world.js';
-import { readOptionalFile } from '../io/fs.js';
 
 /** A per-run ABRA_DIR: servers/ is the shared server config, recipes/ starts empty. */
 export async function createRunAbraDir(abraDir: string, sharedAbraDir: string): Promise<void> {
@@ -19,6 +24,67 @@ export async function createRunAbraDir(abraDir: string, sharedAbraDir: string): 
   await symlink(join(sharedAbraDir, 'servers'), join(abraDir, 'servers'), 'dir');
 }
 
+/** BACKUP_CAPABLE wins; otherwise a backupbot.backup=true label in any compose file. */
+export function backupCapability(meta: Readonly<RecipeMeta>, composeFiles: readonly { name: string; text: string }[]): { capable: boolean; reason: string } {
+  if (meta.BACKUP_CAPABLE !== undefined) return { capable: meta.BACKUP_CAPABLE, reason: `BACKUP_CAPABLE is ${meta.BACKUP_CAPABLE} in the recipe meta` };
+  return composeFiles.some(({ name, text }) => declaresBackup(text, name))
+    ? { capable: true, reason: 'backupbot.backup=true label found' }
+    : { capable: false, reason: 'not backup-capable: no backupbot.backup=true label in the compose files' };
+}
+
+async function readComposeFiles(recipeDir: string): Promise<{ name: string; text: string }[]> {
+  const names = (await readdir(recipeDir)).filter((name) => /^compose(\..+)?\.ya?ml$/.test(name)).sort();
+  return Promise.all(names.map(async (name) => ({ name, text: await readFile(join(recipeDir, name), 'utf8') })));
+}
+
+/** Swarm secret and config names must fit 64 characters for this stack: say which do not before deploying. */
+async function checkSwarmNames(recipeDir: string, composeText: string, stack: string, domain: string): Promise<void> {
+  const variables = {
+    ...Object.fromEntries(parseEnv((await readOptionalFile(join(recipeDir, '.env.sample'))) ?? '')),
+    ...abraShExports((await readOptionalFile(join(recipeDir, 'abra.sh'))) ?? ''),
+    STACK_NAME: stack,
+  };
+  const problems = swarmNameProblems(swarmResourceNames(composeText, variables));
+  if (problems.length > 0) throw stageError('prepare', 'bad-input', `swarm names too long for domain ${domain}: ${problems.join('; ')}`);
+}
+
+async function load(world: RunWorld, recipe: string, repoLocalDir: string | null, allowlist: Allowlist): Promise<Customization> {
+  try {
+    return await loadCustomization({ customizationDir: world.config.customizationDir, recipe, repoLocalDir, allowlist });
+  } catch (error) {
+    if (error instanceof CustomizationError) throw stageError('prepare', 'bad-input', error.message);
+    throw error;
+  }
+}
+
+/** Clones each of DEPS at its newest release, with its own customization tree (no repo-local code, no nested DEPS). */
+async function planDependencies(world: RunWorld, meta: Readonly<RecipeMeta>): Promise<DependencyPlan[]> {
+  const { identity, config, paths, git } = world;
+  const plans: DependencyPlan[] = [];
+  for (const recipe of meta.DEPS) {
+    if (recipe === identity.recipe) throw stageError('prepare', 'bad-input', `DEPS of ${identity.recipe} lists the recipe itself`);
+    const source = config.dependencySource.replaceAll('{recipe}', recipe);
+    const recipeDir = join(paths.abraDir, 'recipes', recipe);
+    try {
+      await git.clone(source, recipeDir);
+    } catch (error) {
+      throw stageError('prepare', 'bad-input', `cannot clone dependency ${recipe} from ${source}: ${(error as Error).message}`);
+    }
+    const customization = await load(world, recipe, null, { file: null, recipes: new Set(), notes: [] });
+    if (customization.meta.DEPS.length > 0) {
+      throw stageError('prepare', 'bad-input', `dependency ${recipe} declares DEPS (${customization.meta.DEPS.join(', ')}) in ${customization.metaFile}: nested dependencies are not supported`);
+    }
+    const version = sortedReleaseTags(await git.tags(recipeDir)).at(-1)?.text ?? null;
+    const domain = dependencyDomain(identity.domain, recipe, config.ciDomain);
+    const stack = stackName(domain);
+    if (version !== null) await git.checkout(recipeDir, version);
+    const composeText = await readOptionalFile(join(recipeDir, 'compose.yml'));
+    if (composeText === undefined) throw stageError('prepare', 'bad-input', `dependency ${recipe} (${source}) has no compose.yml: not a Co-op Cloud recipe`);
+    await checkSwarmNames(recipeDir, composeText, stack, domain);
+    plans.push({ recipe, domain, stack, source, recipeDir, version, customization });
+  }
+  return plans;
+}
 
 export async function prepareRun(world: RunWorld, signal: AbortSignal): Promise<PreparedRun> {
   const { identity, paths, git, config } = world;
@@ -33,30 +99,27 @@ export async function prepareRun(world: RunWorld, signal: AbortSignal): Promise<
   if (headSha === undefined) throw stageError('prepare', 'bad-input', `ref "${identity.ref}" does not exist in ${identity.source}`);
   await git.checkout(paths.recipeDir, headSha);
 
-  let customization;
-  try {
-    customization = await loadCustomization(config.customizationDir, identity.recipe);
-  } catch (error) {
-    if (error instanceof CustomizationError) throw stageError('prepare', 'bad-input', error.message);
-    throw error;
+  // the repository's own tree is taken at the head: later checkouts (the base) must not change it
+  let repoLocalDir: string | null = null;
+  if (await pathExists(join(paths.recipeDir, REPO_LOCAL_DIR))) {
+    repoLocalDir = paths.repoLocalDir;
+    await cp(join(paths.recipeDir, REPO_LOCAL_DIR), repoLocalDir, { recursive: true });
   }
+  const allowlist = await readAllowlist(config.repoLocalAllowlist);
+  for (const note of allowlist.notes) {
+    world.log.warn({ allowlist: allowlist.file }, note);
+    world.notify({ type: 'notice', message: note });
+  }
+  const customization = await load(world, identity.recipe, repoLocalDir, allowlist);
   const manifest = customizationManifest(customization);
   world.notify({ type: 'manifest', manifest });
   world.log.info({ manifest }, 'customization manifest');
   const meta = customization.meta;
 
-  const composeFiles = (await readdir(paths.recipeDir)).filter((name) => /^compose(\..+)?\.ya?ml$/.test(name)).sort();
   const composeText = await readOptionalFile(join(paths.recipeDir, 'compose.yml'));
   if (composeText === undefined) throw stageError('prepare', 'bad-input', `${identity.source} at ${headSha.slice(0, 8)} has no compose.yml: not a Co-op Cloud recipe`);
   const headVersion = composeVersion(composeText) ?? null;
-
-  const variables = {
-    ...Object.fromEntries(parseEnv((await readOptionalFile(join(paths.recipeDir, '.env.sample'))) ?? '')),
-    ...abraShExports((await readOptionalFile(join(paths.recipeDir, 'abra.sh'))) ?? ''),
-    STACK_NAME: identity.stack,
-  };
-  const problems = swarmNameProblems(swarmResourceNames(composeText, variables));
-  if (problems.length > 0) throw stageError('prepare', 'bad-input', `swarm names too long for domain ${identity.domain}: ${problems.join('; ')}`);
+  await checkSwarmNames(paths.recipeDir, composeText, identity.stack, identity.domain);
 
   const base = resolveUpgradeBase({
     upgradeExpectedNa: meta.EXPECTED_NA.upgrade,
@@ -71,12 +134,9 @@ export async function prepareRun(world: RunWorld, signal: AbortSignal): Promise<
   }
   world.log.info({ base, headSha, headVersion }, 'upgrade base resolved');
 
-  const composeTexts = await Promise.all(composeFiles.map((name) => readFile(join(paths.recipeDir, name), 'utf8')));
-  const detected = composeTexts.some((text, index) => declaresBackup(text, composeFiles[index]));
-  const backupCapable = meta.BACKUP_CAPABLE ?? detected;
-  const backupCapableReason = meta.BACKUP_CAPABLE !== undefined
-    ? `BACKUP_CAPABLE is ${meta.BACKUP_CAPABLE} in the recipe meta`
-    : detected ? 'backupbot.backup=true label found' : 'not backup-capable: no backupbot.backup=true label in the compose files';
+  const backup = backupCapability(meta, await readComposeFiles(paths.recipeDir));
+  const dependencies = await planDependencies(world, meta);
+  signal.throwIfAborted();
 
   const context: TierContext = {
     runId: identity.runId,
@@ -92,6 +152,7 @@ export async function prepareRun(world: RunWorld, signal: AbortSignal): Promise<
   await writeStateFile(paths.contextFile, context);
   await writeStateFile(paths.opStateFile, {});
   await writeStateFile(paths.depsFile, {});
+  await writeStateFile(paths.depsSkipFile, {});
 
   return {
     recipe: identity.recipe,
@@ -99,13 +160,14 @@ export async function prepareRun(world: RunWorld, signal: AbortSignal): Promise<
     headSha,
     headVersion,
     base,
-    backupCapable,
-    backupCapableReason,
+    backupCapable: backup.capable,
+    backupCapableReason: backup.reason,
     expectedNa: meta.EXPECTED_NA,
-    functionalTests: customization.functionalTests,
+    functionalTests: customization.functionalTests.map((test) => test.file),
     manifest,
     meta,
-    composeOverlay: customization.composeOverlay,
+    customization,
+    dependencies,
   };
 }
 

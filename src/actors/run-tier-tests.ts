@@ -1,6 +1,6 @@
 // Runs a tier's test files with node's test runner in a child process, under the env contract (SPEC §5.4).
 import { mkdir, readFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCommand } from '../io/exec.js';
 import type { TestResult, TierName } from '../results/schema.js';
@@ -14,20 +14,27 @@ export function genericTestFile(tier: Exclude<TierName, 'functional'>): string {
   return fileURLToPath(new URL(`../tiers/generic/${tier}.test.ts`, import.meta.url));
 }
 
+/** A test file of a tier; `label` prefixes its test names (null for the generic file). */
+export interface TierTestFile {
+  readonly file: string;
+  readonly label: string | null;
+}
+
 export interface TierTestOutcome {
   readonly tests: TestResult[];
   /** Set when the runner itself failed (crashed, timed out, was stopped) rather than a test. */
   readonly runnerProblem: string | undefined;
 }
 
-export function contractEnv(world: RunWorld, tier: TierName, baseUrl: string): ContractEnv {
+/** The env contract (SPEC §5.4) for a child working on `target` (the app, or a dependency's install_steps.sh). */
+export function contractEnv(world: RunWorld, target: { readonly recipe: string; readonly domain: string }, op: TierName, baseUrl: string): ContractEnv {
   const { identity, paths } = world;
   return {
     CCCI_RUN_ID: identity.runId,
-    CCCI_APP_DOMAIN: identity.domain,
+    CCCI_APP_DOMAIN: target.domain,
     CCCI_BASE_URL: baseUrl,
-    CCCI_RECIPE: identity.recipe,
-    CCCI_OP: tier,
+    CCCI_RECIPE: target.recipe,
+    CCCI_OP: op,
     ABRA_DIR: paths.abraDir,
     CCCI_OP_STATE_FILE: paths.opStateFile,
     CCCI_DEPS_FILE: paths.depsFile,
@@ -37,12 +44,12 @@ export function contractEnv(world: RunWorld, tier: TierName, baseUrl: string): C
   };
 }
 
-export async function runTierTests(world: RunWorld, tier: TierName, files: readonly string[], baseUrl: string, signal: AbortSignal): Promise<TierTestOutcome> {
+export async function runTierTests(world: RunWorld, tier: TierName, files: readonly TierTestFile[], baseUrl: string, signal: AbortSignal): Promise<TierTestOutcome> {
   await mkdir(world.paths.tierReportsDir, { recursive: true });
   const report = join(world.paths.tierReportsDir, `${tier}.jsonl`);
   const result = await runCommand(
-    [process.execPath, '--import', TSX, '--test', '--test-concurrency=1', `--test-reporter=${REPORTER}`, `--test-reporter-destination=${report}`, '--test-reporter=spec', '--test-reporter-destination=stdout', ...files],
-    { log: world.log.child({ tier }), env: contractEnv(world, tier, baseUrl), signal, cwd: world.paths.runDir, outputLevel: 'info' },
+    [process.execPath, '--import', TSX, '--test', '--test-concurrency=1', `--test-reporter=${REPORTER}`, `--test-reporter-destination=${report}`, '--test-reporter=spec', '--test-reporter-destination=stdout', ...files.map((entry) => entry.file)],
+    { log: world.log.child({ tier }), env: contractEnv(world, world.identity, tier, baseUrl), signal, cwd: world.paths.runDir, outputLevel: 'info' },
   );
   let lines: string[] = [];
   try {
@@ -52,7 +59,8 @@ export async function runTierTests(world: RunWorld, tier: TierName, files: reado
   }
   const tests = lines.map((line) => {
     const entry = JSON.parse(line) as { name: string; file: string | null; status: TestResult['status']; ms: number; message?: string };
-    const prefix = entry.file === null || files.length === 1 ? '' : `${relative(world.config.customizationDir, entry.file)}: `;
+    const label = files.find((candidate) => candidate.file === entry.file)?.label ?? null;
+    const prefix = label === null ? '' : `${label}: `;
     return { name: `${prefix}${entry.name}`, status: entry.status, ms: entry.ms, ...(entry.message === undefined ? {} : { message: entry.message }) };
   });
   const failedTests = tests.some((test) => test.status === 'fail');

@@ -1,47 +1,111 @@
-// Stage 9, one tier: the op (once, owned by the orchestrator), then its assertions in a test runner.
+// Stage 9, one tier: the recipe's pre-op hook, the op (once, owned by the orchestrator), then the
+// generic assertions plus the recipe's overlay (or the functional tests) in a test runner.
+import { relative } from 'node:path';
 import { fromPromise } from 'xstate';
 import type { PreparedRun, TierName, TierResult } from '../domain/run-types.js';
-import { DEFAULT_TIER_TIMEOUT_SECONDS } from '../recipes/schema.js';
 import { readJsonFile, recordOpState } from '../io/run-state.js';
+import { OP_HOOK_BY_TIER, type HookContext, type HookOp } from '../recipes/hook-context.js';
+import { BACKUP_ATTEMPTS, DEFAULT_TIER_TIMEOUT_SECONDS } from '../recipes/schema.js';
+import { addComposeFiles, OVERLAY_FILE, removePreviousOverlays, resolveEnvValues } from './app-env.js';
+import { appTarget, envFileOf, type AppTarget } from './app-target.js';
 import { placeBackupMarkers, removeBackupMarkers, type BackupMarker } from './backup-markers.js';
-import { genericTestFile, runTierTests } from './run-tier-tests.js';
+import { callHook, makeHookContext } from './hook-context.js';
+import { genericTestFile, runTierTests, type TierTestFile } from './run-tier-tests.js';
 import type { RunWorld } from './run-world.js';
+import { editEnvFile } from '../io/env-file.js';
 import { failedTaskIds, resolveBaseUrl, waitUntilReady } from './wait-until-ready.js';
 
-/** Performs the tier's op; returns the base URL the app answers on afterwards. */
-async function performOp(world: RunWorld, prepared: PreparedRun, tier: TierName, signal: AbortSignal): Promise<string> {
-  const { domain } = world.identity;
+/** The head deploy: previous/ out, head checked out, EXTRA_ENV then UPGRADE_EXTRA_ENV, one chaos redeploy in place. */
+async function upgrade(world: RunWorld, prepared: PreparedRun, target: AppTarget, makeCtx: () => Promise<HookContext>, signal: AbortSignal): Promise<string> {
+  const envFile = envFileOf(world, target.domain);
+  await removePreviousOverlays(prepared.customization.previousOverlays, prepared.recipeDir, envFile);
+  await world.git.checkout(prepared.recipeDir, prepared.headSha);
+  const extraEnv = await resolveEnvValues('EXTRA_ENV', target.meta, makeCtx, signal);
+  const upgradeEnv = await resolveEnvValues('UPGRADE_EXTRA_ENV', target.meta, makeCtx, signal);
+  await editEnvFile(envFile, { ...extraEnv, ...upgradeEnv });
+  // EXTRA_ENV may set COMPOSE_FILE: cc-ci's overlay stays in it for every deploy
+  if (prepared.customization.composeOverlay !== null) await addComposeFiles(envFile, [OVERLAY_FILE]);
+  const dirty = await world.git.isDirty(prepared.recipeDir);
+  const expectedChaosVersion = `${prepared.headSha.slice(0, 8)}${dirty ? '+U' : ''}`;
+  await recordOpState(world.paths.opStateFile, 'upgrade', { headSha: prepared.headSha, expectedChaosVersion, base: prepared.base, previousOverlaysRemoved: prepared.customization.previousOverlays.length });
+  const baseline = await failedTaskIds(world.docker, target.stack);
+  await world.abra.appDeploy({ domain: target.domain, version: null, chaos: true, force: true }, signal);
+  return waitUntilReady(world, target, baseline, 'upgrade', signal);
+}
+
+/** `abra app backup create`, redone while BACKUP_VERIFY answers false, at most BACKUP_ATTEMPTS times. */
+async function backup(world: RunWorld, target: AppTarget, makeCtx: () => Promise<HookContext>, signal: AbortSignal): Promise<void> {
   const { paths } = world;
-  switch (tier) {
-    case 'upgrade': {
-      await world.git.checkout(prepared.recipeDir, prepared.headSha);
-      const dirty = await world.git.isDirty(prepared.recipeDir);
-      const expectedChaosVersion = `${prepared.headSha.slice(0, 8)}${dirty ? '+U' : ''}`;
-      await recordOpState(paths.opStateFile, 'upgrade', { headSha: prepared.headSha, expectedChaosVersion, base: prepared.base });
-      const baseline = await failedTaskIds(world);
-      await world.abra.appDeploy({ domain, version: null, chaos: true, force: true }, signal);
-      return waitUntilReady(world, prepared.meta, baseline, signal);
+  const markers = await placeBackupMarkers(world);
+  await recordOpState(paths.opStateFile, 'backup', { markers });
+  const verify = target.meta.BACKUP_VERIFY;
+  const snapshots: string[] = [];
+  for (let attempt = 1; attempt <= BACKUP_ATTEMPTS; attempt++) {
+    const snapshotId = await world.abra.backupCreate(target.domain, signal);
+    snapshots.push(snapshotId);
+    await recordOpState(paths.opStateFile, 'backup', { snapshotId, attempt, snapshots });
+    if (verify === undefined) return;
+    const ctx = await makeCtx();
+    if ((await callHook('BACKUP_VERIFY', () => verify(ctx), signal)) === true) {
+      await recordOpState(paths.opStateFile, 'backup', { verifiedOnAttempt: attempt });
+      return;
     }
-    case 'backup': {
-      const markers = await placeBackupMarkers(world);
-      await recordOpState(paths.opStateFile, 'backup', { markers });
-      const snapshotId = await world.abra.backupCreate(domain, signal);
-      await recordOpState(paths.opStateFile, 'backup', { snapshotId });
-      return resolveBaseUrl(world);
-    }
-    case 'restore': {
-      const state = await readJsonFile<{ backup?: { snapshotId?: string; markers?: BackupMarker[] } }>(paths.opStateFile, {});
-      const snapshotId = state.backup?.snapshotId;
-      if (snapshotId === undefined) throw new Error('no snapshot recorded by the backup op');
-      await removeBackupMarkers(state.backup?.markers ?? []);
-      await recordOpState(paths.opStateFile, 'restore', { snapshotId, markersRemovedBeforeRestore: true });
-      const baseline = await failedTaskIds(world);
-      await world.abra.restore(domain, snapshotId, signal);
-      return waitUntilReady(world, prepared.meta, baseline, signal);
-    }
-    default:
-      return resolveBaseUrl(world);
+    world.log.warn({ attempt, snapshotId }, 'BACKUP_VERIFY answered false: backing up again');
   }
+  throw new Error(`BACKUP_VERIFY answered false for all ${BACKUP_ATTEMPTS} backups (snapshots ${snapshots.join(', ')})`);
+}
+
+async function restore(world: RunWorld, target: AppTarget, signal: AbortSignal): Promise<string> {
+  const { paths } = world;
+  const state = await readJsonFile<{ backup?: { snapshotId?: string; markers?: BackupMarker[] } }>(paths.opStateFile, {});
+  const snapshotId = state.backup?.snapshotId;
+  if (snapshotId === undefined) throw new Error('no snapshot recorded by the backup op');
+  await removeBackupMarkers(state.backup?.markers ?? []);
+  await recordOpState(paths.opStateFile, 'restore', { snapshotId, markersRemovedBeforeRestore: true });
+  const baseline = await failedTaskIds(world.docker, target.stack);
+  await world.abra.restore(target.domain, snapshotId, signal);
+  return waitUntilReady(world, target, baseline, 'restore', signal);
+}
+
+/** The recipe's pre<Op> hook, then the op; returns the base URL the app answers on afterwards. */
+async function performOp(world: RunWorld, prepared: PreparedRun, tier: TierName, signal: AbortSignal): Promise<string> {
+  const target = appTarget(world, prepared);
+  let baseUrl = await resolveBaseUrl(world.docker, target);
+  const makeCtx = () => makeHookContext(world, target, tier as HookOp, baseUrl, signal);
+  if (tier !== 'functional') {
+    const hookName = OP_HOOK_BY_TIER[tier];
+    const pre = prepared.customization.ops[hookName];
+    if (pre !== undefined) {
+      const ctx = await makeCtx();
+      await callHook(hookName, () => pre.hook(ctx), signal);
+    }
+  }
+  switch (tier) {
+    case 'upgrade':
+      return upgrade(world, prepared, target, makeCtx, signal);
+    case 'backup':
+      await backup(world, target, makeCtx, signal);
+      return baseUrl;
+    case 'restore':
+      baseUrl = await restore(world, target, signal);
+      return baseUrl;
+    default:
+      return baseUrl;
+  }
+}
+
+/** The generic file and the recipe's overlay for a lifecycle tier; the functional tests for functional. */
+function tierTestFiles(world: RunWorld, prepared: PreparedRun, tier: TierName): TierTestFile[] {
+  const label = (file: string, source: string) => `${source} ${relative(world.config.customizationDir, file).startsWith('..') ? file : relative(world.config.customizationDir, file)}`;
+  if (tier === 'functional') return prepared.customization.functionalTests.map(({ file, source }) => ({ file, label: label(file, source) }));
+  const overlay = prepared.customization.overlays[tier];
+  return [{ file: genericTestFile(tier), label: null }, ...(overlay === undefined ? [] : [{ file: overlay.file, label: label(overlay.file, overlay.source) }])];
+}
+
+/** SPEC §4.6: a declared dependency that is not ready makes the functional tier red, whatever its tests did. */
+async function unreadyDependencies(world: RunWorld): Promise<string[]> {
+  const skipped = await readJsonFile<Record<string, string>>(world.paths.depsSkipFile, {});
+  return Object.entries(skipped).map(([recipe, reason]) => `${recipe} (${reason})`);
 }
 
 export async function runTier(world: RunWorld, prepared: PreparedRun, tier: TierName, signal: AbortSignal): Promise<TierResult> {
@@ -60,8 +124,7 @@ export async function runTier(world: RunWorld, prepared: PreparedRun, tier: Tier
     world.log.warn({ tier, err: error }, 'tier op failed');
     return { name: tier, status: 'fail', reason: `${tier} op failed: ${message.split('\n')[0]}`, ms: elapsed(), tests: [] };
   }
-  const files = tier === 'functional' ? [...prepared.functionalTests] : [genericTestFile(tier)];
-  const outcome = await runTierTests(world, tier, files, baseUrl, tierSignal);
+  const outcome = await runTierTests(world, tier, tierTestFiles(world, prepared, tier), baseUrl, tierSignal);
   if (signal.aborted) throw signal.reason;
   const ms = elapsed();
   const failed = outcome.tests.filter((test) => test.status === 'fail');
@@ -70,9 +133,19 @@ export async function runTier(world: RunWorld, prepared: PreparedRun, tier: Tier
   if (failed.length > 0) {
     return { name: tier, status: 'fail', reason: `${failed.length} of ${outcome.tests.length} tests failed: ${failed.map((test) => `${test.name}: ${test.message ?? 'failed'}`).join('; ')}`, ms, tests: outcome.tests };
   }
+  const unready = tier === 'functional' ? await unreadyDependencies(world) : [];
+  if (unready.length > 0) return { name: tier, status: 'fail', reason: `dependencies not ready: ${unready.join('; ')}`, ms, tests: outcome.tests };
   if (outcome.runnerProblem !== undefined) return { name: tier, status: 'unver', reason: `harness error: ${outcome.runnerProblem}`, ms, tests: outcome.tests };
   if (passed.length === 0) return { name: tier, status: 'unver', reason: 'no test passed (all skipped or none ran)', ms, tests: outcome.tests };
-  return { name: tier, status: 'pass', reason: `${passed.length} tests passed`, ms, tests: outcome.tests };
+  return { name: tier, status: 'pass', reason: `${passed.length} tests passed${await backupAttempts(world, tier)}`, ms, tests: outcome.tests };
+}
+
+/** How many backups BACKUP_VERIFY needed, when it needed more than one. */
+async function backupAttempts(world: RunWorld, tier: TierName): Promise<string> {
+  if (tier !== 'backup') return '';
+  const state = await readJsonFile<{ backup?: { verifiedOnAttempt?: number } }>(world.paths.opStateFile, {});
+  const attempt = state.backup?.verifiedOnAttempt;
+  return attempt === undefined ? '' : `; BACKUP_VERIFY held on backup ${attempt} of ${BACKUP_ATTEMPTS}`;
 }
 
 export function makeRunTier(world: RunWorld) {

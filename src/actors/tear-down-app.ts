@@ -8,7 +8,7 @@ import { wait } from '../io/clock.js';
 import type { Docker, StackObjects } from '../io/docker.js';
 import { describeFailure } from '../io/exec.js';
 import type { Logger } from '../io/log.js';
-import { appEnvFile } from './install-app.js';
+import { envFileOf } from './app-target.js';
 import type { RunWorld } from './run-world.js';
 import { pathExists } from '../io/fs.js';
 
@@ -55,8 +55,30 @@ export async function reapApp(adapters: { abra: Abra; docker: Docker; log: Logge
   return { ran: true, leftovers, errors };
 }
 
+export interface TearDownInput {
+  /** The run's dependencies in declaration order (torn down after the app, in reverse). */
+  readonly dependencies: readonly { readonly domain: string; readonly stack: string }[];
+}
+
+/** The app first, then its dependencies in reverse order (SPEC §4.2 stage 10). */
+export async function tearDownRun(world: RunWorld, input: TearDownInput, signal: AbortSignal): Promise<TeardownReport> {
+  const targets = [{ domain: world.identity.domain, stack: world.identity.stack }, ...[...input.dependencies].reverse()];
+  const leftovers: string[] = [];
+  const errors: string[] = [];
+  for (const { domain, stack } of targets) {
+    try {
+      const report = await reapApp(world, { domain, stack, envFile: envFileOf(world, domain) }, signal);
+      const prefix = domain === world.identity.domain ? '' : `${domain}: `;
+      leftovers.push(...report.leftovers.map((leftover) => `${prefix}${leftover}`));
+      errors.push(...report.errors.map((error) => `${prefix}${error}`));
+    } catch (error) {
+      // one app's failed teardown must not leave the others standing
+      errors.push(`${domain}: ${(error as Error).message}`);
+    }
+  }
+  return { ran: true, leftovers, errors };
+}
+
 export function makeTearDownApp(world: RunWorld) {
-  return fromPromise<TeardownReport, undefined>(() =>
-    reapApp(world, { domain: world.identity.domain, stack: world.identity.stack, envFile: appEnvFile(world) }, AbortSignal.timeout(TEARDOWN_TIMEOUT_MS)),
-  );
+  return fromPromise<TeardownReport, TearDownInput>(({ input }) => tearDownRun(world, input, AbortSignal.timeout(TEARDOWN_TIMEOUT_MS)));
 }

@@ -16,6 +16,10 @@ export const Config = z
     lockDir: z.string().min(1).describe('Per-domain lock files'),
     customizationDir: z.string().min(1).describe('Per-recipe CI customization trees: <customizationDir>/<recipe>/'),
     deadlineMinutes: z.number().positive().default(60).describe('Hard deadline of one run'),
+    repoLocalAllowlist: z.string().min(1).optional()
+      .describe('File listing (one per line) the recipes whose repository-local .ccci/ tests and hooks may run; absent or empty = none (default deny; "*" is not a wildcard)'),
+    dependencySource: z.string().includes('{recipe}').default('https://git.coopcloud.tech/coop-cloud/{recipe}.git')
+      .describe('Where DEPS recipes are cloned from: a git URL or path with {recipe} in it'),
   })
   .meta({ id: 'CcciConfig', title: 'cc-ci configuration' });
 export type Config = z.infer<typeof Config>;

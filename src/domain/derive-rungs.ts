@@ -46,7 +46,7 @@ function installRung(record: RunRecord): Rung {
   const tier = record.tiers.find((candidate) => candidate.name === 'install');
   if (tier !== undefined) return fromTier(tier);
   if (record.failure?.stage === 'deploy' && record.failure.kind === 'recipe') {
-    return { status: 'fail', reason: `the app never became ready: ${record.failure.message}` };
+    return { status: 'fail', reason: `install failed: ${record.failure.message}` };
   }
   return notReached(record, 'install');
 }

@@ -21,6 +21,13 @@ export function appDomain(recipe: string, pr: string | number | undefined, ref: 
   return `${prefix}-${hash}.${ciDomain}`;
 }
 
+/** A dependency's domain: its own per-run name, derived from the app's domain so it is unique per run target. */
+export function dependencyDomain(appDomainName: string, dependency: string, ciDomain: string): string {
+  const prefix = normalizeRecipeName(dependency).slice(0, 4).replace(/-+$/, '') || 'dep';
+  const hash = createHash('sha256').update(`${appDomainName}|dependency|${dependency}`).digest('hex').slice(0, 6);
+  return `${prefix}-${hash}.${ciDomain}`;
+}
+
 /** abra derives the stack name from the domain: dots become underscores. */
 export function stackName(domain: string): string {
   return domain.replaceAll('.', '_');

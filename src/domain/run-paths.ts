@@ -15,6 +15,8 @@ export interface RunPaths {
   readonly depsSkipFile: string;
   readonly deploysFile: string;
   readonly tierReportsDir: string;
+  /** The recipe repository's .ccci/ tree as it was at the head (copied before any other checkout). */
+  readonly repoLocalDir: string;
   /** Creating this file asks the run to cancel (how the daemon cancels a run it did not start with a signal). */
   readonly cancelFile: string;
 }
@@ -34,6 +36,7 @@ export function runPaths(runsDir: string, runId: string, recipe: string): RunPat
     depsSkipFile: join(runDir, 'state', 'deps-skip.json'),
     deploysFile: join(runDir, 'state', 'deploys'),
     tierReportsDir: join(runDir, 'tiers'),
+    repoLocalDir: join(runDir, 'repo-local'),
     cancelFile: join(runDir, 'cancel-requested'),
   };
 }

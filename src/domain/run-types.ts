@@ -1,6 +1,7 @@
 // Data that flows between the run machine's stages. Plain values: machines and actors both use them.
 import type { RungName } from './rungs.js';
 import type { RecipeMeta } from '../recipes/schema.js';
+import type { Customization } from '../recipes/load-customization.js';
 import type { UpgradeBase } from './upgrade-base.js';
 import type { AbortReason } from './verdict.js';
 import type { LintResult, TierName, TierResult } from '../results/schema.js';
@@ -21,8 +22,22 @@ export interface PreparedRun {
   readonly functionalTests: readonly string[];
   readonly manifest: Readonly<Record<string, unknown>>;
   readonly meta: Readonly<RecipeMeta>;
-  /** cc-ci's CI-only compose overlay for this recipe, if the customization tree has one. */
-  readonly composeOverlay: string | null;
+  readonly customization: Customization;
+  /** DEPS in declaration order: deployed before the app, torn down after it in reverse. */
+  readonly dependencies: readonly DependencyPlan[];
+}
+
+/** A dependency (DEPS) of the recipe under test: its own domain, checkout and customization. */
+export interface DependencyPlan {
+  readonly recipe: string;
+  readonly domain: string;
+  readonly stack: string;
+  /** Where it was cloned from. */
+  readonly source: string;
+  readonly recipeDir: string;
+  /** The release tag deployed, or null when the repository has none (its default branch is deployed). */
+  readonly version: string | null;
+  readonly customization: Customization;
 }
 
 /** A stage that failed outside the tiers: it decides the rungs that never ran. */

@@ -21,7 +21,7 @@ export interface LintReport {
 
 export interface Abra {
   /** `abra app new`: env file from .env.sample and all secrets generated; checks out `version` unless chaos. */
-  appNew(input: { recipe: string; domain: string; version: string | null; chaos: boolean }, signal?: AbortSignal): Promise<void>;
+  appNew(input: { recipe: string; domain: string; version: string | null; chaos: boolean }, signal?: AbortSignal): Promise<{ table: GeneratedSecret[] }>;
   /** `abra app deploy` without abra's own convergence wait: cc-ci waits itself, with crash-loop detection. */
   appDeploy(input: { domain: string; version: string | null; chaos: boolean; force: boolean }, signal?: AbortSignal): Promise<void>;
   appUndeploy(domain: string, signal?: AbortSignal): Promise<CommandResult>;
@@ -56,22 +56,29 @@ export function parseLintTable(output: string): { rulesFailed: string[]; warning
   return { rulesFailed, warnings, rows };
 }
 
-/** Values of the secret table `abra app new --secrets` prints (a column whose header mentions VALUE). */
-export function parseGeneratedSecrets(output: string): string[] {
-  const values: string[] = [];
-  let valueColumn: number | undefined;
+export interface GeneratedSecret {
+  readonly name: string;
+  readonly value: string;
+}
+
+/** Rows of the secret table `abra app new --secrets` prints: the column headed …NAME and the one headed …VALUE. */
+export function parseGeneratedSecretTable(output: string): GeneratedSecret[] {
+  const rows: GeneratedSecret[] = [];
+  let columns: { name: number; value: number } | undefined;
   for (const line of output.split('\n')) {
     if (line.trim() !== '' && !/[A-Za-z0-9]/.test(line)) continue; // a table border
     const cells = line.split(/[|│┃]/).map((cell) => cell.trim());
     if (cells.length < 3) {
-      valueColumn = undefined;
+      columns = undefined;
       continue;
     }
-    const header = cells.findIndex((cell) => /\bVALUE\b/i.test(cell));
-    if (header !== -1) valueColumn = header;
-    else if (valueColumn !== undefined && cells[valueColumn] !== undefined && cells[valueColumn] !== '') values.push(cells[valueColumn]!);
+    const value = cells.findIndex((cell) => /\bVALUE\b/i.test(cell));
+    if (value !== -1) columns = { value, name: cells.findIndex((cell) => /\bNAME\b/i.test(cell)) };
+    else if (columns !== undefined && cells[columns.value] !== undefined && cells[columns.value] !== '') {
+      rows.push({ name: cells[columns.name] ?? '', value: cells[columns.value]! });
+    }
   }
-  return values;
+  return rows;
 }
 
 export function createAbra(settings: AbraSettings): Abra {
@@ -97,9 +104,11 @@ export function createAbra(settings: AbraSettings): Abra {
     async appNew({ recipe, domain, version, chaos }, signal) {
       // abra prints the generated secrets: register them with the redactor before any line is logged
       const result = await abra(['app', 'new', recipe, ...(version === null ? [] : [version]), '--server', settings.server, '--domain', domain, '--secrets', ...(chaos ? ['--chaos'] : [])], signal, { outputLevel: 'none' });
-      for (const secret of parseGeneratedSecrets(result.stdout)) redactor.add(secret);
+      const table = parseGeneratedSecretTable(result.stdout);
+      for (const secret of table) redactor.add(secret.value);
       for (const line of `${result.stdout}\n${result.stderr}`.split('\n')) if (line.trim() !== '') settings.log.info(redactor.redact(line));
       if (result.failed) throw new CommandError(result);
+      return { table };
     },
     async appDeploy({ domain, version, chaos, force }, signal) {
       await checked(['app', 'deploy', domain, ...(version === null ? [] : [version]), '--no-converge-checks', ...(chaos ? ['--chaos'] : []), ...(force ? ['--force'] : [])], signal);

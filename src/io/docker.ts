@@ -1,5 +1,5 @@
 // The docker CLI adapter: what cc-ci reads from the swarm, and the last-resort removal of leftovers.
-import { runChecked, runCommand, type CommandOptions } from './exec.js';
+import { runChecked, runCommand, type CommandOptions, type CommandResult } from './exec.js';
 
 export type DockerOptions = Pick<CommandOptions, 'log' | 'signal'>;
 
@@ -32,6 +32,10 @@ export interface Docker {
   serviceLabels(service: string): Promise<Record<string, string>>;
   /** Swarm's rolling-update state of a service (`updating`, `completed`, `rollback_completed`, …), if any. */
   serviceUpdateState(service: string): Promise<string | undefined>;
+  /** Ids of the running containers of a swarm service. */
+  runningContainers(service: string): Promise<string[]>;
+  /** Runs argv in a container (`docker exec -i`); the result says whether it failed. */
+  exec(container: string, argv: readonly string[], options?: { readonly input?: string; readonly signal?: AbortSignal }): Promise<CommandResult>;
   /** Host port a running task of `service` publishes for `targetPort` (host-mode publishing). */
   publishedPort(service: string, targetPort?: number): Promise<number | undefined>;
   volumeMountpoint(volume: string): Promise<string | undefined>;
@@ -84,9 +88,19 @@ export function createDocker(options: DockerOptions): Docker {
       const status = JSON.parse(result.stdout) as { State?: string } | null;
       return status?.State;
     },
+    async runningContainers(service) {
+      return lines((await docker('ps', '--filter', `label=com.docker.swarm.service.name=${service}`, '--filter', 'status=running', '--format', '{{.ID}}')).stdout);
+    },
+    exec(container, argv, execOptions = {}) {
+      return runCommand(['docker', 'exec', ...(execOptions.input === undefined ? [] : ['-i']), container, ...argv], {
+        ...options,
+        input: execOptions.input,
+        signal: execOptions.signal ?? options.signal,
+        outputLevel: 'info',
+      });
+    },
     async publishedPort(service, targetPort) {
-      const ids = lines((await docker('ps', '--filter', `label=com.docker.swarm.service.name=${service}`, '--filter', 'status=running', '--format', '{{.ID}}')).stdout);
-      for (const id of ids) {
+      for (const id of await api.runningContainers(service)) {
         const result = await dockerQuiet('inspect', id, '--format', '{{json .NetworkSettings.Ports}}');
         if (result.failed) continue;
         const ports = (JSON.parse(result.stdout) ?? {}) as Record<string, { HostIp: string; HostPort: string }[] | null>;

@@ -48,10 +48,10 @@ export const runMachine = setup({
     sweepLeftovers: unprovidedPromise<void, undefined>('sweepLeftovers'),
     prepareRun: unprovidedPromise<PreparedRun, undefined>('prepareRun'),
     lintRecipe: unprovidedPromise<LintResult, { readonly prepared: PreparedRun }>('lintRecipe'),
-    holdDomainLock: unprovidedCallback<RunEvent, undefined>('holdDomainLock'),
+    holdDomainLock: unprovidedCallback<RunEvent, { readonly dependencyDomains: readonly string[] }>('holdDomainLock'),
     installApp: unprovidedPromise<void, { readonly prepared: PreparedRun }>('installApp'),
     runTier: unprovidedPromise<TierResult, { readonly prepared: PreparedRun; readonly tier: TierName }>('runTier'),
-    tearDownApp: unprovidedPromise<TeardownReport, undefined>('tearDownApp'),
+    tearDownApp: unprovidedPromise<TeardownReport, { readonly dependencies: readonly { readonly domain: string; readonly stack: string }[] }>('tearDownApp'),
   },
   actions: {
     recordAbort: assign({
@@ -141,7 +141,11 @@ export const runMachine = setup({
           states: {
             holdingDomain: {
               description: 'The per-domain lock is held for as long as this state is active.',
-              invoke: { id: 'holdDomainLock', src: 'holdDomainLock' },
+              invoke: {
+                id: 'holdDomainLock',
+                src: 'holdDomainLock',
+                input: ({ context }) => ({ dependencyDomains: context.prepared?.dependencies.map((dependency) => dependency.domain) ?? [] }),
+              },
               initial: 'waitingForLock',
               onDone: 'released',
               on: { 'run.abort': { target: '.tearingDown', actions: 'recordAbort' } },
@@ -184,6 +188,7 @@ export const runMachine = setup({
                   invoke: {
                     id: 'tearDownApp',
                     src: 'tearDownApp',
+                    input: ({ context }) => ({ dependencies: context.prepared?.dependencies ?? [] }),
                     onDone: { target: 'tornDown', actions: assign({ teardown: ({ event }) => event.output }) },
                     onError: {
                       target: 'tornDown',

@@ -1,8 +1,63 @@
 // The registry of recipe meta keys: the single source of truth for their names, types, defaults and docs.
 // A key belongs here only when something reads it (see the consumer named in each description).
 import * as z from 'zod';
+import type { HookContext } from './hook-context.js';
 
 const HttpStatus = z.number().int().min(100).max(599);
+
+/** Label of a key's type in the generated docs table (zod's own names say little for unions and hooks). */
+export interface KeyDoc {
+  readonly type: string;
+}
+
+type Awaitable<T> = T | Promise<T>;
+
+/**
+ * A hook: a function of the run's frozen ctx (at most one parameter). A function that wants more, or a
+ * value of another shape, is rejected at load with the required signature.
+ */
+export function hook<F extends (ctx: HookContext) => unknown>(name: string, signature: string) {
+  return z.custom<F>((value) => typeof value === 'function' && value.length <= 1, {
+    error: (issue) => hookArityMessage(name, signature, issue.input) ?? `Invalid input: expected ${signature}`,
+  });
+}
+
+/** The message for a function of the wrong arity given where a hook belongs; undefined for a non-function. */
+function hookArityMessage(name: string, signature: string, input: unknown): string | undefined {
+  if (typeof input !== 'function') return undefined;
+  return `Invalid hook: ${name} takes one parameter (ctx) but this function declares ${input.length}; required signature: ${signature}`;
+}
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+export const EnvValues = z.record(z.string().regex(ENV_NAME, 'Invalid key: expected an environment variable name ([A-Za-z_][A-Za-z0-9_]*)'), z.string());
+export type EnvValues = z.infer<typeof EnvValues>;
+
+function envKey(name: string) {
+  const signature = `${name}: (ctx) => Record<string, string> | Promise<Record<string, string>>`;
+  return z.union([EnvValues, hook<(ctx: HookContext) => Awaitable<EnvValues>>(name, signature)], {
+    error: (issue) => hookArityMessage(name, signature, issue.input) ?? `Invalid input: expected an object of strings, or ${signature}`,
+  });
+}
+
+export const HttpProbe = z.strictObject({
+  path: z.string().startsWith('/'),
+  ok: z.array(HttpStatus).nonempty().optional(),
+});
+export const TcpProbe = z.strictObject({
+  host: z.string().min(1).default('127.0.0.1'),
+  port: z.number().int().min(1).max(65_535),
+  stable: z.number().int().min(1).default(1),
+});
+export const ReadyProbeSpec = z.union([HttpProbe, TcpProbe], {
+  error: 'Invalid input: expected a probe {path, ok?} (HTTP, relative to the base URL) or {host?, port, stable?} (TCP)',
+});
+export type ReadyProbeSpec = z.infer<typeof ReadyProbeSpec>;
+export type ReadyProbeSpecInput = z.input<typeof ReadyProbeSpec>;
+/** What a READY_PROBE hook may answer: probes to hold, or directly whether the app is ready yet. */
+export type ReadyProbeAnswer = ReadyProbeSpecInput | readonly ReadyProbeSpecInput[] | boolean | undefined;
+export const ReadyProbeAnswer = z.union([ReadyProbeSpec, z.array(ReadyProbeSpec), z.boolean(), z.undefined()]);
+
+const READY_PROBE_SIGNATURE = 'READY_PROBE: (ctx) => probe | probe[] | boolean | Promise<…>';
 
 export const TierTimeouts = z
   .strictObject({
@@ -12,21 +67,54 @@ export const TierTimeouts = z
     restore: z.number().positive().optional(),
     functional: z.number().positive().optional(),
   })
-  .describe('Seconds per tier (op and assertions); a tier over its budget is unverified (timeout)');
+  .describe('Seconds per tier (pre-op hook, op and assertions); a tier over its budget is unverified (timeout). Default 900 each');
+
+const RECIPE_NAME = /^[a-z0-9][a-z0-9-]*$/;
 
 export const RecipeMeta = z.strictObject({
-  HEALTH_PATH: z.string().startsWith('/').default('/').describe('Path whose answer proves the app serves (install, upgrade, restore readiness)'),
-  HEALTH_OK: z.array(HttpStatus).nonempty().default([200, 301, 302]).describe('Statuses that count as healthy; 404 never does'),
-  DEPLOY_TIMEOUT: z.number().positive().default(600).describe('Seconds to wait for every service to converge after a deploy'),
-  HTTP_TIMEOUT: z.number().positive().default(120).describe('Seconds to wait for HEALTH_PATH to answer with a HEALTH_OK status'),
-  BACKUP_CAPABLE: z.boolean().optional().describe('Overrides detection of backupbot labels in the compose files'),
+  HEALTH_PATH: z.string().startsWith('/').default('/')
+    .describe('Path whose answer proves the app serves; polled after every deploy and restore, asserted by the install, upgrade and restore tiers')
+    .meta({ type: 'string' }),
+  HEALTH_OK: z.array(HttpStatus).nonempty().default([200, 301, 302])
+    .describe('Statuses of HEALTH_PATH that count as healthy; 404 never should')
+    .meta({ type: 'number[]' }),
+  DEPLOY_TIMEOUT: z.number().positive().default(600)
+    .describe('Seconds to wait for every service to converge after a deploy or restore')
+    .meta({ type: 'number (s)' }),
+  HTTP_TIMEOUT: z.number().positive().default(120)
+    .describe('Seconds to wait, after convergence, for HEALTH_PATH to answer HEALTH_OK and for READY_PROBE to hold')
+    .meta({ type: 'number (s)' }),
+  EXTRA_ENV: envKey('EXTRA_ENV').default({})
+    .describe('Variables written into the app\'s env file before every deploy (base and head); a hook is called with ctx.op "install" or "upgrade"')
+    .meta({ type: 'Record<string, string> | (ctx) => Record<string, string>' }),
+  UPGRADE_EXTRA_ENV: envKey('UPGRADE_EXTRA_ENV').default({})
+    .describe('Variables written into the env file for the head deploy only (after EXTRA_ENV, so they win)')
+    .meta({ type: 'Record<string, string> | (ctx) => Record<string, string>' }),
+  READY_PROBE: z.union([ReadyProbeSpec, z.array(ReadyProbeSpec).nonempty(), hook<(ctx: HookContext) => Awaitable<ReadyProbeAnswer>>('READY_PROBE', READY_PROBE_SIGNATURE)], {
+    error: (issue) => hookArityMessage('READY_PROBE', READY_PROBE_SIGNATURE, issue.input) ?? `Invalid input: expected a probe {path, ok?} or {host?, port, stable?}, an array of them, or ${READY_PROBE_SIGNATURE}`,
+  }).optional()
+    .describe('Extra readiness after HEALTH_PATH, after every deploy and restore: HTTP {path, ok?}, TCP {host?, port, stable?} (stable = consecutive connects), or a hook returning probes or a boolean; polled until it holds or HTTP_TIMEOUT ends')
+    .meta({ type: 'probe | probe[] | (ctx) => probe | probe[] | boolean' }),
+  BACKUP_VERIFY: hook<(ctx: HookContext) => Awaitable<boolean>>('BACKUP_VERIFY', 'BACKUP_VERIFY: (ctx) => boolean | Promise<boolean>').optional()
+    .describe('Called after each backup (op state backup.snapshotId is the new snapshot); false redoes the backup, at most 3 tries, then the backup tier fails')
+    .meta({ type: '(ctx) => boolean' }),
+  BACKUP_CAPABLE: z.boolean().optional()
+    .describe('Overrides detection of backupbot.backup=true labels in the compose files')
+    .meta({ type: 'boolean' }),
+  DEPS: z.array(z.string().regex(RECIPE_NAME, 'Invalid string: expected a recipe name (lower-case letters, digits, -)')).default([])
+    .refine((names) => new Set(names).size === names.length, 'DEPS lists a recipe twice')
+    .describe('Recipes deployed (newest release, their own customization tree) before the app; their domains and generated secrets reach ctx.deps and CCCI_DEPS_FILE; torn down after the app, in reverse order')
+    .meta({ type: 'string[]' }),
   EXPECTED_NA: z
     // install and lint are never skipped, so they cannot be declared
     .partialRecord(z.enum(['upgrade', 'backup_restore', 'functional']), z.string().min(1))
     .default({})
-    .describe('{rung: reason}: turns a not-applicable rung into a skip with that reason; never hides a failure'),
-  UPGRADE_BASE_VERSION: z.string().min(1).optional().describe('Release tag to deploy first instead of the resolved base'),
-  TIMEOUTS: TierTimeouts.default({}),
+    .describe('{rung: reason}: turns a not-applicable rung into a skip with that reason; never hides a failure')
+    .meta({ type: '{upgrade?, backup_restore?, functional?: string}' }),
+  UPGRADE_BASE_VERSION: z.string().min(1).optional()
+    .describe('Release tag to deploy first instead of the resolved base')
+    .meta({ type: 'string (tag)' }),
+  TIMEOUTS: TierTimeouts.default({}).meta({ type: '{install?, upgrade?, backup?, restore?, functional?: number}' }),
 });
 export type RecipeMeta = z.infer<typeof RecipeMeta>;
 export type RecipeMetaInput = z.input<typeof RecipeMeta>;
@@ -37,3 +125,4 @@ export function defineMeta(meta: RecipeMetaInput): RecipeMetaInput {
 }
 
 export const DEFAULT_TIER_TIMEOUT_SECONDS = 900;
+export const BACKUP_ATTEMPTS = 3;

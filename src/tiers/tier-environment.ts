@@ -4,7 +4,7 @@ import { createAbra, type Abra } from '../io/abra.js';
 import { createDocker, type Docker } from '../io/docker.js';
 import { silentLogger } from '../io/log.js';
 import { readJsonFile, type OpState } from '../io/run-state.js';
-import { ENV_CONTRACT, TierContext, type ContractEnv } from './tier-context.js';
+import { CONTRACT_NAMES, TierContext, type ContractEnv } from './tier-context.js';
 
 export interface TierEnvironment {
   readonly env: ContractEnv;
@@ -15,9 +15,9 @@ export interface TierEnvironment {
 }
 
 export async function tierEnvironment(): Promise<TierEnvironment> {
-  const missing = ENV_CONTRACT.filter((name) => process.env[name] === undefined);
+  const missing = CONTRACT_NAMES.filter((name) => process.env[name] === undefined);
   if (missing.length > 0) throw new Error(`tier test started without the cc-ci env contract: ${missing.join(', ')} unset`);
-  const env = Object.fromEntries(ENV_CONTRACT.map((name) => [name, process.env[name]!])) as ContractEnv;
+  const env = Object.fromEntries(CONTRACT_NAMES.map((name) => [name, process.env[name]!])) as ContractEnv;
   const context = TierContext.parse(JSON.parse(await readFile(env.CCCI_CONTEXT_FILE, 'utf8')));
   return {
     env,

@@ -3,6 +3,7 @@ import { fromCallback, fromPromise } from 'xstate';
 import type { PreparedRun, TierName, TierResult } from '../../src/domain/run-types.js';
 import { runMachine, type RunEvent } from '../../src/machines/run.machine.js';
 import { RecipeMeta } from '../../src/recipes/schema.js';
+import { zeroCustomization } from './customization.js';
 
 export function prepared(kind: 'version' | 'skip', backupCapable: boolean, functionalTests: number): PreparedRun {
   return {
@@ -17,7 +18,8 @@ export function prepared(kind: 'version' | 'skip', backupCapable: boolean, funct
     functionalTests: Array.from({ length: functionalTests }, (_, index) => `f${index}.test.ts`),
     manifest: {},
     meta: RecipeMeta.parse({}),
-    composeOverlay: null,
+    customization: zeroCustomization('web'),
+    dependencies: [],
   };
 }
 

@@ -1,6 +1,6 @@
-// parseLintTable and parseGeneratedSecrets: abra's tables, with ASCII or box-drawing separators.
+// parseLintTable and parseGeneratedSecretTable: abra's tables, with ASCII or box-drawing separators.
 import test from 'ava';
-import { parseGeneratedSecrets, parseLintTable } from '../../src/io/abra.js';
+import { parseGeneratedSecretTable, parseLintTable } from '../../src/io/abra.js';
 
 const ASCII = `
 +------+------------------------------+----------+-----------+---------+------------------+
@@ -71,32 +71,31 @@ test('empty output has no rows', (t) => {
   t.deepEqual(parseLintTable(''), { rulesFailed: [], warnings: [], rows: 0 });
 });
 
-test('parseGeneratedSecrets reads the value column of a table without a rule under its header', (t) => {
+test('parseGeneratedSecretTable reads the value column of a table without a rule under its header', (t) => {
   const output = 'some info line\n| SECRET NAME | SECRET VALUE |\n| db_password | hunter2hunter2 |\n| admin       | abc 123        |\n';
-  t.deepEqual(parseGeneratedSecrets(output), ['hunter2hunter2', 'abc 123']);
+  t.deepEqual(parseGeneratedSecretTable(output), [{ name: 'db_password', value: 'hunter2hunter2' }, { name: 'admin', value: 'abc 123' }]);
 });
 
-test('parseGeneratedSecrets finds the value column wherever it is and with box-drawing separators', (t) => {
-  t.deepEqual(parseGeneratedSecrets('│ NAME │ VERSION │ GENERATED VALUE │\n│ db │ v1 │ s3cr3t │\n│ smtp │ v2 │ p4ss │'), ['s3cr3t', 'p4ss']);
+test('parseGeneratedSecretTable finds the value column wherever it is and with box-drawing separators', (t) => {
+  t.deepEqual(parseGeneratedSecretTable('│ NAME │ VERSION │ GENERATED VALUE │\n│ db │ v1 │ s3cr3t │\n│ smtp │ v2 │ p4ss │'), [{ name: 'db', value: 's3cr3t' }, { name: 'smtp', value: 'p4ss' }]);
 });
 
-test('parseGeneratedSecrets stops at the end of the table', (t) => {
-  t.deepEqual(parseGeneratedSecrets('| NAME | VALUE |\n| db | s3cr3t |\n\nWARN generated secrets are not shown again\n| other | table |'), ['s3cr3t']);
+test('parseGeneratedSecretTable stops at the end of the table', (t) => {
+  t.deepEqual(parseGeneratedSecretTable('| NAME | VALUE |\n| db | s3cr3t |\n\nWARN generated secrets are not shown again\n| other | table |'), [{ name: 'db', value: 's3cr3t' }]);
 });
 
-test('parseGeneratedSecrets skips dashed separator cells inside a table', (t) => {
-  t.deepEqual(parseGeneratedSecrets('| NAME | VALUE |\n|------|-------|\n| db | s3cr3t |'), ['s3cr3t']);
+test('parseGeneratedSecretTable skips dashed separator cells inside a table', (t) => {
+  t.deepEqual(parseGeneratedSecretTable('| NAME | VALUE |\n|------|-------|\n| db | s3cr3t |'), [{ name: 'db', value: 's3cr3t' }]);
 });
 
-test('parseGeneratedSecrets finds nothing without a VALUE header', (t) => {
-  t.deepEqual(parseGeneratedSecrets('| NAME | VERSION |\n| db | v1 |\nno secrets to generate'), []);
-  t.deepEqual(parseGeneratedSecrets(''), []);
+test('parseGeneratedSecretTable finds nothing without a VALUE header', (t) => {
+  t.deepEqual(parseGeneratedSecretTable('| NAME | VERSION |\n| db | v1 |\nno secrets to generate'), []);
+  t.deepEqual(parseGeneratedSecretTable(''), []);
 });
 
-// Known bug (see the report): a rule line between the header and the rows (ASCII `+---+---+` as the abra
-// stand-in prints, or box-drawing `├───┼───┤`) has no column separator, so it resets the value column and
-// every secret of the table is missed; they then reach the log unredacted.
-test('parseGeneratedSecrets reads an ASCII table with rule lines as the abra stand-in prints it', (t) => {
+// A rule line between the header and the rows (ASCII `+---+---+` as the abra stand-in prints, or
+// box-drawing `├───┼───┤`) must not end the table, or every secret would reach the log unredacted.
+test('parseGeneratedSecretTable reads an ASCII table with rule lines as the abra stand-in prints it', (t) => {
   const output = [
     '+-------------+----------------+',
     '| SECRET NAME | SECRET VALUE   |',
@@ -104,10 +103,10 @@ test('parseGeneratedSecrets reads an ASCII table with rule lines as the abra sta
     '| db_password | hunter2hunter2 |',
     '+-------------+----------------+',
   ].join('\n');
-  t.deepEqual(parseGeneratedSecrets(output), ['hunter2hunter2']);
+  t.deepEqual(parseGeneratedSecretTable(output), [{ name: 'db_password', value: 'hunter2hunter2' }]);
 });
 
-test('parseGeneratedSecrets reads a box-drawing table with a rule under the header', (t) => {
+test('parseGeneratedSecretTable reads a box-drawing table with a rule under the header', (t) => {
   const output = ['┌──────┬────────┐', '│ NAME │ VALUE  │', '├──────┼────────┤', '│ db   │ s3cr3t │', '└──────┴────────┘'].join('\n');
-  t.deepEqual(parseGeneratedSecrets(output), ['s3cr3t']);
+  t.deepEqual(parseGeneratedSecretTable(output), [{ name: 'db', value: 's3cr3t' }]);
 });

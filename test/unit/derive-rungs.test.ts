@@ -5,6 +5,7 @@ import type { Rungs } from '../../src/domain/rungs.js';
 import type { LintResult, PreparedRun, RunRecord, StageFailure, TierName, TierResult } from '../../src/domain/run-types.js';
 import { TIER_ORDER } from '../../src/domain/run-types.js';
 import { RecipeMeta } from '../../src/recipes/schema.js';
+import { zeroCustomization } from '../helpers/customization.js';
 import { describeIssues } from '../../src/domain/describe-issues.js';
 
 function prepared(overrides: Partial<PreparedRun> = {}): PreparedRun {
@@ -20,7 +21,8 @@ function prepared(overrides: Partial<PreparedRun> = {}): PreparedRun {
     functionalTests: ['/customization/web/custom/login.test.ts'],
     manifest: {},
     meta: RecipeMeta.parse({}),
-    composeOverlay: null,
+    customization: zeroCustomization('web'),
+    dependencies: [],
     ...overrides,
   };
 }
@@ -238,7 +240,7 @@ test('a deploy failure that is the recipe\'s fault fails install and leaves the 
   const failure: StageFailure = { stage: 'deploy', kind: 'recipe', message: 'crash-looping: exit 1' };
   const notRun = { status: 'unver', reason: 'not run: deploy failed', cause: 'not-run' } as const;
   t.deepEqual(deriveRungs(record({ failure, tiers: [], lint: LINT_PASS })), {
-    install: { status: 'fail', reason: 'the app never became ready: crash-looping: exit 1' },
+    install: { status: 'fail', reason: 'install failed: crash-looping: exit 1' },
     upgrade: notRun,
     backup_restore: notRun,
     functional: notRun,

@@ -1,0 +1,76 @@
+// Builds the one frozen ctx every recipe hook receives (SPEC §5.2), and calls hooks so that a hung
+// hook cannot hold up a cancelled run.
+import { describeFailure } from '../io/exec.js';
+import { readJsonFile, recordOpState, type OpState } from '../io/run-state.js';
+import type { DependencyRecord, HookContext, HookOp } from '../recipes/hook-context.js';
+import type { RecipeMeta } from '../recipes/schema.js';
+import type { RunWorld } from './run-world.js';
+
+export interface HookTarget {
+  readonly recipe: string;
+  readonly domain: string;
+  readonly stack: string;
+  readonly meta: Readonly<RecipeMeta>;
+}
+
+/** Ready dependencies of this run, as written to CCCI_DEPS_FILE. */
+export function readDependencies(world: RunWorld): Promise<Record<string, DependencyRecord>> {
+  return readJsonFile<Record<string, DependencyRecord>>(world.paths.depsFile, {});
+}
+
+export async function makeHookContext(world: RunWorld, target: HookTarget, op: HookOp, baseUrl: string, signal: AbortSignal): Promise<HookContext> {
+  const { docker, paths } = world;
+  const deps = await readDependencies(world);
+  const serviceName = (service: string) => `${target.stack}_${service}`;
+  const ctx: HookContext = {
+    runId: world.identity.runId,
+    recipe: target.recipe,
+    domain: target.domain,
+    stack: target.stack,
+    baseUrl,
+    op,
+    meta: target.meta,
+    deps: Object.freeze(Object.fromEntries(Object.entries(deps).map(([name, record]) => [name, Object.freeze({ ...record, secrets: Object.freeze({ ...record.secrets }) })]))),
+    log: world.log.child({ hook: op, recipe: target.recipe }),
+    signal,
+    async exec(service, argv, options = {}) {
+      const [container] = await docker.runningContainers(serviceName(service));
+      if (container === undefined) throw new Error(`ctx.exec: service ${serviceName(service)} has no running container`);
+      const result = await docker.exec(container, argv, { input: options.input, signal });
+      if (result.failed) throw new Error(`ctx.exec in ${serviceName(service)} failed: ${describeFailure(result, 10)}`);
+      return { stdout: result.stdout, stderr: result.stderr };
+    },
+    publishedPort: (service, targetPort) => docker.publishedPort(serviceName(service), targetPort),
+    opState: Object.freeze({
+      read: () => readJsonFile<OpState>(paths.opStateFile, {}),
+      write: (key: string, value: unknown) => recordOpState(paths.opStateFile, 'hooks', { [key]: value }),
+    }),
+  };
+  return Object.freeze(ctx);
+}
+
+/** A hook failed: its message is what the tier (or install) reports. */
+export class HookError extends Error {
+  constructor(readonly hookName: string, cause: unknown) {
+    super(`${hookName} failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'HookError';
+  }
+}
+
+/** Calls a recipe hook; rejects as soon as `signal` aborts even if the hook ignores it. */
+export async function callHook<T>(hookName: string, call: () => T | Promise<T>, signal: AbortSignal): Promise<T> {
+  signal.throwIfAborted();
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([Promise.resolve().then(call).catch((error: unknown) => {
+      if (signal.aborted) throw signal.reason;
+      throw new HookError(hookName, error);
+    }), aborted]);
+  } finally {
+    signal.removeEventListener('abort', onAbort!);
+  }
+}

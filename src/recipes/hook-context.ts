@@ -1,0 +1,56 @@
+// What every recipe hook receives (SPEC §5.2): one frozen ctx. Types only; the run builds it
+// (src/actors/hook-context.ts) and tier tests read the same facts through the env contract.
+import type { Logger } from 'pino';
+import type { RecipeMeta } from './schema.js';
+
+/** The op a hook runs for: the lifecycle ops, plus "functional" for hooks called around custom tests. */
+export type HookOp = 'install' | 'upgrade' | 'backup' | 'restore' | 'functional';
+
+/** A dependency deployed for this run (SPEC §4.6), as written to CCCI_DEPS_FILE and given as ctx.deps. */
+export interface DependencyRecord {
+  readonly recipe: string;
+  readonly domain: string;
+  readonly stack: string;
+  /** Where cc-ci reaches the dependency (a loopback-published port on the test bed, else https://domain). */
+  readonly baseUrl: string;
+  /** The secrets `abra app new --secrets` generated for it, by secret name. */
+  readonly secrets: Readonly<Record<string, string>>;
+}
+
+export interface ExecResult {
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export interface HookContext {
+  readonly runId: string;
+  readonly recipe: string;
+  readonly domain: string;
+  readonly stack: string;
+  /** Where cc-ci reaches the app; before the first deploy (EXTRA_ENV at install) it is https://<domain>. */
+  readonly baseUrl: string;
+  readonly op: HookOp;
+  readonly meta: Readonly<RecipeMeta>;
+  /** Ready dependencies by recipe name; a dependency that failed is absent (see CCCI_DEPS_SKIP_FILE). */
+  readonly deps: Readonly<Record<string, DependencyRecord>>;
+  /** The run's logger (every line goes through the secret redactor). */
+  readonly log: Logger;
+  /** Aborted when the run is cancelled or the tier's time is up: pass it on to long waits. */
+  readonly signal: AbortSignal;
+  /** Runs argv in a running container of the app's service `service` (e.g. "app", "db"); throws on a non-zero exit. */
+  exec(service: string, argv: readonly string[], options?: { readonly input?: string }): Promise<ExecResult>;
+  /** The host port a running task of `service` publishes for `targetPort`, if any (host-mode publishing). */
+  publishedPort(service: string, targetPort: number): Promise<number | undefined>;
+  /** The run's op state (CCCI_OP_STATE_FILE): what the ops recorded; hooks write under `hooks`. */
+  readonly opState: {
+    read(): Promise<Readonly<Record<string, Readonly<Record<string, unknown>>>>>;
+    write(key: string, value: unknown): Promise<void>;
+  };
+}
+
+export const OP_HOOK_NAMES = ['preInstall', 'preUpgrade', 'preBackup', 'preRestore'] as const;
+export type OpHookName = (typeof OP_HOOK_NAMES)[number];
+export type OpHook = (ctx: HookContext) => void | Promise<void>;
+export type OpHooks = Partial<Record<OpHookName, OpHook>>;
+
+export const OP_HOOK_BY_TIER = { install: 'preInstall', upgrade: 'preUpgrade', backup: 'preBackup', restore: 'preRestore' } as const satisfies Record<string, OpHookName>;
