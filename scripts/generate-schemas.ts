@@ -1,10 +1,17 @@
-// Writes the published JSON Schemas (docs/*.schema.json) from the zod schemas, their single source.
-import { writeFile } from 'node:fs/promises';
+// Writes the published JSON Schemas (docs/*.schema.json) from the zod schemas, their single source, and
+// the generated sections of docs/recipe-customization.md (meta key table, env contract).
+import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { CUSTOMIZATION_DOC, renderGeneratedSections } from '../src/recipes/meta-docs.js';
 import { publishedSchemas } from '../src/results/published-schemas.js';
 
+const inRepository = (file: string) => fileURLToPath(new URL(`../${file}`, import.meta.url));
+
 for (const { file, schema } of publishedSchemas()) {
-  const target = fileURLToPath(new URL(`../${file}`, import.meta.url));
-  await writeFile(target, schema);
+  await writeFile(inRepository(file), schema);
   console.log(`wrote ${file}`);
 }
+
+const doc = inRepository(CUSTOMIZATION_DOC);
+await writeFile(doc, renderGeneratedSections(await readFile(doc, 'utf8')));
+console.log(`wrote the generated sections of ${CUSTOMIZATION_DOC}`);

@@ -5,6 +5,7 @@ import { fromPromise } from 'xstate';
 import type { PreparedRun, TierName, TierResult } from '../domain/run-types.js';
 import { readJsonFile, recordOpState } from '../io/run-state.js';
 import { OP_HOOK_BY_TIER, type HookContext, type HookOp } from '../recipes/hook-context.js';
+import { REPO_LOCAL_DIR, type SourcedFile } from '../recipes/load-customization.js';
 import { BACKUP_ATTEMPTS, DEFAULT_TIER_TIMEOUT_SECONDS } from '../recipes/schema.js';
 import { addComposeFiles, OVERLAY_FILE, removePreviousOverlays, resolveEnvValues } from './app-env.js';
 import { appTarget, envFileOf, type AppTarget } from './app-target.js';
@@ -50,7 +51,8 @@ async function backup(world: RunWorld, target: AppTarget, makeCtx: () => Promise
       await recordOpState(paths.opStateFile, 'backup', { verifiedOnAttempt: attempt });
       return;
     }
-    world.log.warn({ attempt, snapshotId }, 'BACKUP_VERIFY answered false: backing up again');
+    world.log.info({ attempt, snapshotId }, 'BACKUP_VERIFY answered false');
+    if (attempt < BACKUP_ATTEMPTS) world.notify({ type: 'notice', message: `BACKUP_VERIFY answered false for snapshot ${snapshotId} (backup ${attempt} of ${BACKUP_ATTEMPTS}): backing up again` });
   }
   throw new Error(`BACKUP_VERIFY answered false for all ${BACKUP_ATTEMPTS} backups (snapshots ${snapshots.join(', ')})`);
 }
@@ -94,12 +96,18 @@ async function performOp(world: RunWorld, prepared: PreparedRun, tier: TierName,
   }
 }
 
+/** Prefix of a customization test's names in results: its source and its path in that tree. */
+function testLabel(world: RunWorld, test: SourcedFile): string {
+  return test.source === 'repo-local'
+    ? `repo-local ${REPO_LOCAL_DIR}/${relative(world.paths.repoLocalDir, test.file)}`
+    : `cc-ci ${relative(world.config.customizationDir, test.file)}`;
+}
+
 /** The generic file and the recipe's overlay for a lifecycle tier; the functional tests for functional. */
 function tierTestFiles(world: RunWorld, prepared: PreparedRun, tier: TierName): TierTestFile[] {
-  const label = (file: string, source: string) => `${source} ${relative(world.config.customizationDir, file).startsWith('..') ? file : relative(world.config.customizationDir, file)}`;
-  if (tier === 'functional') return prepared.customization.functionalTests.map(({ file, source }) => ({ file, label: label(file, source) }));
+  if (tier === 'functional') return prepared.customization.functionalTests.map((test) => ({ file: test.file, label: testLabel(world, test) }));
   const overlay = prepared.customization.overlays[tier];
-  return [{ file: genericTestFile(tier), label: null }, ...(overlay === undefined ? [] : [{ file: overlay.file, label: label(overlay.file, overlay.source) }])];
+  return [{ file: genericTestFile(tier), label: null }, ...(overlay === undefined ? [] : [{ file: overlay.file, label: testLabel(world, overlay) }])];
 }
 
 /** SPEC §4.6: a declared dependency that is not ready makes the functional tier red, whatever its tests did. */

@@ -1,8 +1,9 @@
-// The `ccci` command line: dispatches to run, janitor and testbed.
+// The `ccci` command line: dispatches to run, janitor, recipe and testbed.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { EXIT_CODES } from '../domain/verdict.js';
 import { janitorCommand } from './janitor-command.js';
+import { recipeCommand } from './recipe-check-command.js';
 import { runCommand } from './run-command.js';
 
 const USAGE = `Usage: ccci <command> [options]
@@ -10,6 +11,7 @@ const USAGE = `Usage: ccci <command> [options]
 Commands:
   run <recipe> [--ref …]   one CI run of a recipe (ccci run --help)
   janitor [--dry-run]      reap what dead runs left behind
+  recipe check [<recipe>]  validate customization trees and print their manifests (ccci recipe --help)
   testbed up|down|status   the local test bed (docker, swarm, images, fixture recipes)`;
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -19,6 +21,8 @@ async function main(argv: readonly string[]): Promise<number> {
       return runCommand(rest);
     case 'janitor':
       return janitorCommand(rest);
+    case 'recipe':
+      return recipeCommand(rest);
     case 'testbed': {
       const script = fileURLToPath(new URL('../../test/bed/testbed.sh', import.meta.url));
       return spawnSync('bash', [script, ...rest], { stdio: 'inherit' }).status ?? EXIT_CODES.error;

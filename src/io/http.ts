@@ -8,11 +8,21 @@ export interface HttpAnswer {
 }
 
 export async function httpGet(url: string, options: { readonly timeoutMs: number; readonly signal?: AbortSignal }): Promise<HttpAnswer> {
-  const timeout = AbortSignal.timeout(options.timeoutMs);
-  const signal = options.signal === undefined ? timeout : AbortSignal.any([timeout, options.signal]);
-  const response = await fetch(url, { redirect: 'manual', signal, headers: { 'user-agent': 'cc-ci' } });
-  const body = await response.text();
-  return { status: response.status, body, bodySha256: createHash('sha256').update(body).digest('hex') };
+  const { signal } = options;
+  signal?.throwIfAborted();
+  // not AbortSignal.any: its listener on the run-long signal outlives the request, and readiness polls many times
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(signal?.reason);
+  signal?.addEventListener('abort', onAbort, { once: true });
+  const timer = setTimeout(() => controller.abort(new DOMException(`no answer within ${options.timeoutMs} ms`, 'TimeoutError')), options.timeoutMs);
+  try {
+    const response = await fetch(url, { redirect: 'manual', signal: controller.signal, headers: { 'user-agent': 'cc-ci' } });
+    const body = await response.text();
+    return { status: response.status, body, bodySha256: createHash('sha256').update(body).digest('hex') };
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
+  }
 }
 
 /** Explains a failed probe in one line: connection refused, timeout, … */

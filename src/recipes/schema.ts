@@ -67,7 +67,7 @@ export const TierTimeouts = z
     restore: z.number().positive().optional(),
     functional: z.number().positive().optional(),
   })
-  .describe('Seconds per tier (pre-op hook, op and assertions); a tier over its budget is unverified (timeout). Default 900 each');
+;
 
 const RECIPE_NAME = /^[a-z0-9][a-z0-9-]*$/;
 
@@ -114,13 +114,18 @@ export const RecipeMeta = z.strictObject({
   UPGRADE_BASE_VERSION: z.string().min(1).optional()
     .describe('Release tag to deploy first instead of the resolved base')
     .meta({ type: 'string (tag)' }),
-  TIMEOUTS: TierTimeouts.default({}).meta({ type: '{install?, upgrade?, backup?, restore?, functional?: number}' }),
+  TIMEOUTS: TierTimeouts.default({})
+    .describe('Seconds per tier (pre-op hook, op and assertions; not the base deploy); a tier over its budget is unverified (timeout). Default 900 each')
+    .meta({ type: '{install?, upgrade?, backup?, restore?, functional?: number}' }),
 });
 export type RecipeMeta = z.infer<typeof RecipeMeta>;
 export type RecipeMetaInput = z.input<typeof RecipeMeta>;
 
+/** Keys starting with `_` are the recipe's own: never validated, never read by cc-ci. */
+export type RecipeMetaSource = RecipeMetaInput & { readonly [key: `_${string}`]: unknown };
+
 /** Typed helper for recipes/<name>/meta.ts: `export const meta = defineMeta({ ... })`. */
-export function defineMeta(meta: RecipeMetaInput): RecipeMetaInput {
+export function defineMeta(meta: RecipeMetaSource): RecipeMetaSource {
   return meta;
 }
 

@@ -190,7 +190,9 @@ ccci_json() {
   "ciDomain": "$CI_DOMAIN",
   "runsDir": "$DIR/runs",
   "lockDir": "$DIR/locks",
-  "customizationDir": "$CUSTOMIZATION_DIR"
+  "customizationDir": "$CUSTOMIZATION_DIR",
+  "repoLocalAllowlist": "$here/repo-local-allowlist",
+  "dependencySource": "$DIR/recipes/{recipe}"
 }
 EOF
 }

@@ -33,6 +33,10 @@ test.serial('web reaches level 5 with one deploy, an upgrade from the newest old
   t.true(upgrade.tests.some((test) => test.name === 'the deployed chaos version is the head commit' && test.status === 'pass'));
   const restore = results.tiers.find((tier) => tier.name === 'restore')!;
   t.true(restore.tests.some((test) => test.name === 'the data markers of the backed-up volumes are restored' && test.status === 'pass'));
+  // web's repository has a .ccci/ tree, but web is not on the allowlist: none of it may run
+  t.like(results.customization, { repoLocal: { present: true, trusted: false }, functionalTests: { 'cc-ci': 1, 'repo-local': 0 } });
+  const functional = results.tiers.find((tier) => tier.name === 'functional')!;
+  t.deepEqual(functional.tests.map((test) => test.name), ['cc-ci web/custom/serving.test.ts: / answers 200 with the web heading', 'cc-ci web/custom/serving.test.ts: a missing page answers 404']);
   t.true(results.flags.cleanTeardown);
   t.true(results.flags.noSecretLeak);
   const runLog = await readFile(join(resultsFile, '..', results.artifacts.log), 'utf8');
