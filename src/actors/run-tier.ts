@@ -4,7 +4,7 @@ import { relative } from 'node:path';
 import { fromPromise } from 'xstate';
 import type { PreparedRun, TierName, TierResult } from '../domain/run-types.js';
 import { readJsonFile, recordOpState } from '../io/run-state.js';
-import { OP_HOOK_BY_TIER, type HookContext, type HookOp } from '../recipes/hook-context.js';
+import { OP_HOOK_BY_TIER, type HookContext } from '../recipes/hook-context.js';
 import { REPO_LOCAL_DIR, type SourcedFile } from '../recipes/load-customization.js';
 import { BACKUP_ATTEMPTS, DEFAULT_TIER_TIMEOUT_SECONDS } from '../recipes/schema.js';
 import { addComposeFiles, OVERLAY_FILE, removePreviousOverlays, resolveEnvValues } from './app-env.js';
@@ -73,14 +73,13 @@ async function restore(world: RunWorld, target: AppTarget, signal: AbortSignal):
 async function performOp(world: RunWorld, prepared: PreparedRun, tier: TierName, signal: AbortSignal): Promise<string> {
   const target = appTarget(world, prepared);
   let baseUrl = await resolveBaseUrl(world.docker, target);
-  const makeCtx = () => makeHookContext(world, target, tier as HookOp, baseUrl, signal);
-  if (tier !== 'functional') {
-    const hookName = OP_HOOK_BY_TIER[tier];
-    const pre = prepared.customization.ops[hookName];
-    if (pre !== undefined) {
-      const ctx = await makeCtx();
-      await callHook(hookName, () => pre.hook(ctx), signal);
-    }
+  if (tier === 'functional') return baseUrl;
+  const makeCtx = () => makeHookContext(world, target, tier, baseUrl, signal);
+  const hookName = OP_HOOK_BY_TIER[tier];
+  const pre = prepared.customization.ops[hookName];
+  if (pre !== undefined) {
+    const ctx = await makeCtx();
+    await callHook(hookName, () => pre.hook(ctx), signal);
   }
   switch (tier) {
     case 'upgrade':

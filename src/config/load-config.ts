@@ -37,6 +37,9 @@ export async function loadConfig(file: string): Promise<Config> {
     lockDir: absolute(config.lockDir),
     customizationDir: absolute(config.customizationDir),
     abra: { ...config.abra, dir: absolute(config.abra.dir) },
+    ...(config.repoLocalAllowlist === undefined ? {} : { repoLocalAllowlist: absolute(config.repoLocalAllowlist) }),
+    // a relative path (./…, ../…) is a directory of recipe repositories beside the config; anything else is a URL
+    dependencySource: /^\.\.?\//.test(config.dependencySource) ? absolute(config.dependencySource) : config.dependencySource,
   };
 }
 

@@ -19,7 +19,7 @@ export const Config = z
     repoLocalAllowlist: z.string().min(1).optional()
       .describe('File listing (one per line) the recipes whose repository-local .ccci/ tests and hooks may run; absent or empty = none (default deny; "*" is not a wildcard)'),
     dependencySource: z.string().includes('{recipe}').default('https://git.coopcloud.tech/coop-cloud/{recipe}.git')
-      .describe('Where DEPS recipes are cloned from: a git URL or path with {recipe} in it'),
+      .describe('Where DEPS recipes are cloned from, with {recipe} in it: a git URL, an absolute path, or a path starting with ./ or ../ (relative to this file)'),
   })
   .meta({ id: 'CcciConfig', title: 'cc-ci configuration' });
 export type Config = z.infer<typeof Config>;

@@ -3,8 +3,8 @@
 import type { Logger } from 'pino';
 import type { RecipeMeta } from './schema.js';
 
-/** The op a hook runs for: the lifecycle ops, plus "functional" for hooks called around custom tests. */
-export type HookOp = 'install' | 'upgrade' | 'backup' | 'restore' | 'functional';
+/** The lifecycle op a hook runs for. */
+export type HookOp = 'install' | 'upgrade' | 'backup' | 'restore';
 
 /** A dependency deployed for this run (SPEC §4.6), as written to CCCI_DEPS_FILE and given as ctx.deps. */
 export interface DependencyRecord {

@@ -32,10 +32,25 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export const EnvValues = z.record(z.string().regex(ENV_NAME, 'Invalid key: expected an environment variable name ([A-Za-z_][A-Za-z0-9_]*)'), z.string());
 export type EnvValues = z.infer<typeof EnvValues>;
 
+/** Why `input` fails `schema`, as "<path>: <message>" of its first issue; a union's own message would hide it. */
+function firstIssue(schema: z.ZodType, input: unknown): string {
+  const issue = schema.safeParse(input).error?.issues[0];
+  if (issue === undefined) return '';
+  // a bad record key carries the key schema's own message one level down
+  const message = issue.code === 'invalid_key' ? (issue.issues[0]?.message ?? issue.message) : issue.message;
+  return ` (${issue.path.length === 0 ? '' : `${z.core.toDotPath(issue.path)}: `}${message})`;
+}
+
+function isPlainObject(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 function envKey(name: string) {
   const signature = `${name}: (ctx) => Record<string, string> | Promise<Record<string, string>>`;
   return z.union([EnvValues, hook<(ctx: HookContext) => Awaitable<EnvValues>>(name, signature)], {
-    error: (issue) => hookArityMessage(name, signature, issue.input) ?? `Invalid input: expected an object of strings, or ${signature}`,
+    error: (issue) =>
+      hookArityMessage(name, signature, issue.input) ??
+      `Invalid input: expected an object of strings, or ${signature}${isPlainObject(issue.input) ? firstIssue(EnvValues, issue.input) : ''}`,
   });
 }
 
@@ -48,8 +63,13 @@ export const TcpProbe = z.strictObject({
   port: z.number().int().min(1).max(65_535),
   stable: z.number().int().min(1).default(1),
 });
+/** The probe kind an object is meant as: `path` makes it HTTP, anything else TCP. */
+function probeIssue(input: unknown): string {
+  return isPlainObject(input) ? firstIssue('path' in (input as object) ? HttpProbe : TcpProbe, input) : '';
+}
+
 export const ReadyProbeSpec = z.union([HttpProbe, TcpProbe], {
-  error: 'Invalid input: expected a probe {path, ok?} (HTTP, relative to the base URL) or {host?, port, stable?} (TCP)',
+  error: (issue) => `Invalid input: expected a probe {path, ok?} (HTTP, relative to the base URL) or {host?, port, stable?} (TCP)${probeIssue(issue.input)}`,
 });
 export type ReadyProbeSpec = z.infer<typeof ReadyProbeSpec>;
 export type ReadyProbeSpecInput = z.input<typeof ReadyProbeSpec>;
@@ -91,7 +111,9 @@ export const RecipeMeta = z.strictObject({
     .describe('Variables written into the env file for the head deploy only (after EXTRA_ENV, so they win)')
     .meta({ type: 'Record<string, string> | (ctx) => Record<string, string>' }),
   READY_PROBE: z.union([ReadyProbeSpec, z.array(ReadyProbeSpec).nonempty(), hook<(ctx: HookContext) => Awaitable<ReadyProbeAnswer>>('READY_PROBE', READY_PROBE_SIGNATURE)], {
-    error: (issue) => hookArityMessage('READY_PROBE', READY_PROBE_SIGNATURE, issue.input) ?? `Invalid input: expected a probe {path, ok?} or {host?, port, stable?}, an array of them, or ${READY_PROBE_SIGNATURE}`,
+    error: (issue) =>
+      hookArityMessage('READY_PROBE', READY_PROBE_SIGNATURE, issue.input) ??
+      `Invalid input: expected a probe {path, ok?} or {host?, port, stable?}, an array of them, or ${READY_PROBE_SIGNATURE}${probeIssue(issue.input)}`,
   }).optional()
     .describe('Extra readiness after HEALTH_PATH, after every deploy and restore: HTTP {path, ok?}, TCP {host?, port, stable?} (stable = consecutive connects), or a hook returning probes or a boolean; polled until it holds or HTTP_TIMEOUT ends')
     .meta({ type: 'probe | probe[] | (ctx) => probe | probe[] | boolean' }),

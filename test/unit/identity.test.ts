@@ -2,6 +2,7 @@
 import test from 'ava';
 import {
   appDomain,
+  dependencyDomain,
   makeRunId,
   normalizeRecipeName,
   perRunDomainPattern,
@@ -154,4 +155,32 @@ test('a long recipe name still leaves room for a 20-character secret name and it
   t.is(secret.length, 50);
   t.true(secret.length <= SWARM_NAME_LIMIT);
   t.deepEqual(swarmNameProblems([{ kind: 'secret', name: secret }]), []);
+});
+
+test('dependencyDomain is deterministic for the same app domain and dependency', (t) => {
+  const app = appDomain('keycloak', '42', 'deadbeef', CI);
+  t.is(dependencyDomain(app, 'postgres', CI), dependencyDomain(app, 'postgres', CI));
+  t.regex(dependencyDomain(app, 'postgres', CI), /^post-[0-9a-f]{6}\.ci\.example\.org$/);
+});
+
+test('dependencyDomain is a per-run domain: the janitor\'s pattern matches it', (t) => {
+  const pattern = perRunDomainPattern(CI);
+  const app = appDomain('keycloak', '42', 'deadbeef', CI);
+  for (const dependency of ['postgres', 'redis', 'mariadb', 'x', 'My_Dep', '___']) t.regex(dependencyDomain(app, dependency, CI), pattern, dependency);
+  t.regex(dependencyDomain(app, '___', CI), /^dep-[0-9a-f]{6}\.ci\.example\.org$/);
+});
+
+test('dependencyDomain differs from the app\'s domain, per dependency, and per app', (t) => {
+  const app = appDomain('postgres', '42', 'deadbeef', CI);
+  const other = appDomain('postgres', '43', 'deadbeef', CI);
+  const domains = [
+    app,
+    other,
+    dependencyDomain(app, 'postgres', CI),
+    dependencyDomain(app, 'postgrest', CI),
+    dependencyDomain(app, 'redis', CI),
+    dependencyDomain(other, 'postgres', CI),
+    appDomain('postgres', undefined, 'main', CI),
+  ];
+  t.is(new Set(domains).size, domains.length);
 });

@@ -83,7 +83,26 @@ test('relative paths are resolved against the configuration file\'s directory; a
     lockDir: '/var/lock/cc-ci',
     customizationDir: join(root, 'recipes'),
     deadlineMinutes: 60,
+    dependencySource: 'https://git.coopcloud.tech/coop-cloud/{recipe}.git',
   });
+});
+
+// Otherwise a relative allowlist would be read relative to ccci's working directory (and deny everything from elsewhere).
+test('a relative repoLocalAllowlist is resolved against the configuration file\'s directory like the other paths', async (t) => {
+  const file = await configFile('relative-allowlist', { ...VALID, repoLocalAllowlist: 'allowlist' });
+  t.is((await loadConfig(file)).repoLocalAllowlist, join(root, 'relative-allowlist', 'allowlist'));
+});
+
+test('a dependencySource starting with ./ or ../ is a directory beside the configuration file; a URL is kept', async (t) => {
+  const relativeSource = await configFile('relative-deps', { ...VALID, dependencySource: '../repos/{recipe}' });
+  t.is((await loadConfig(relativeSource)).dependencySource, join(root, 'repos', '{recipe}'));
+  const url = await configFile('url-deps', { ...VALID, dependencySource: 'https://git.example.org/{recipe}.git' });
+  t.is((await loadConfig(url)).dependencySource, 'https://git.example.org/{recipe}.git');
+});
+
+test('an absolute repoLocalAllowlist is kept', async (t) => {
+  const file = await configFile('absolute-allowlist', { ...VALID, repoLocalAllowlist: '/etc/cc-ci/allowlist' });
+  t.is((await loadConfig(file)).repoLocalAllowlist, '/etc/cc-ci/allowlist');
 });
 
 test('a configuration file given by a relative path resolves against its own directory, not the working directory', async (t) => {
