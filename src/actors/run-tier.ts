@@ -13,6 +13,7 @@ import { placeBackupMarkers, removeBackupMarkers, type BackupMarker } from './ba
 import { callHook, makeHookContext } from './hook-context.js';
 import { genericTestFile, runTierTests, type TierTestFile } from './run-tier-tests.js';
 import type { RunWorld } from './run-world.js';
+import { deadline, type Deadline } from '../io/deadline.js';
 import { editEnvFile } from '../io/env-file.js';
 import { failedTaskIds, resolveBaseUrl, waitUntilReady } from './wait-until-ready.js';
 
@@ -116,11 +117,20 @@ async function unreadyDependencies(world: RunWorld): Promise<string[]> {
 }
 
 export async function runTier(world: RunWorld, prepared: PreparedRun, tier: TierName, signal: AbortSignal): Promise<TierResult> {
-  const started = performance.now();
   const timeoutSeconds = prepared.meta.TIMEOUTS[tier] ?? DEFAULT_TIER_TIMEOUT_SECONDS;
-  const tierSignal = AbortSignal.any([signal, AbortSignal.timeout(timeoutSeconds * 1_000)]);
+  const budget = deadline(signal, timeoutSeconds * 1_000);
+  try {
+    return await runTierWithin(world, prepared, tier, budget, timeoutSeconds, signal);
+  } finally {
+    budget.dispose();
+  }
+}
+
+async function runTierWithin(world: RunWorld, prepared: PreparedRun, tier: TierName, budget: Deadline, timeoutSeconds: number, signal: AbortSignal): Promise<TierResult> {
+  const started = performance.now();
+  const tierSignal = budget.signal;
   const elapsed = () => Math.round(performance.now() - started);
-  const timedOut = () => !signal.aborted && tierSignal.aborted;
+  const timedOut = () => !signal.aborted && budget.expired();
   let baseUrl: string;
   try {
     baseUrl = await performOp(world, prepared, tier, tierSignal);
