@@ -11,6 +11,7 @@ import { addComposeFiles, OVERLAY_FILE, removePreviousOverlays, resolveEnvValues
 import { appTarget, envFileOf, type AppTarget } from './app-target.js';
 import { placeBackupMarkers, removeBackupMarkers, type BackupMarker } from './backup-markers.js';
 import { callHook, makeHookContext } from './hook-context.js';
+import { verifiedBackup } from './verified-backup.js';
 import { genericTestFile, runTierTests, type TierTestFile } from './run-tier-tests.js';
 import type { RunWorld } from './run-world.js';
 import { deadline, type Deadline } from '../io/deadline.js';
@@ -35,27 +36,25 @@ async function upgrade(world: RunWorld, prepared: PreparedRun, target: AppTarget
   return waitUntilReady(world, target, baseline, 'upgrade', signal);
 }
 
-/** `abra app backup create`, redone while BACKUP_VERIFY answers false, at most BACKUP_ATTEMPTS times. */
+/** Markers, then `abra app backup create`, redone while BACKUP_VERIFY answers false (verified-backup.ts). */
 async function backup(world: RunWorld, target: AppTarget, makeCtx: () => Promise<HookContext>, signal: AbortSignal): Promise<void> {
   const { paths } = world;
   const markers = await placeBackupMarkers(world);
   await recordOpState(paths.opStateFile, 'backup', { markers });
   const verify = target.meta.BACKUP_VERIFY;
-  const snapshots: string[] = [];
-  for (let attempt = 1; attempt <= BACKUP_ATTEMPTS; attempt++) {
-    const snapshotId = await world.abra.backupCreate(target.domain, signal);
-    snapshots.push(snapshotId);
-    await recordOpState(paths.opStateFile, 'backup', { snapshotId, attempt, snapshots });
-    if (verify === undefined) return;
-    const ctx = await makeCtx();
-    if ((await callHook('BACKUP_VERIFY', () => verify(ctx), signal)) === true) {
-      await recordOpState(paths.opStateFile, 'backup', { verifiedOnAttempt: attempt });
-      return;
-    }
-    world.log.info({ attempt, snapshotId }, 'BACKUP_VERIFY answered false');
-    if (attempt < BACKUP_ATTEMPTS) world.notify({ type: 'notice', message: `BACKUP_VERIFY answered false for snapshot ${snapshotId} (backup ${attempt} of ${BACKUP_ATTEMPTS}): backing up again` });
-  }
-  throw new Error(`BACKUP_VERIFY answered false for all ${BACKUP_ATTEMPTS} backups (snapshots ${snapshots.join(', ')})`);
+  const outcome = await verifiedBackup({
+    backUp: () => world.abra.backupCreate(target.domain, signal),
+    recorded: ({ snapshotId, attempt, snapshots }) => recordOpState(paths.opStateFile, 'backup', { snapshotId, attempt, snapshots }),
+    verify: verify === undefined ? undefined : async () => {
+      const ctx = await makeCtx();
+      return (await callHook('BACKUP_VERIFY', () => verify(ctx), signal)) === true;
+    },
+    rejected: ({ snapshotId, attempt }) => {
+      world.log.info({ attempt, snapshotId }, 'BACKUP_VERIFY answered false');
+      world.notify({ type: 'notice', message: `BACKUP_VERIFY answered false for snapshot ${snapshotId} (backup ${attempt} of ${BACKUP_ATTEMPTS}): backing up again` });
+    },
+  });
+  if (outcome.verified) await recordOpState(paths.opStateFile, 'backup', { verifiedOnAttempt: outcome.attempt });
 }
 
 async function restore(world: RunWorld, target: AppTarget, signal: AbortSignal): Promise<string> {

@@ -100,6 +100,8 @@ test.serial('with-deps: kv is deployed first, its credentials reach the tests an
   const kvReady = lines.findIndex((line) => line.msg === 'dependency ready');
   t.is(lines[kvReady]?.domain, kvDomain, 'the log records kv ready on its own domain');
   t.true(kvReady < lines.findIndex((line) => line.msg === 'base deployed and ready'), 'kv was ready before the app was deployed');
+  const tornDown = lines.filter((line) => line.msg === 'teardown finished').map((line) => line.domain);
+  t.deepEqual(tornDown, [results.domain, kvDomain], 'the app is torn down first, then its dependency');
 });
 
 test.serial('needs-dep: a dependency that never gets ready fails the functional tier although its only test skipped', async (t) => {
@@ -114,4 +116,20 @@ test.serial('needs-dep: a dependency that never gets ready fails the functional 
   t.true(results.flags.cleanTeardown);
   t.deepEqual(await stackLeftovers(stackName(results.domain)), []);
   t.deepEqual(await stackLeftovers(stackName(dependencyDomain(results.domain, 'crash-loop', (await bedConfig()).ciDomain))), []);
+});
+
+test.serial('failing-steps: install_steps.sh exits 4, so the install fails with its stderr tail before anything is deployed', async (t) => {
+  const { exitCode, results } = await runFixture('failing-steps');
+  t.is(exitCode, 1);
+  t.is(results.verdict, 'failure');
+  t.is(results.level, 0);
+  const reason = results.rungs.install.reason.split('\n');
+  t.regex(reason[0]!, /^install failed: install_steps\.sh \(cc-ci, \S+\/failing-steps\/install_steps\.sh\) exited with code 4; stderr tail:$/);
+  t.deepEqual(reason.slice(1), [...Array.from({ length: 19 }, (_, index) => `step ${index + 7} of the wiring`), 'cannot insert secret oidc_client: no such dependency']);
+  t.deepEqual(results.tiers, []);
+  t.deepEqual(results.deploys, { expected: 1, actual: 1 });
+  const runLog = await readFile(join(runsDir, results.runId, 'run.log'), 'utf8');
+  t.false(runLog.includes('app deploy'), 'abra app deploy never ran');
+  t.true(results.flags.cleanTeardown);
+  t.deepEqual(await stackLeftovers(stackName(results.domain)), []);
 });
