@@ -14,7 +14,6 @@ import { contractEnv } from './run-tier-tests.js';
 import { RunStageError, stageError, type RunWorld } from './run-world.js';
 import { failedTaskIds, waitUntilReady } from './wait-until-ready.js';
 
-
 export interface BasePlan {
   /** Release tag to deploy, or null to deploy what is checked out (a chaos deploy). */
   readonly version: string | null;

@@ -3,6 +3,19 @@
 import type { Customization } from '../../src/recipes/load-customization.js';
 import { RecipeMeta } from '../../src/recipes/schema.js';
 
+/** The registry's defaults, written out: what a recipe without meta.ts gets. */
+export const DEFAULT_META = {
+  HEALTH_PATH: '/',
+  HEALTH_OK: [200, 301, 302],
+  DEPLOY_TIMEOUT: 600,
+  HTTP_TIMEOUT: 120,
+  EXTRA_ENV: {},
+  UPGRADE_EXTRA_ENV: {},
+  DEPS: [],
+  EXPECTED_NA: {},
+  TIMEOUTS: {},
+};
+
 export function zeroCustomization(recipe: string): Customization {
   return {
     recipe,

@@ -7,22 +7,13 @@ import { fileURLToPath } from 'node:url';
 import { parseAllowlist, type Allowlist } from '../../src/recipes/allowlist.js';
 import type { HookContext } from '../../src/recipes/hook-context.js';
 import { CustomizationError, customizedRecipes, loadCustomization, type Customization, type LoadCustomizationOptions } from '../../src/recipes/load-customization.js';
+import { DEFAULT_META } from '../helpers/customization.js';
 
 const SCHEMA = fileURLToPath(new URL('../../src/recipes/schema.ts', import.meta.url));
 const RECIPE = 'keycloak';
 const NO_ALLOWLIST: Allowlist = { file: null, recipes: new Set(), notes: [] };
 
-const DEFAULTS = {
-  HEALTH_PATH: '/',
-  HEALTH_OK: [200, 301, 302],
-  DEPLOY_TIMEOUT: 600,
-  HTTP_TIMEOUT: 120,
-  EXTRA_ENV: {},
-  UPGRADE_EXTRA_ENV: {},
-  DEPS: [],
-  EXPECTED_NA: {},
-  TIMEOUTS: {},
-};
+const DEFAULTS = DEFAULT_META;
 
 /** A fresh root per test: Node caches imported modules per URL, so no two tests may share a file path. */
 async function root(): Promise<string> {

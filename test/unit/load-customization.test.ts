@@ -1,20 +1,11 @@
 // parseMeta and parseOps: a recipe's meta and ops validated against the registry; mistakes name the file, the key and the fix.
 import test from 'ava';
 import { CustomizationError, parseMeta, parseOps } from '../../src/recipes/load-customization.js';
+import { DEFAULT_META } from '../helpers/customization.js';
 
 const FILE = '/etc/cc-ci/recipes/keycloak/meta.ts';
 
-const DEFAULTS = {
-  HEALTH_PATH: '/',
-  HEALTH_OK: [200, 301, 302],
-  DEPLOY_TIMEOUT: 600,
-  HTTP_TIMEOUT: 120,
-  EXTRA_ENV: {},
-  UPGRADE_EXTRA_ENV: {},
-  DEPS: [],
-  EXPECTED_NA: {},
-  TIMEOUTS: {},
-};
+const DEFAULTS = DEFAULT_META;
 
 function rejection(raw: unknown): CustomizationError {
   try {
