@@ -27,8 +27,9 @@ export async function deployTarget(world: RunWorld, target: AppTarget, plan: Bas
   const { customization } = target;
   const envFile = envFileOf(world, target.domain);
   const byVersion = plan.version !== null;
-  const { table } = await world.abra.appNew({ recipe: target.recipe, domain: target.domain, version: plan.version, chaos: !byVersion }, signal);
+  // counted as an attempt: a dependency whose `abra app new` fails still spent its place in the budget
   await recordDeploy(world.paths.deploysFile, target.domain);
+  const { table } = await world.abra.appNew({ recipe: target.recipe, domain: target.domain, version: plan.version, chaos: !byVersion }, signal);
   const publicUrl = `https://${target.domain}`;
   const makeCtx = () => makeHookContext(world, target, 'install', publicUrl, signal);
   await editEnvFile(envFile, { LETS_ENCRYPT_ENV: '', ...(await resolveEnvValues('EXTRA_ENV', target.meta, makeCtx, signal)) });

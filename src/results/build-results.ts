@@ -1,4 +1,5 @@
 // Turns the run machine's output into results.json: rungs, level, verdict, exit code, flags.
+import { judgeDeployBudget } from '../domain/deploy-budget.js';
 import { deriveRungs } from '../domain/derive-rungs.js';
 import { computeLevel } from '../domain/level.js';
 import type { RunRecord } from '../domain/run-types.js';
@@ -28,8 +29,14 @@ function attemptedInstall(record: RunRecord): boolean {
 export function buildResults(input: ResultsInput): Results {
   const { record } = input;
   const rungs = deriveRungs(record);
-  const expected = attemptedInstall(record) ? 1 + input.coldDependencies : 0;
-  const budgetKept = expected === record.deploysRecorded;
+  const budget = judgeDeployBudget({
+    attempted: attemptedInstall(record),
+    dependencies: input.coldDependencies,
+    recorded: record.deploysRecorded,
+    complete: record.abortReason === null && rungs.install.status === 'pass',
+  });
+  const { expected } = budget;
+  const budgetKept = budget.kept;
   if (!budgetKept && rungs.install.status === 'pass') {
     rungs.install = { status: 'fail', reason: `deploy budget broken: ${record.deploysRecorded} deploys, expected ${expected}` };
   }

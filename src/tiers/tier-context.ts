@@ -25,7 +25,7 @@ export const ENV_CONTRACT = {
   CCCI_OP_STATE_FILE: 'JSON: what each op recorded (upgrade, backup, restore) and what hooks wrote (hooks)',
   CCCI_DEPS_FILE: 'JSON: {recipe: {recipe, domain, stack, baseUrl, secrets}} of the ready dependencies',
   CCCI_DEPS_SKIP_FILE: 'JSON: {recipe: reason} of dependencies that are not ready; tests that need one must fail',
-  CCCI_DEPLOYS_FILE: 'One line per `abra app new` + first deploy of this run (the deploy budget)',
+  CCCI_DEPLOYS_FILE: 'One line per attempted `abra app new` + first deploy of this run (the deploy budget)',
   CCCI_CONTEXT_FILE: 'JSON: the tier context (stack, app service, HEALTH_PATH, HEALTH_OK, abra settings)',
 } as const;
 export type ContractEnv = Record<keyof typeof ENV_CONTRACT, string>;
