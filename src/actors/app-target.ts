@@ -14,7 +14,6 @@ export interface AppTarget {
   readonly recipeDir: string;
   readonly meta: Readonly<RecipeMeta>;
   readonly customization: Customization;
-  readonly role: 'app' | 'dependency';
 }
 
 export function appTarget(world: RunWorld, prepared: PreparedRun): AppTarget {
@@ -26,7 +25,6 @@ export function appTarget(world: RunWorld, prepared: PreparedRun): AppTarget {
     recipeDir: prepared.recipeDir,
     meta: prepared.meta,
     customization: prepared.customization,
-    role: 'app',
   };
 }
 

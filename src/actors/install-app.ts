@@ -17,6 +17,8 @@ import { failedTaskIds, waitUntilReady } from './wait-until-ready.js';
 export interface BasePlan {
   /** Release tag to deploy, or null to deploy what is checked out (a chaos deploy). */
   readonly version: string | null;
+  /** previous/ overlays: only for the app, and only when its base is older than the head. */
+  readonly previousOverlays: readonly string[];
 }
 
 /**
@@ -34,7 +36,7 @@ export async function deployTarget(world: RunWorld, target: AppTarget, plan: Bas
   const makeCtx = () => makeHookContext(world, target, 'install', publicUrl, signal);
   await editEnvFile(envFile, { LETS_ENCRYPT_ENV: '', ...(await resolveEnvValues('EXTRA_ENV', target.meta, makeCtx, signal)) });
   if (customization.composeOverlay !== null) await applyComposeOverlay(customization.composeOverlay, target.recipeDir, envFile);
-  const previous = target.role === 'app' ? customization.previousOverlays : [];
+  const previous = plan.previousOverlays;
   await applyPreviousOverlays(previous, target.recipeDir, envFile);
   if (customization.installSteps !== null) {
     await runInstallSteps(customization.installSteps, {
@@ -59,7 +61,7 @@ export async function deployTarget(world: RunWorld, target: AppTarget, plan: Bas
 }
 
 function dependencyTarget(dependency: DependencyPlan): AppTarget {
-  return { ...dependency, meta: dependency.customization.meta, role: 'dependency' };
+  return { ...dependency, meta: dependency.customization.meta };
 }
 
 /**
@@ -71,7 +73,7 @@ async function deployDependencies(world: RunWorld, dependencies: readonly Depend
   const notReady: Record<string, string> = {};
   for (const dependency of dependencies) {
     try {
-      const { baseUrl, secrets } = await deployTarget(world, dependencyTarget(dependency), { version: dependency.version }, signal);
+      const { baseUrl, secrets } = await deployTarget(world, dependencyTarget(dependency), { version: dependency.version, previousOverlays: [] }, signal);
       ready[dependency.recipe] = { recipe: dependency.recipe, domain: dependency.domain, stack: dependency.stack, baseUrl, secrets };
       world.log.info({ dependency: dependency.recipe, domain: dependency.domain, baseUrl }, 'dependency ready');
     } catch (error) {
@@ -91,7 +93,12 @@ export async function installApp(world: RunWorld, prepared: PreparedRun, signal:
     await deployDependencies(world, prepared.dependencies, signal);
     const byVersion = base.kind === 'version';
     if (!byVersion) await world.git.checkout(prepared.recipeDir, base.kind === 'ref' ? base.value! : prepared.headSha);
-    const { baseUrl } = await deployTarget(world, appTarget(world, prepared), { version: byVersion ? base.value! : null }, signal);
+    // without an older base the first deploy is the head itself, which a repair for an old release must not touch
+    const previousOverlays = base.kind === 'skip' ? [] : prepared.customization.previousOverlays;
+    if (previousOverlays.length < prepared.customization.previousOverlays.length) {
+      world.notify({ type: 'notice', message: `previous/ overlays not used: no older base to repair (${base.reason})` });
+    }
+    const { baseUrl } = await deployTarget(world, appTarget(world, prepared), { version: byVersion ? base.value! : null, previousOverlays }, signal);
     world.log.info({ baseUrl, base }, 'base deployed and ready');
   } catch (error) {
     if (error instanceof RunStageError || signal.aborted) throw error;
