@@ -1,6 +1,7 @@
 // Progress output of `ccci run`: one line per finished stage on a terminal, or JSON events with --json.
 import type { RunNotice } from '../actors/run-world.js';
 import type { RunContext } from '../machines/run.machine.js';
+import { formatManifest } from '../recipes/manifest.js';
 import type { Results } from '../results/schema.js';
 
 export interface StageView {
@@ -59,7 +60,7 @@ export function terminalProgress(write: (line: string) => void): ProgressSink {
   );
   return {
     started: (header) => write(`cc-ci run ${header.runId}: ${header.recipe} @ ${header.ref ?? 'HEAD'} as ${header.domain}\n  run directory: ${header.runDir}`),
-    notice: (notice) => write(notice.type === 'manifest' ? `  customization: ${JSON.stringify(notice.manifest)}` : `  ${notice.message}`),
+    notice: (notice) => write(notice.type === 'manifest' ? ['  customization:', ...formatManifest(notice.manifest).map((line) => `  ${line}`)].join('\n') : `  ${notice.message}`),
     observe,
     finished(results, resultsFile) {
       write('  rungs:');
