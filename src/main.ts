@@ -20,7 +20,7 @@ import { totalCommandMs } from './io/exec.js';
 import { createGit } from './io/git.js';
 import { settleLockReleases } from './io/lock.js';
 import { createLogger, type Logger } from './io/log.js';
-import { redactor } from './io/redact.js';
+import { redactDeep, redactor } from './io/redact.js';
 import { countDeploys } from './io/run-state.js';
 import { runMachine, type RunOutput } from './machines/run.machine.js';
 import { buildResults } from './results/build-results.js';
@@ -59,7 +59,7 @@ export function createRunWorld(request: RunRequest, log: Logger): RunWorld {
     lintAbra: abraFor(config, paths.lintAbraDir, log),
     docker: createDocker({ log: log.child({ component: 'docker' }) }),
     git: createGit({ log: log.child({ component: 'git' }) }),
-    notify: request.notify,
+    notify: (notice) => request.notify(redactDeep(notice, redactor.redact)),
   };
 }
 
@@ -90,7 +90,8 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
   await settleLockReleases();
   const record = { ...output, deploysRecorded: await countDeploys(paths.deploysFile) };
   const logText = await readFile(paths.logFile, 'utf8').catch(() => '');
-  const results = buildResults({
+  // reasons and test messages quote hook errors, script output and assertion values: mask every secret in them
+  const results = redactDeep(buildResults({
     record,
     runId: request.identity.runId,
     recipe: request.identity.recipe,
@@ -102,7 +103,7 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
     coldDependencies: output.prepared?.dependencies.length ?? 0,
     logFile: relative(paths.runDir, paths.logFile),
     noSecretLeak: redactor.isClean(logText),
-  });
+  }), redactor.redact);
   const resultsFile = await writeResults(paths.runDir, results);
   log.info({ level: results.level, verdict: results.verdict, exitCode: results.exitCode, resultsFile }, 'run finished');
   log.info({ wallMs: Date.now() - startedAt.getTime(), outsideMs: outsideTimeMs(), commandMs: totalCommandMs(), waitMs: totalWaitedMs(), maxRssKb: process.resourceUsage().maxRSS }, 'run timings');

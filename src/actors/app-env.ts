@@ -4,6 +4,7 @@ import { copyFile, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { editEnvFile, readEnvFile } from '../io/env-file.js';
 import { pathExists } from '../io/fs.js';
+import { isSecretName, redactor } from '../io/redact.js';
 import type { HookContext } from '../recipes/hook-context.js';
 import { EnvValues, type RecipeMeta } from '../recipes/schema.js';
 import { callHook, HookError } from './hook-context.js';
@@ -18,12 +19,18 @@ export async function resolveEnvValues(
   signal: AbortSignal,
 ): Promise<EnvValues> {
   const value = meta[key];
-  if (typeof value !== 'function') return { ...value };
-  const ctx = await makeCtx();
-  const answer = await callHook(key, () => value(ctx), signal);
-  const parsed = EnvValues.safeParse(answer);
-  if (!parsed.success) throw new HookError(key, new Error(`returned ${JSON.stringify(answer)}; expected an object of strings (Record<string, string>)`));
-  return parsed.data;
+  let values: EnvValues;
+  if (typeof value !== 'function') values = { ...value };
+  else {
+    const ctx = await makeCtx();
+    const answer = await callHook(key, () => value(ctx), signal);
+    const parsed = EnvValues.safeParse(answer);
+    if (!parsed.success) throw new HookError(key, new Error(`returned ${redactor.redact(JSON.stringify(answer))}; expected an object of strings (Record<string, string>)`));
+    values = parsed.data;
+  }
+  // a value under a secret-looking name (DB_PASSWORD, …) must never reach a log line or an artifact
+  for (const [name, secret] of Object.entries(values)) if (isSecretName(name)) redactor.add(secret);
+  return values;
 }
 
 async function composeFiles(envFile: string): Promise<string[]> {

@@ -1,6 +1,7 @@
 // install_steps.sh (SPEC §5.4): the one shell hook, after `abra app new` + env shaping and before the
 // first deploy. A non-zero exit fails the install with the tail of the script's stderr.
 import { runCommand } from '../io/exec.js';
+import { redactor } from '../io/redact.js';
 import type { SourcedFile } from '../recipes/load-customization.js';
 import type { InstallStepsEnv } from '../tiers/tier-context.js';
 import type { Logger } from '../io/log.js';
@@ -28,6 +29,6 @@ export async function runInstallSteps(
   if (options.signal.aborted) throw options.signal.reason;
   if (!result.failed) return;
   const how = result.signal !== undefined ? `was killed by ${result.signal}` : `exited with code ${result.exitCode}`;
-  const tail = result.stderr.split('\n').filter((line) => line.trim() !== '').slice(-STDERR_TAIL_LINES);
+  const tail = redactor.redact(result.stderr).split('\n').filter((line) => line.trim() !== '').slice(-STDERR_TAIL_LINES);
   throw new InstallStepsError(`install_steps.sh (${script.source}, ${script.file}) ${how}${tail.length === 0 ? ' and printed nothing on stderr' : `; stderr tail:\n${tail.join('\n')}`}`);
 }

@@ -2,6 +2,7 @@
 // HTTP probes need one accepted answer; a TCP probe needs `stable` consecutive connects.
 import { wait } from '../io/clock.js';
 import { describeHttpError, httpGet } from '../io/http.js';
+import { redactor } from '../io/redact.js';
 import { tcpConnect } from '../io/tcp.js';
 import type { HookContext } from '../recipes/hook-context.js';
 import { ReadyProbeAnswer, ReadyProbeSpec, type RecipeMeta } from '../recipes/schema.js';
@@ -45,7 +46,7 @@ async function currentProbes(readyProbe: NonNullable<RecipeMeta['READY_PROBE']>,
   const ctx = await makeCtx();
   const answer = await callHook('READY_PROBE', () => readyProbe(ctx), signal);
   const parsed = ReadyProbeAnswer.safeParse(answer);
-  if (!parsed.success) throw new HookError('READY_PROBE', new Error(`returned ${JSON.stringify(answer)}; expected a probe {path, ok?} or {host?, port, stable?}, an array of them, or a boolean`));
+  if (!parsed.success) throw new HookError('READY_PROBE', new Error(`returned ${redactor.redact(JSON.stringify(answer))}; expected a probe {path, ok?} or {host?, port, stable?}, an array of them, or a boolean`));
   if (parsed.data === undefined) return false;
   if (typeof parsed.data === 'boolean') return parsed.data;
   return Array.isArray(parsed.data) ? parsed.data : [parsed.data];

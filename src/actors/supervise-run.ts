@@ -1,5 +1,5 @@
-// The supervisor: signals, parent death, a cancel request and the hard deadline become ONE event,
-// run.abort with a reason.
+// The supervisor: signals, parent death, a cancel request, the hard deadline and a crash inside the
+// process become ONE event, run.abort with a reason.
 import { existsSync } from 'node:fs';
 import { fromCallback } from 'xstate';
 import type { RunEvent } from '../machines/run.machine.js';
@@ -25,6 +25,14 @@ export function makeSuperviseRun(world: RunWorld) {
       process.on(signal, handler);
       return [signal, handler] as const;
     });
+    // recipe hooks run in this process: a stray promise or a throw in a callback must end the run
+    // through teardown, not kill the process with the app still deployed
+    const onCrash = (error: unknown) => {
+      world.log.error({ err: error }, 'uncaught error inside the cc-ci process');
+      abort('harness-crash');
+    };
+    process.on('unhandledRejection', onCrash);
+    process.on('uncaughtException', onCrash);
     const parentPid = process.ppid;
     let cancelSeen = false;
     const watch = setInterval(() => {
@@ -37,6 +45,8 @@ export function makeSuperviseRun(world: RunWorld) {
     const deadline = setTimeout(() => abort('deadline'), Math.max(0, world.identity.deadlineAt - Date.now()));
     return () => {
       for (const [signal, handler] of handlers) process.off(signal, handler);
+      process.off('unhandledRejection', onCrash);
+      process.off('uncaughtException', onCrash);
       clearInterval(watch);
       clearTimeout(deadline);
     };

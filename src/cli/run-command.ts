@@ -51,5 +51,16 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
     stderrLevel: parsed.json ? 'silent' : 'warn',
   });
   progress.finished(outcome.results, outcome.resultsFile);
+  leaveAfterResults(outcome.results.exitCode);
   return outcome.results.exitCode;
+}
+
+/** Abandoned recipe hooks (in-process) may hold handles open or throw late: the run is over and its exit code stands. */
+const LINGER_MS = 5_000;
+
+function leaveAfterResults(exitCode: number): void {
+  const leave = () => process.exit(exitCode);
+  process.on('unhandledRejection', leave);
+  process.on('uncaughtException', leave);
+  setTimeout(leave, LINGER_MS).unref();
 }

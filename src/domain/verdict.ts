@@ -6,8 +6,8 @@ export const Verdict = z.enum(['success', 'failure', 'error']);
 export type Verdict = z.infer<typeof Verdict>;
 
 export const AbortReason = z
-  .enum(['sigterm', 'sigint', 'sighup', 'parent-gone', 'deadline', 'cancel', 'lock-lost'])
-  .describe('What ended the run early');
+  .enum(['sigterm', 'sigint', 'sighup', 'parent-gone', 'deadline', 'cancel', 'lock-lost', 'harness-crash'])
+  .describe('What ended the run early (harness-crash: an error nothing caught inside the cc-ci process, e.g. a recipe hook\'s stray promise)');
 export type AbortReason = z.infer<typeof AbortReason>;
 
 export const EXIT_CODES = {
@@ -33,6 +33,7 @@ export function computeVerdict(rungs: Rungs, deployBudgetKept: boolean): Verdict
 /** An abort decides the exit code whatever the verdict: the run did not finish. */
 export function exitCodeFor(verdict: Verdict, abortReason: AbortReason | undefined): number {
   if (abortReason === 'deadline') return EXIT_CODES.deadline;
+  if (abortReason === 'harness-crash') return EXIT_CODES.error;
   if (abortReason !== undefined) return EXIT_CODES.cancelled;
   return EXIT_CODES[verdict];
 }

@@ -30,5 +30,22 @@ export class SecretRedactor {
   }
 }
 
+/** Names whose values are secrets by convention (SECRET_KEY_BASE, DB_PASSWORD, SMTP_PASS, API_TOKEN, …). */
+const SECRET_NAME = /SECRET|PASSWORD|PASSWD|TOKEN|CREDENTIAL|(^|_)(KEY|PASS|PWD)($|_)/i;
+
+export function isSecretName(name: string): boolean {
+  return SECRET_NAME.test(name);
+}
+
+/** Every string inside a JSON-like value, redacted (for artifacts built from messages and test output). */
+export function redactDeep<T>(value: T, redact: (text: string) => string): T {
+  if (typeof value === 'string') return redact(value) as T;
+  if (Array.isArray(value)) return value.map((item) => redactDeep(item, redact)) as T;
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, redactDeep(inner, redact)])) as T;
+  }
+  return value;
+}
+
 /** One redactor per process: every logger and artifact writer goes through it. */
 export const redactor = new SecretRedactor();

@@ -1,14 +1,13 @@
 // The customization manifest (SPEC §5): what a recipe customizes, printed at run start and embedded in
 // results.json. Pure presentation: it lists only code that will run, and masks secret-looking values.
+import { isSecretName } from '../io/redact.js';
 import { LIFECYCLE_OPS, type Customization } from './load-customization.js';
 import { OP_HOOK_NAMES } from './hook-context.js';
 import { RecipeMeta } from './schema.js';
 
-const SECRET_NAME = /SECRET|PASSWORD|TOKEN|CREDENTIAL|(^|_)KEY($|_)/i;
-
 function present(value: unknown, key = ''): unknown {
   if (typeof value === 'function') return 'hook (ctx)';
-  if (SECRET_NAME.test(key) && value !== null && typeof value !== 'object') return '***';
+  if (isSecretName(key) && value !== null && typeof value !== 'object') return '***';
   if (Array.isArray(value)) return value.map((item) => present(item));
   if (typeof value === 'object' && value !== null) {
     return Object.fromEntries(Object.entries(value).map(([inner, innerValue]) => [inner, present(innerValue, inner)]));

@@ -133,3 +133,14 @@ test.serial('failing-steps: install_steps.sh exits 4, so the install fails with 
   t.true(results.flags.cleanTeardown);
   t.deepEqual(await stackLeftovers(stackName(results.domain)), []);
 });
+
+test.serial('stray-hook: a hook\'s unhandled rejection aborts the run through teardown (harness-crash, exit 3)', async (t) => {
+  const { exitCode, results } = await runFixture('stray-hook');
+  t.is(exitCode, 3);
+  t.is(results.abortReason, 'harness-crash');
+  t.is(results.verdict, 'error');
+  t.true(results.flags.cleanTeardown);
+  t.deepEqual(await stackLeftovers(stackName(results.domain)), []);
+  const runLog = await readFile(join(runsDir, results.runId, 'run.log'), 'utf8');
+  t.regex(runLog, /"msg":"uncaught error inside the cc-ci process"/);
+});

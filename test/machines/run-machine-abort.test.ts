@@ -1,6 +1,6 @@
 // Model-based: for EVERY state the run machine can reach (xstate/graph shortest paths), an abort
 // there — whatever its reason — leads to teardown exactly once if the lock was taken (never
-// otherwise), the first reason is kept, and the exit code is 142 for the deadline, else 143.
+// otherwise), the first reason is kept, and the exit code is 142 for the deadline, 3 for a crash inside cc-ci, else 143.
 import test from 'ava';
 import { createActor } from 'xstate';
 import { getShortestPaths } from 'xstate/graph';
@@ -9,7 +9,8 @@ import { runMachine, type RunContext } from '../../src/machines/run.machine.js';
 import { buildResults } from '../../src/results/build-results.js';
 import { DRIVING_EVENTS, LINT_DONE, modelRunMachine, TEARDOWN_DONE } from '../helpers/run-machine-model.js';
 
-const REASONS: AbortReason[] = ['sigterm', 'sigint', 'sighup', 'parent-gone', 'deadline', 'cancel', 'lock-lost'];
+const REASONS: AbortReason[] = ['sigterm', 'sigint', 'sighup', 'parent-gone', 'deadline', 'cancel', 'lock-lost', 'harness-crash'];
+const EXIT: Record<AbortReason, number> = { sigterm: 143, sigint: 143, sighup: 143, 'parent-gone': 143, deadline: 142, cancel: 143, 'lock-lost': 143, 'harness-crash': 3 };
 
 const reachable = getShortestPaths(runMachine, { events: DRIVING_EVENTS }).filter((path) => path.state.status !== 'done');
 
@@ -22,7 +23,7 @@ test('the model reaches states before, while and after holding the lock', (t) =>
 });
 
 for (const reason of REASONS) {
-  test(`an abort (${reason}) in every reachable state: teardown exactly once iff the lock was taken, exit ${reason === 'deadline' ? 142 : 143}`, (t) => {
+  test(`an abort (${reason}) in every reachable state: teardown exactly once iff the lock was taken, exit ${EXIT[reason]}`, (t) => {
     for (const path of reachable) {
       let teardownStarts = 0;
       const actor = createActor(modelRunMachine(() => teardownStarts++)).start();
@@ -46,7 +47,7 @@ for (const reason of REASONS) {
         record: { ...output, deploysRecorded: output.lockHeld ? 1 : 0 }, runId: 'r', recipe: 'web', requestedRef: undefined, pr: null,
         domain: 'web-abcdef.ci.test', startedAt: new Date(0), finishedAt: new Date(1), coldDependencies: 0, logFile: 'run.log', noSecretLeak: true,
       });
-      t.is(results.exitCode, output.abortReason === 'deadline' ? 142 : 143, where);
+      t.is(results.exitCode, EXIT[output.abortReason!], where);
       actor.stop();
     }
   });

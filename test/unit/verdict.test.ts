@@ -61,4 +61,5 @@ test(exitCode, 'error', undefined, 3);
 for (const verdict of ['success', 'failure', 'error'] as const) {
   test(exitCode, verdict, 'deadline', 142);
   for (const reason of ['sigterm', 'sigint', 'sighup', 'parent-gone', 'cancel', 'lock-lost'] as const) test(exitCode, verdict, reason, 143);
+  test(exitCode, verdict, 'harness-crash', 3);
 }
