@@ -7,11 +7,11 @@ import { pathExists } from '../io/fs.js';
 import { isSecretName, redactor } from '../io/redact.js';
 import type { HookContext } from '../recipes/hook-context.js';
 import { EnvValues, type RecipeMeta } from '../recipes/schema.js';
-import { callHook, HookError } from './hook-context.js';
+import { callHookWithin, HookError } from './hook-context.js';
 
 export const OVERLAY_FILE = 'compose.ccci.yml';
 
-/** EXTRA_ENV or UPGRADE_EXTRA_ENV as values: a hook is called with ctx and its answer validated. */
+/** EXTRA_ENV or UPGRADE_EXTRA_ENV as values: a hook is called with ctx (and HTTP_TIMEOUT to answer) and its answer validated. */
 export async function resolveEnvValues(
   key: 'EXTRA_ENV' | 'UPGRADE_EXTRA_ENV',
   meta: Readonly<RecipeMeta>,
@@ -23,9 +23,9 @@ export async function resolveEnvValues(
   if (typeof value !== 'function') values = { ...value };
   else {
     const ctx = await makeCtx();
-    const answer = await callHook(key, () => value(ctx), signal);
+    const answer = await callHookWithin(key, () => value(ctx), signal, meta.HTTP_TIMEOUT, 'HTTP_TIMEOUT');
     const parsed = EnvValues.safeParse(answer);
-    if (!parsed.success) throw new HookError(key, new Error(`returned ${redactor.redact(JSON.stringify(answer))}; expected an object of strings (Record<string, string>)`));
+    if (!parsed.success) throw new HookError(key, new Error(`returned ${redactor.redact(String(JSON.stringify(answer)))}; expected an object of strings (Record<string, string>)`));
     values = parsed.data;
   }
   // a value under a secret-looking name (DB_PASSWORD, …) must never reach a log line or an artifact

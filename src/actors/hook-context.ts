@@ -1,5 +1,6 @@
 // Builds the one frozen ctx every recipe hook receives (SPEC §5.2), and calls hooks so that a hung
 // hook cannot hold up a cancelled run.
+import { deadline } from '../io/deadline.js';
 import { describeFailure } from '../io/exec.js';
 import { readJsonFile, recordOpState, type OpState } from '../io/run-state.js';
 import type { DependencyRecord, HookContext, HookOp } from '../recipes/hook-context.js';
@@ -72,5 +73,18 @@ export async function callHook<T>(hookName: string, call: () => T | Promise<T>, 
     }), aborted]);
   } finally {
     signal.removeEventListener('abort', onAbort!);
+  }
+}
+
+/** callHook with a time limit of its own: for hooks called outside a tier's budget (EXTRA_ENV at install, READY_PROBE). */
+export async function callHookWithin<T>(hookName: string, call: () => T | Promise<T>, signal: AbortSignal, seconds: number, limitName: string): Promise<T> {
+  const limit = deadline(signal, seconds * 1_000);
+  try {
+    return await callHook(hookName, call, limit.signal);
+  } catch (error) {
+    if (limit.expired() && !signal.aborted) throw new HookError(hookName, new Error(`did not answer within ${limitName} ${seconds}s`));
+    throw error;
+  } finally {
+    limit.dispose();
   }
 }

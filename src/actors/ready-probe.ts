@@ -1,6 +1,7 @@
 // READY_PROBE (SPEC §5.1): readiness beyond HEALTH_PATH, checked after every deploy and restore.
 // HTTP probes need one accepted answer; a TCP probe needs `stable` consecutive connects.
 import { wait } from '../io/clock.js';
+import { deadline } from '../io/deadline.js';
 import { describeHttpError, httpGet } from '../io/http.js';
 import { redactor } from '../io/redact.js';
 import { tcpConnect } from '../io/tcp.js';
@@ -46,38 +47,47 @@ async function currentProbes(readyProbe: NonNullable<RecipeMeta['READY_PROBE']>,
   const ctx = await makeCtx();
   const answer = await callHook('READY_PROBE', () => readyProbe(ctx), signal);
   const parsed = ReadyProbeAnswer.safeParse(answer);
-  if (!parsed.success) throw new HookError('READY_PROBE', new Error(`returned ${redactor.redact(JSON.stringify(answer))}; expected a probe {path, ok?} or {host?, port, stable?}, an array of them, or a boolean`));
+  if (!parsed.success) throw new HookError('READY_PROBE', new Error(`returned ${redactor.redact(String(JSON.stringify(answer)))}; expected a probe {path, ok?} or {host?, port, stable?}, an array of them, or a boolean`));
   if (parsed.data === undefined) return false;
   if (typeof parsed.data === 'boolean') return parsed.data;
   return Array.isArray(parsed.data) ? parsed.data : [parsed.data];
 }
 
-/** Polls READY_PROBE until every probe holds; throws with the last reason when `deadline` passes. */
+/** Polls READY_PROBE until every probe holds; throws with the last reason when `deadlineAt` passes, even mid-poll. */
 export async function waitForReadyProbe(
   meta: Readonly<RecipeMeta>,
   baseUrl: string,
   makeCtx: () => Promise<HookContext>,
-  deadline: number,
+  deadlineAt: number,
   signal: AbortSignal,
 ): Promise<void> {
   const readyProbe = meta.READY_PROBE;
   if (readyProbe === undefined) return;
   let last = 'not checked yet';
-  while (Date.now() < deadline) {
+  while (Date.now() < deadlineAt) {
     signal.throwIfAborted();
-    const probes = await currentProbes(readyProbe, makeCtx, signal);
-    if (probes === true) return;
-    if (probes === false) last = 'the READY_PROBE hook answered false';
-    else {
-      let failing: string | undefined;
-      for (const probe of probes) {
-        failing = await checkProbe(probe, baseUrl, meta.HEALTH_OK, signal);
-        if (failing !== undefined) break;
+    // a hook that never answers, or a probe that hangs, must not outlive the window
+    const poll = deadline(signal, deadlineAt - Date.now());
+    try {
+      const probes = await currentProbes(readyProbe, makeCtx, poll.signal);
+      if (probes === true) return;
+      if (probes === false) last = 'the READY_PROBE hook answered false';
+      else {
+        let failing: string | undefined;
+        for (const probe of probes) {
+          failing = await checkProbe(probe, baseUrl, meta.HEALTH_OK, poll.signal);
+          if (failing !== undefined) break;
+        }
+        if (failing === undefined) return;
+        last = failing;
       }
-      if (failing === undefined) return;
-      last = failing;
+    } catch (error) {
+      if (!poll.expired() || signal.aborted) throw error;
+      last = 'the last poll did not finish';
+    } finally {
+      poll.dispose();
     }
-    await wait(POLL_MS, signal);
+    if (Date.now() < deadlineAt) await wait(Math.min(POLL_MS, deadlineAt - Date.now()), signal);
   }
   throw new Error(`READY_PROBE did not hold within HTTP_TIMEOUT ${meta.HTTP_TIMEOUT}s (last: ${last})`);
 }

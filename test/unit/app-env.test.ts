@@ -14,6 +14,7 @@ import {
   resolveEnvValues,
 } from '../../src/actors/app-env.js';
 import { HookError } from '../../src/actors/hook-context.js';
+import { redactor } from '../../src/io/redact.js';
 import { editEnvFile, readEnvFile } from '../../src/io/env-file.js';
 import type { HookContext } from '../../src/recipes/hook-context.js';
 import { loadCustomization, parseMeta } from '../../src/recipes/load-customization.js';
@@ -185,4 +186,17 @@ test('removePreviousOverlays without an env file still removes the copied files'
   await writeFile(join(recipeDir, 'ccci-previous.a.yml'), 'a: 1\n');
   await removePreviousOverlays([overlay], recipeDir, join(dir, 'absent.env'));
   t.deepEqual(await readdir(recipeDir), []);
+});
+
+test('an EXTRA_ENV hook that never answers fails after HTTP_TIMEOUT', async (t) => {
+  const meta = parseMeta({ HTTP_TIMEOUT: 0.2, EXTRA_ENV: () => new Promise<Record<string, string>>(() => undefined) }, FILE);
+  const error = await t.throwsAsync(resolveEnvValues('EXTRA_ENV', meta, ctxOf({}), live()), { instanceOf: HookError });
+  t.is(error.message, 'EXTRA_ENV failed: did not answer within HTTP_TIMEOUT 0.2s');
+});
+
+test('values under secret-looking names are registered with the redactor', async (t) => {
+  const secret = `pw-${Date.now()}-registered`;
+  const meta = parseMeta({ EXTRA_ENV: { SMTP_PASS: secret, MODE: 'ci-mode-value' } }, FILE);
+  await resolveEnvValues('EXTRA_ENV', meta, ctxOf({}), live());
+  t.is(redactor.redact(`pass=${secret} mode=ci-mode-value`), 'pass=[REDACTED] mode=ci-mode-value');
 });

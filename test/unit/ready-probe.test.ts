@@ -193,3 +193,9 @@ test('waitForReadyProbe: cancelling while the hook runs rejects with the cancel 
   const error = await t.throwsAsync(waitForReadyProbe(meta, 'http://unused', async () => ({}) as HookContext, Date.now() + 60_000, controller.signal));
   t.is(error, reason);
 });
+
+test('waitForReadyProbe: a hook that never answers is given up on at the deadline', async (t) => {
+  const meta = parseMeta({ HTTP_TIMEOUT: 0.3, READY_PROBE: () => new Promise<boolean>(() => undefined) }, FILE);
+  const error = await t.throwsAsync(waitForReadyProbe(meta, 'http://unused', async () => ({}) as HookContext, Date.now() + 300, live()));
+  t.is(error.message, 'READY_PROBE did not hold within HTTP_TIMEOUT 0.3s (last: the last poll did not finish)');
+});
