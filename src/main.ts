@@ -21,7 +21,7 @@ import { createGit } from './io/git.js';
 import { settleLockReleases } from './io/lock.js';
 import { createLogger, type Logger } from './io/log.js';
 import { redactDeep, redactor } from './io/redact.js';
-import { countDeploys } from './io/run-state.js';
+import { countDeploys, readJsonFile } from './io/run-state.js';
 import { runMachine, type RunOutput } from './machines/run.machine.js';
 import { buildResults } from './results/build-results.js';
 import type { Results } from './results/schema.js';
@@ -88,7 +88,12 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
   actor.start();
   const output = await toPromise(actor);
   await settleLockReleases();
-  const record = { ...output, deploysRecorded: await countDeploys(paths.deploysFile) };
+  const unready = await readJsonFile<Record<string, string>>(paths.depsSkipFile, {});
+  const record = {
+    ...output,
+    deploysRecorded: await countDeploys(paths.deploysFile),
+    unreadyDependencies: Object.entries(unready).map(([recipe, reason]) => `${recipe} (${reason})`),
+  };
   const logText = await readFile(paths.logFile, 'utf8').catch(() => '');
   // reasons and test messages quote hook errors, script output and assertion values: mask every secret in them
   const results = redactDeep(buildResults({

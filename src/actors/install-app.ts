@@ -66,7 +66,8 @@ function dependencyTarget(dependency: DependencyPlan): AppTarget {
 
 /**
  * Deploys the DEPS in order. One that fails is recorded in CCCI_DEPS_SKIP_FILE with its reason and the
- * app is still installed (the generic tiers never depend on dependencies); the functional tier then fails.
+ * app is still installed (the generic tiers never depend on dependencies); the functional rung then fails.
+ * A failure of cc-ci itself is thrown on: it is no verdict on the dependency.
  */
 async function deployDependencies(world: RunWorld, dependencies: readonly DependencyPlan[], signal: AbortSignal): Promise<void> {
   const ready: Record<string, DependencyRecord> = {};
@@ -77,7 +78,7 @@ async function deployDependencies(world: RunWorld, dependencies: readonly Depend
       ready[dependency.recipe] = { recipe: dependency.recipe, domain: dependency.domain, stack: dependency.stack, baseUrl, secrets };
       world.log.info({ dependency: dependency.recipe, domain: dependency.domain, baseUrl }, 'dependency ready');
     } catch (error) {
-      if (signal.aborted) throw error;
+      if (signal.aborted || !isRecipeProblem(error)) throw error;
       notReady[dependency.recipe] = (error as Error).message.split('\n')[0]!;
       world.log.warn({ dependency: dependency.recipe, err: error }, 'dependency not ready');
       world.notify({ type: 'notice', message: `dependency ${dependency.recipe} is not ready: ${notReady[dependency.recipe]}` });
@@ -87,12 +88,17 @@ async function deployDependencies(world: RunWorld, dependencies: readonly Depend
   }
 }
 
+/** What the recipe (or its customization) got wrong, as opposed to a failure of cc-ci or the machine. */
+function isRecipeProblem(error: unknown): boolean {
+  return (error instanceof RunStageError && error.stageFailure.kind === 'recipe') || error instanceof CommandError || error instanceof HookError || error instanceof InstallStepsError;
+}
+
 export async function installApp(world: RunWorld, prepared: PreparedRun, signal: AbortSignal): Promise<void> {
   const { base } = prepared;
+  const byVersion = base.kind === 'version';
+  if (!byVersion) await world.git.checkout(prepared.recipeDir, base.kind === 'ref' ? base.value! : prepared.headSha);
   try {
     await deployDependencies(world, prepared.dependencies, signal);
-    const byVersion = base.kind === 'version';
-    if (!byVersion) await world.git.checkout(prepared.recipeDir, base.kind === 'ref' ? base.value! : prepared.headSha);
     // without an older base the first deploy is the head itself, which a repair for an old release must not touch
     const previousOverlays = base.kind === 'skip' ? [] : prepared.customization.previousOverlays;
     if (previousOverlays.length < prepared.customization.previousOverlays.length) {
@@ -102,8 +108,7 @@ export async function installApp(world: RunWorld, prepared: PreparedRun, signal:
     world.log.info({ baseUrl, base }, 'base deployed and ready');
   } catch (error) {
     if (error instanceof RunStageError || signal.aborted) throw error;
-    if (error instanceof CommandError || error instanceof HookError || error instanceof InstallStepsError) throw stageError('deploy', 'recipe', error.message);
-    throw stageError('deploy', 'harness', (error as Error).message);
+    throw stageError('deploy', isRecipeProblem(error) ? 'recipe' : 'harness', (error as Error).message);
   }
 }
 

@@ -111,9 +111,6 @@ export async function prepareRun(world: RunWorld, signal: AbortSignal): Promise<
     world.notify({ type: 'notice', message: note });
   }
   const customization = await load(world, identity.recipe, repoLocalDir, allowlist);
-  const manifest = customizationManifest(customization);
-  world.notify({ type: 'manifest', manifest });
-  world.log.info({ manifest }, 'customization manifest');
   const meta = customization.meta;
 
   const composeText = await readOptionalFile(join(paths.recipeDir, 'compose.yml'));
@@ -135,6 +132,13 @@ export async function prepareRun(world: RunWorld, signal: AbortSignal): Promise<
   world.log.info({ base, headSha, headVersion }, 'upgrade base resolved');
 
   const backup = backupCapability(meta, await readComposeFiles(paths.recipeDir));
+  // printed once what will run is known, so it lists nothing that will not
+  const manifest = customizationManifest(customization, {
+    ...(base.kind === 'skip' ? { upgrade: base.reason } : {}),
+    ...(backup.capable ? {} : { backup: backup.reason, restore: backup.reason }),
+  });
+  world.notify({ type: 'manifest', manifest });
+  world.log.info({ manifest }, 'customization manifest');
   const dependencies = await planDependencies(world, meta);
   signal.throwIfAborted();
 

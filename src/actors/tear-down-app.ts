@@ -5,6 +5,7 @@ import { fromPromise } from 'xstate';
 import type { TeardownReport } from '../domain/run-types.js';
 import type { Abra } from '../io/abra.js';
 import { wait } from '../io/clock.js';
+import { deadline } from '../io/deadline.js';
 import type { Docker, StackObjects } from '../io/docker.js';
 import { describeFailure } from '../io/exec.js';
 import type { Logger } from '../io/log.js';
@@ -12,7 +13,7 @@ import { envFileOf } from './app-target.js';
 import type { RunWorld } from './run-world.js';
 import { pathExists } from '../io/fs.js';
 
-/** Teardown gets its own budget: the run's abort must not cut it short. */
+/** Each app's teardown gets its own budget: the run's abort must not cut it short, nor the app's its dependencies'. */
 const TEARDOWN_TIMEOUT_MS = 10 * 60_000;
 const VERIFY_ATTEMPTS = 30;
 
@@ -61,24 +62,27 @@ export interface TearDownInput {
 }
 
 /** The app first, then its dependencies in reverse order (SPEC §4.2 stage 10). */
-export async function tearDownRun(world: RunWorld, input: TearDownInput, signal: AbortSignal): Promise<TeardownReport> {
+export async function tearDownRun(world: RunWorld, input: TearDownInput, budgetMs = TEARDOWN_TIMEOUT_MS): Promise<TeardownReport> {
   const targets = [{ domain: world.identity.domain, stack: world.identity.stack }, ...[...input.dependencies].reverse()];
   const leftovers: string[] = [];
   const errors: string[] = [];
   for (const { domain, stack } of targets) {
+    const prefix = domain === world.identity.domain ? '' : `${domain}: `;
+    const budget = deadline(new AbortController().signal, budgetMs);
     try {
-      const report = await reapApp(world, { domain, stack, envFile: envFileOf(world, domain) }, signal);
-      const prefix = domain === world.identity.domain ? '' : `${domain}: `;
+      const report = await reapApp(world, { domain, stack, envFile: envFileOf(world, domain) }, budget.signal);
       leftovers.push(...report.leftovers.map((leftover) => `${prefix}${leftover}`));
       errors.push(...report.errors.map((error) => `${prefix}${error}`));
     } catch (error) {
-      // one app's failed teardown must not leave the others standing
-      errors.push(`${domain}: ${(error as Error).message}`);
+      // one app's failed teardown must not leave the others standing, nor pass for a clean one
+      leftovers.push(`${prefix}teardown incomplete (${(error as Error).message})`);
+    } finally {
+      budget.dispose();
     }
   }
   return { ran: true, leftovers, errors };
 }
 
 export function makeTearDownApp(world: RunWorld) {
-  return fromPromise<TeardownReport, TearDownInput>(({ input }) => tearDownRun(world, input, AbortSignal.timeout(TEARDOWN_TIMEOUT_MS)));
+  return fromPromise<TeardownReport, TearDownInput>(({ input }) => tearDownRun(world, input));
 }

@@ -62,6 +62,8 @@ export interface RunRecord {
   readonly teardown: TeardownReport | null;
   readonly abortReason: AbortReason | null;
   readonly deploysRecorded: number;
+  /** DEPS that did not become ready, as "<recipe> (<reason>)" (CCCI_DEPS_SKIP_FILE). */
+  readonly unreadyDependencies: readonly string[];
 }
 
 export const TIER_ORDER: readonly TierName[] = ['install', 'upgrade', 'backup', 'restore', 'functional'];

@@ -2,9 +2,11 @@
 import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
+let temporaries = 0;
+
 async function writeJsonAtomically(path: string, value: unknown): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  const temporary = `${path}.${process.pid}.tmp`;
+  const temporary = `${path}.${process.pid}.${++temporaries}.tmp`;
   await writeFile(temporary, `${JSON.stringify(value, null, 2)}\n`);
   await rename(temporary, path);
 }
@@ -20,11 +22,23 @@ export async function readJsonFile<T>(path: string, fallback: T): Promise<T> {
 
 export type OpState = Record<string, Record<string, unknown>>;
 
+/** The last pending update of each op-state file: updates are read-modify-write, so they take turns. */
+const pendingUpdates = new Map<string, Promise<void>>();
+
 /** Records what an op did, for the assertions that run after it (`op_state[op] = {...}`). */
-export async function recordOpState(path: string, op: string, values: Record<string, unknown>): Promise<void> {
-  const state = await readJsonFile<OpState>(path, {});
-  state[op] = { ...(state[op] ?? {}), ...values };
-  await writeJsonAtomically(path, state);
+export function recordOpState(path: string, op: string, values: Record<string, unknown>): Promise<void> {
+  const update = async () => {
+    const state = await readJsonFile<OpState>(path, {});
+    state[op] = { ...(state[op] ?? {}), ...values };
+    await writeJsonAtomically(path, state);
+  };
+  const next = (pendingUpdates.get(path) ?? Promise.resolve()).then(update);
+  const settled = next.catch(() => undefined);
+  pendingUpdates.set(path, settled);
+  void settled.then(() => {
+    if (pendingUpdates.get(path) === settled) pendingUpdates.delete(path);
+  });
+  return next;
 }
 
 export async function writeStateFile(path: string, value: unknown): Promise<void> {

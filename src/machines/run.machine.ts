@@ -192,7 +192,8 @@ export const runMachine = setup({
                     onDone: { target: 'tornDown', actions: assign({ teardown: ({ event }) => event.output }) },
                     onError: {
                       target: 'tornDown',
-                      actions: assign({ teardown: ({ event }) => ({ ran: true, leftovers: [], errors: [String((event.error as Error)?.message ?? event.error)] }) }),
+                      // a teardown that crashed cannot vouch for anything: it counts as leaving something behind
+                      actions: assign({ teardown: ({ event }) => ({ ran: true, leftovers: [`teardown incomplete (${String((event.error as Error)?.message ?? event.error)})`], errors: [] }) }),
                     },
                   },
                   on: { 'run.abort': { actions: ['recordAbort', 'countIgnoredAbort'] } },

@@ -129,12 +129,21 @@ interface TreeParts {
   readonly installSteps: string | null;
 }
 
+/** cc-ci runs *.test.ts only: another test file would be silently ignored, so it is an error instead. */
+function rejectOtherTestFiles(dir: string, names: readonly string[]): void {
+  const other = names.filter((name) => /\.test\.[cm]?[jt]s$/.test(name) && !name.endsWith('.test.ts'));
+  if (other.length > 0) {
+    throw new CustomizationError(`${dir}: cc-ci runs only *.test.ts files (TypeScript, through tsx); rename ${other.map((name) => `${name} to ${name.replace(/\.test\.[cm]?[jt]s$/, '.test.ts')}`).join(', ')}`);
+  }
+}
+
 async function readTreeParts(dir: string): Promise<TreeParts> {
   if (await pathExists(join(dir, 'setup_custom_tests.sh'))) throw new CustomizationError(`${join(dir, 'setup_custom_tests.sh')}: ${SETUP_CUSTOM_TESTS_MIGRATION}`);
   const opsFile = join(dir, 'ops.ts');
   const ops = (await isFile(opsFile)) ? parseOps(await importModule(opsFile), opsFile) : {};
   const overlays: Partial<Record<LifecycleOp, string>> = {};
   const testsDir = join(dir, 'tests');
+  rejectOtherTestFiles(testsDir, await listDir(testsDir));
   for (const name of await listDir(testsDir)) {
     const op = /^(.+)\.test\.ts$/.exec(name)?.[1];
     if (op === undefined) continue; // helpers beside the overlays
@@ -148,6 +157,7 @@ async function readTreeParts(dir: string): Promise<TreeParts> {
     overlays[op as LifecycleOp] = join(testsDir, name);
   }
   const customDir = join(dir, 'custom');
+  rejectOtherTestFiles(customDir, await listDir(customDir));
   const functionalTests = (await listDir(customDir)).filter((name) => name.endsWith('.test.ts')).map((name) => join(customDir, name));
   const installSteps = (await isFile(join(dir, 'install_steps.sh'))) ? join(dir, 'install_steps.sh') : null;
   return { ops, opsFile, overlays, functionalTests, installSteps };

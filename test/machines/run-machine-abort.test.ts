@@ -44,7 +44,7 @@ for (const reason of REASONS) {
       t.is(output.teardown !== null, output.lockHeld, where);
       t.is(output.abortReason, firstReason ?? reason, where);
       const results = buildResults({
-        record: { ...output, deploysRecorded: output.lockHeld ? 1 : 0 }, runId: 'r', recipe: 'web', requestedRef: undefined, pr: null,
+        record: { ...output, deploysRecorded: output.lockHeld ? 1 : 0, unreadyDependencies: [] }, runId: 'r', recipe: 'web', requestedRef: undefined, pr: null,
         domain: 'web-abcdef.ci.test', startedAt: new Date(0), finishedAt: new Date(1), coldDependencies: 0, logFile: 'run.log', noSecretLeak: true,
       });
       t.is(results.exitCode, EXIT[output.abortReason!], where);

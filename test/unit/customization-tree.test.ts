@@ -206,6 +206,17 @@ test('tests/instal.test.ts is rejected with "did you mean install.test.ts"', asy
   );
 });
 
+test('a JavaScript test file in tests/ or custom/ is an error, not silently skipped', async (t) => {
+  const dir = await root();
+  await writeTree(join(dir, RECIPE), { 'tests/restore.test.js': '' });
+  t.is((await loadError({ customizationDir: dir, recipe: RECIPE, allowlist: NO_ALLOWLIST })).message,
+    `${join(dir, RECIPE, 'tests')}: cc-ci runs only *.test.ts files (TypeScript, through tsx); rename restore.test.js to restore.test.ts`);
+  const other = await root();
+  await writeTree(join(other, RECIPE), { 'custom/login.test.mjs': '', 'custom/helpers.mjs': '' });
+  t.is((await loadError({ customizationDir: other, recipe: RECIPE, allowlist: NO_ALLOWLIST })).message,
+    `${join(other, RECIPE, 'custom')}: cc-ci runs only *.test.ts files (TypeScript, through tsx); rename login.test.mjs to login.test.ts`);
+});
+
 const MIGRATION =
   'setup_custom_tests.sh is no longer supported: cc-ci wires everything at install time, before the single deploy. ' +
   'Move env and secret wiring into install_steps.sh (it runs after `abra app new` and before the first deploy, with CCCI_DEPS_FILE), ' +

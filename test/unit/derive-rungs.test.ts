@@ -42,6 +42,7 @@ function record(overrides: Partial<RunRecord> = {}): RunRecord {
     teardown: { ran: true, leftovers: [], errors: [] },
     abortReason: null,
     deploysRecorded: 1,
+    unreadyDependencies: [],
     ...overrides,
   };
 }
@@ -214,7 +215,7 @@ test('a lint that never reported without a stage failure is unverified, cause ha
 test('a prepare failure of kind bad-input leaves every rung unverified', (t) => {
   const failure: StageFailure = { stage: 'prepare', kind: 'bad-input', message: 'ref "nope" does not exist in /src/web' };
   const notRun = { status: 'unver', reason: 'not run: prepare failed: ref "nope" does not exist in /src/web', cause: 'infra' } as const;
-  t.deepEqual(deriveRungs({ prepared: null, failure, tiers: [], lint: null, teardown: null, abortReason: null, deploysRecorded: 0 }), {
+  t.deepEqual(deriveRungs({ prepared: null, failure, tiers: [], lint: null, teardown: null, abortReason: null, deploysRecorded: 0, unreadyDependencies: [] }), {
     install: notRun,
     upgrade: notRun,
     backup_restore: notRun,
@@ -226,7 +227,7 @@ test('a prepare failure of kind bad-input leaves every rung unverified', (t) => 
 const stageFailureCause = test.macro({
   exec(t, kind: StageFailure['kind'], cause: string) {
     const failure: StageFailure = { stage: 'lock', kind, message: 'boom' };
-    const rungs = deriveRungs({ prepared: null, failure, tiers: [], lint: null, teardown: null, abortReason: null, deploysRecorded: 0 });
+    const rungs = deriveRungs({ prepared: null, failure, tiers: [], lint: null, teardown: null, abortReason: null, deploysRecorded: 0, unreadyDependencies: [] });
     t.deepEqual(rungs.install, { status: 'unver', reason: 'not run: lock failed: boom', cause });
   },
   title: (_providedTitle, kind: StageFailure['kind'], cause: string) => `a lock failure of kind ${kind} gives cause ${cause}`,
@@ -272,4 +273,35 @@ test('EXPECTED_NA cannot declare install or lint: the meta schema rejects them',
     t.false(parsed.success, rung);
     t.is(describeIssues(parsed.error!, RecipeMeta), `- unknown key "${rung}" at EXPECTED_NA; valid keys: upgrade, backup_restore, functional`);
   }
+});
+
+const UNREADY = ['kv (crash-looping: service kv_app has 3 failed tasks)'];
+const DEPS_RED = { status: 'fail', reason: 'dependencies not ready: kv (crash-looping: service kv_app has 3 failed tasks)' };
+
+test('a dependency that is not ready fails functional although every functional test passed', (t) => {
+  t.deepEqual(deriveRungs(record({ unreadyDependencies: UNREADY })).functional, DEPS_RED);
+});
+
+test('a dependency that is not ready fails functional when its only test skipped', (t) => {
+  const tiers = [...TIER_ORDER.slice(0, 4).map((name) => tier(name, 'pass')), tier('functional', 'unver', 'no test passed (all skipped or none ran)')];
+  t.deepEqual(deriveRungs(record({ tiers, unreadyDependencies: UNREADY })).functional, DEPS_RED);
+});
+
+test('a dependency that is not ready fails functional when the tier timed out', (t) => {
+  const tiers = [...TIER_ORDER.slice(0, 4).map((name) => tier(name, 'pass')), tier('functional', 'unver', 'timed out after 5s')];
+  t.deepEqual(deriveRungs(record({ tiers, unreadyDependencies: UNREADY })).functional, DEPS_RED);
+});
+
+test('EXPECTED_NA functional cannot hide a dependency that is not ready', (t) => {
+  const rungs = deriveRungs(record({
+    prepared: prepared({ expectedNa: { functional: 'no UI' }, functionalTests: [] }),
+    tiers: TIER_ORDER.slice(0, 4).map((name) => tier(name, 'pass')),
+    unreadyDependencies: UNREADY,
+  }));
+  t.deepEqual(rungs.functional, DEPS_RED);
+});
+
+test('an aborted run with a dependency that is not ready stays unverified', (t) => {
+  const rungs = deriveRungs(record({ tiers: [tier('install', 'pass')], abortReason: 'sigterm', unreadyDependencies: UNREADY }));
+  t.is(rungs.functional.status, 'unver');
 });

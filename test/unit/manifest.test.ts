@@ -97,6 +97,22 @@ test('ops by source, overlays per op, functional test counts per source, install
   t.deepEqual(manifest.repoLocal, { present: true, trusted: true, detail: 'keycloak is on the allowlist /etc/cc-ci/allowlist' });
 });
 
+test('hooks and overlays of ops the run will not perform are marked "not run" with the reason', (t) => {
+  const hook: OpHook = () => undefined;
+  const customization: Customization = {
+    ...zeroCustomization('keycloak'),
+    ops: {
+      preUpgrade: { hook, file: '/customization/keycloak/ops.ts', source: 'cc-ci' },
+      preBackup: { hook, file: '/customization/keycloak/ops.ts', source: 'cc-ci' },
+      preInstall: { hook, file: '/customization/keycloak/ops.ts', source: 'cc-ci' },
+    },
+    overlays: { upgrade: { file: '/customization/keycloak/tests/upgrade.test.ts', source: 'cc-ci' } },
+  };
+  const manifest = customizationManifest(customization, { upgrade: 'no predecessor', backup: 'not backup-capable', restore: 'not backup-capable' });
+  t.deepEqual(manifest.ops, { preInstall: 'cc-ci', preUpgrade: 'cc-ci (not run: no predecessor)', preBackup: 'cc-ci (not run: not backup-capable)' });
+  t.deepEqual(manifest.overlays, { install: ['generic'], upgrade: 'not run: no predecessor', backup: 'not run: not backup-capable', restore: 'not run: not backup-capable' });
+});
+
 test('formatManifest prints one indented line per entry: strings as they are, the rest as JSON', (t) => {
   const manifest = customizationManifest(withMeta({ HEALTH_PATH: '/health', EXTRA_ENV: { DB_PASSWORD: 'x' } }));
   t.deepEqual(formatManifest(manifest), [
