@@ -77,6 +77,7 @@ async function deployDependencies(world: RunWorld, dependencies: readonly Depend
       const { baseUrl, secrets } = await deployTarget(world, dependencyTarget(dependency), { version: dependency.version, previousOverlays: [] }, signal);
       ready[dependency.recipe] = { recipe: dependency.recipe, domain: dependency.domain, stack: dependency.stack, baseUrl, secrets };
       world.log.info({ dependency: dependency.recipe, domain: dependency.domain, baseUrl }, 'dependency ready');
+      world.notify({ type: 'notice', message: `dependency ${dependency.recipe} is ready at ${dependency.domain}` });
     } catch (error) {
       if (signal.aborted || !isRecipeProblem(error)) throw error;
       notReady[dependency.recipe] = (error as Error).message.split('\n')[0]!;

@@ -6,9 +6,11 @@ import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { stackName } from '../../src/domain/identity.js';
+import { dependencyDomain, stackName } from '../../src/domain/identity.js';
+import { lockPaths } from '../../src/io/lock.js';
+import { pathExists } from '../../src/io/fs.js';
 import { Results } from '../../src/results/schema.js';
-import { bedConfigFile, ccciBin, fixture, stackLeftovers } from '../helpers/test-bed.js';
+import { bedConfig, bedConfigFile, ccciBin, fixture, stackLeftovers } from '../helpers/test-bed.js';
 
 const runsDir = await mkdtemp(join(tmpdir(), 'ccci-lifetime-'));
 
@@ -18,8 +20,8 @@ interface Started {
   readonly waitFor: (predicate: (event: Record<string, unknown>) => boolean) => Promise<Record<string, unknown>>;
 }
 
-function startRun(pr: string, extra: readonly string[] = []): Started {
-  const child = execa(ccciBin, ['run', fixture('web'), '--ref', 'pr/1', '--pr', pr, '--config', bedConfigFile, '--runs-dir', runsDir, '--json', ...extra], {
+function startRun(pr: string, extra: readonly string[] = [], recipe = 'web'): Started {
+  const child = execa(ccciBin, ['run', fixture(recipe), '--ref', 'pr/1', '--pr', pr, '--config', bedConfigFile, '--runs-dir', runsDir, '--json', ...extra], {
     reject: false,
     // execa would SIGKILL the run 5 s after our SIGTERM; teardown takes longer than that
     forceKillAfterDelay: false,
@@ -85,6 +87,28 @@ test.serial('SIGTERM in the middle of a tier tears down and exits 143', async (t
   t.is(results.rungs.upgrade.status, 'unver');
   t.is(results.rungs.upgrade.cause, 'aborted');
   await assertNothingLeft(t, results);
+});
+
+test.serial('SIGTERM once a dependency is up tears down the app and the dependency, releases both locks, exits 143', async (t) => {
+  const run = startRun('106', [], 'with-deps');
+  const started = await run.waitFor((event) => event.event === 'run.started');
+  await run.waitFor((event) => event.event === 'notice' && String(event.message).startsWith('dependency kv is ready'));
+  const config = await bedConfig();
+  const kv = dependencyDomain(String(started.domain), 'kv', config.ciDomain);
+  t.true(await pathExists(lockPaths(config.lockDir, kv).ownerFile), 'the run holds the lock of its dependency while it is up');
+  run.child.kill('SIGTERM');
+  const { exitCode } = await run.child;
+  t.is(exitCode, 143);
+  const results = await resultsOf(String(started.runId));
+  t.is(results.abortReason, 'sigterm');
+  t.is(results.verdict, 'error');
+  t.true(results.deploys.actual <= results.deploys.expected, JSON.stringify(results.deploys));
+  await assertNothingLeft(t, results);
+  t.deepEqual(await stackLeftovers(stackName(kv)), []);
+  for (const domain of [results.domain, kv]) {
+    t.false(await pathExists(lockPaths(config.lockDir, domain).ownerFile), `the owner record of ${domain} is gone`);
+    t.false(await pathExists(lockPaths(config.lockDir, domain).lockDirectory), `the lock of ${domain} is released`);
+  }
 });
 
 test.serial('a cancel request (the run directory\'s cancel-requested file) tears down and exits 143', async (t) => {
