@@ -10,7 +10,7 @@ import { applyComposeOverlay, applyPreviousOverlays, resolveEnvValues } from './
 import { appTarget, envFileOf, type AppTarget } from './app-target.js';
 import { HookError, makeHookContext } from './hook-context.js';
 import { InstallStepsError, runInstallSteps } from './install-steps.js';
-import { contractEnv } from './run-tier-tests.js';
+import { contractEnv } from './contract-env.js';
 import { RunStageError, stageError, type RunWorld } from './run-world.js';
 import { failedTaskIds, waitUntilReady } from './wait-until-ready.js';
 

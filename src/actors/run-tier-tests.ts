@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCommand } from '../io/exec.js';
 import type { TestResult, TierName } from '../results/schema.js';
-import type { ContractEnv } from '../tiers/tier-context.js';
+import { contractEnv } from './contract-env.js';
 import type { RunWorld } from './run-world.js';
 
 const REPORTER = fileURLToPath(new URL('../tiers/json-reporter.mjs', import.meta.url));
@@ -24,24 +24,6 @@ export interface TierTestOutcome {
   readonly tests: TestResult[];
   /** Set when the runner itself failed (crashed, timed out, was stopped) rather than a test. */
   readonly runnerProblem: string | undefined;
-}
-
-/** The env contract (SPEC §5.4) for a child working on `target` (the app, or a dependency's install_steps.sh). */
-export function contractEnv(world: RunWorld, target: { readonly recipe: string; readonly domain: string }, op: TierName, baseUrl: string): ContractEnv {
-  const { identity, paths } = world;
-  return {
-    CCCI_RUN_ID: identity.runId,
-    CCCI_APP_DOMAIN: target.domain,
-    CCCI_BASE_URL: baseUrl,
-    CCCI_RECIPE: target.recipe,
-    CCCI_OP: op,
-    ABRA_DIR: paths.abraDir,
-    CCCI_OP_STATE_FILE: paths.opStateFile,
-    CCCI_DEPS_FILE: paths.depsFile,
-    CCCI_DEPS_SKIP_FILE: paths.depsSkipFile,
-    CCCI_DEPLOYS_FILE: paths.deploysFile,
-    CCCI_CONTEXT_FILE: paths.contextFile,
-  };
 }
 
 export async function runTierTests(world: RunWorld, tier: TierName, files: readonly TierTestFile[], baseUrl: string, signal: AbortSignal): Promise<TierTestOutcome> {
