@@ -10,7 +10,7 @@ import { sortedReleaseTags } from '../domain/versions.js';
 import { parseEnv } from '../io/env-file.js';
 import { pathExists, readOptionalFile } from '../io/fs.js';
 import { writeStateFile } from '../io/run-state.js';
-import { readAllowlist, type Allowlist } from '../recipes/allowlist.js';
+import { isAllowed, readAllowlist, type Allowlist } from '../recipes/allowlist.js';
 import { abraShExports, composeVersion, declaresBackup, swarmResourceNames } from '../recipes/compose.js';
 import { CustomizationError, loadCustomization, REPO_LOCAL_DIR, type Customization } from '../recipes/load-customization.js';
 import { customizationManifest } from '../recipes/manifest.js';
@@ -99,16 +99,20 @@ export async function prepareRun(world: RunWorld, signal: AbortSignal): Promise<
   if (headSha === undefined) throw stageError('prepare', 'bad-input', `ref "${identity.ref}" does not exist in ${identity.source}`);
   await git.checkout(paths.recipeDir, headSha);
 
-  // the repository's own tree is taken at the head: later checkouts (the base) must not change it
-  let repoLocalDir: string | null = null;
-  if (await pathExists(join(paths.recipeDir, REPO_LOCAL_DIR))) {
-    repoLocalDir = paths.repoLocalDir;
-    await cp(join(paths.recipeDir, REPO_LOCAL_DIR), repoLocalDir, { recursive: true });
-  }
   const allowlist = await readAllowlist(config.repoLocalAllowlist);
   for (const note of allowlist.notes) {
     world.log.warn({ allowlist: allowlist.file }, note);
     world.notify({ type: 'notice', message: note });
+  }
+  // a trusted repository tree is taken at the head (later checkouts of the base must not change it);
+  // an untrusted one is only noted as present, never copied or read
+  let repoLocalDir: string | null = null;
+  if (await pathExists(join(paths.recipeDir, REPO_LOCAL_DIR))) {
+    repoLocalDir = join(paths.recipeDir, REPO_LOCAL_DIR);
+    if (isAllowed(allowlist, identity.recipe)) {
+      await cp(repoLocalDir, paths.repoLocalDir, { recursive: true });
+      repoLocalDir = paths.repoLocalDir;
+    }
   }
   const customization = await load(world, identity.recipe, repoLocalDir, allowlist);
   const meta = customization.meta;
