@@ -1,8 +1,9 @@
 // Runs a tier's test files with node's test runner in a child process, under the env contract (SPEC §5.4).
-import { mkdir, readFile, realpath } from 'node:fs/promises';
+import { mkdir, readFile, realpath, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCommand } from '../io/exec.js';
+import { redactor } from '../io/redact.js';
 import type { TestResult, TierName } from '../results/schema.js';
 import { contractEnv } from './contract-env.js';
 import type { RunWorld } from './run-world.js';
@@ -38,7 +39,11 @@ export async function runTierTests(world: RunWorld, tier: TierName, files: reado
   for (const { file, label } of files) labels.set(await realpath(file).catch(() => file), label);
   let lines: string[] = [];
   try {
-    lines = (await readFile(report, 'utf8')).split('\n').filter((line) => line.trim() !== '');
+    const text = await readFile(report, 'utf8');
+    // assertion messages may quote secrets: the report stays in the run directory only masked
+    const masked = redactor.redact(text);
+    if (masked !== text) await writeFile(report, masked);
+    lines = masked.split('\n').filter((line) => line.trim() !== '');
   } catch {
     lines = [];
   }
