@@ -37,16 +37,12 @@ export async function runTierTests(world: RunWorld, tier: TierName, files: reado
   // node --test reports real paths: a customization dir behind a symlink must still find its labels
   const labels = new Map<string, string | null>();
   for (const { file, label } of files) labels.set(await realpath(file).catch(() => file), label);
-  let lines: string[] = [];
-  try {
-    const text = await readFile(report, 'utf8');
-    // assertion messages may quote secrets: the report stays in the run directory only masked
-    const masked = redactor.redact(text);
-    if (masked !== text) await writeFile(report, masked);
-    lines = masked.split('\n').filter((line) => line.trim() !== '');
-  } catch {
-    lines = [];
-  }
+  // no report at all means the runner died before it wrote one: the outcome says so below
+  const text = await readFile(report, 'utf8').catch(() => '');
+  // assertion messages may quote secrets: the report stays in the run directory only masked
+  const masked = redactor.redact(text);
+  if (masked !== text) await writeFile(report, masked);
+  const lines = masked.split('\n').filter((line) => line.trim() !== '');
   const tests = lines.map((line) => {
     const entry = JSON.parse(line) as { name: string; file: string | null; status: TestResult['status']; ms: number; message?: string };
     const label = entry.file === null ? null : (labels.get(entry.file) ?? null);
