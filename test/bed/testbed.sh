@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # cc-ci local test bed: docker engine + single-node swarm, busybox-based images, a backup-bot-two stand-in,
-# the abra stand-in's shared ABRA_DIR, fixture recipe repositories and a ccci.json pointing at all of it.
+# the abra stand-in's shared ABRA_DIR, fixture recipe repositories, a ccci.json pointing at all of it, and
+# a real Gitea on 127.0.0.1 serving the fixture recipes with pull requests (test/bed/gitea.sh).
 #
 #   test/bed/testbed.sh up       set everything up (idempotent; a second run is a fast no-op)
 #   test/bed/testbed.sh status   report what is ready; exit 0 if everything is, else 1
-#   test/bed/testbed.sh down     remove all stacks and the test bed's volumes/secrets/configs (swarm and dockerd stay)
+#   test/bed/testbed.sh down     remove all stacks and the test bed's volumes/secrets/configs, stop Gitea (swarm, dockerd and data stay)
 #
 # State lives in ${CCCI_TESTBED_DIR:-/var/lib/ccci-testbed}. Runs as root. No registry is used: images are
 # built FROM scratch with the host's static busybox and deployed with --resolve-image never.
@@ -53,6 +54,7 @@ ensure_packages() {
   if ! command -v dockerd >/dev/null 2>&1 || ! command -v docker >/dev/null 2>&1; then
     missing+=(docker.io busybox-static git)
   fi
+  command -v curl >/dev/null 2>&1 || missing+=(curl)
   busybox_static_installed || missing+=(busybox-static)
   command -v git >/dev/null 2>&1 || missing+=(git)
   if [ ${#missing[@]} -gt 0 ]; then
@@ -226,6 +228,7 @@ cmd_up() {
   ensure_bot
   write_config
   "$here/make-fixture-repos.sh" "$DIR/recipes" | sed 's/^/    /'
+  "$here/gitea.sh" up
   say ""
   say "state dir:        $DIR"
   say "engine:           docker $(docker version --format '{{.Server.Version}}'), swarm $(swarm_state)"
@@ -234,6 +237,7 @@ cmd_up() {
   say "abra:             $ABRA_BIN (stand-in), ABRA_DIR $DIR/abra, server default"
   say "fixtures:         $DIR/recipes/{$(fixture_names | paste -sd, -)}"
   say "cc-ci config:     $DIR/ccci.json"
+  say "forge:            Gitea on http://127.0.0.1:${CCCI_TESTBED_GITEA_PORT:-3300} (org recipes; $DIR/forge.json)"
   say "test bed ready"
 }
 
@@ -275,6 +279,7 @@ cmd_status() {
       missing+=("fixture repo $DIR/recipes/$name")
     fi
   done
+  "$here/gitea.sh" status || missing+=("forge (Gitea)")
   if [ ${#missing[@]} -gt 0 ]; then
     say "missing:"
     printf '  - %s\n' "${missing[@]}"
@@ -291,6 +296,8 @@ owned_name() { # $1 = volume/secret/config name
 
 cmd_down() {
   need_root
+  "$here/gitea.sh" stop
+  say "Gitea stopped"
   if ! docker info >/dev/null 2>&1; then
     say "docker engine is not running: nothing to remove"
     return 0
@@ -335,7 +342,7 @@ cmd_down() {
       say "removed app env file $name"
     done
   fi
-  say "test bed down: stacks removed; the swarm, dockerd, images and $DIR are left in place"
+  say "test bed down: stacks removed, Gitea stopped; the swarm, dockerd, images and $DIR are left in place"
 }
 
 case "${1:-}" in
