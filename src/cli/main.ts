@@ -2,6 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { EXIT_CODES } from '../domain/verdict.js';
+import { daemonCommand } from './daemon-command.js';
 import { janitorCommand } from './janitor-command.js';
 import { recipeCommand } from './recipe-check-command.js';
 import { runCommand } from './run-command.js';
@@ -10,6 +11,7 @@ const USAGE = `Usage: ccci <command> [options]
 
 Commands:
   run <recipe> [--ref …]   one CI run of a recipe (ccci run --help)
+  daemon [--config …]      the CI server: hears !testme on the forge, queues, runs, reports (ccci daemon --help)
   janitor [--dry-run]      reap what dead runs left behind
   recipe check [<recipe>]  validate customization trees and print their manifests (ccci recipe --help)
   testbed up|down|status   the local test bed (docker, swarm, images, fixture recipes)`;
@@ -19,6 +21,8 @@ async function main(argv: readonly string[]): Promise<number> {
   switch (command) {
     case 'run':
       return runCommand(rest);
+    case 'daemon':
+      return daemonCommand(rest);
     case 'janitor':
       return janitorCommand(rest);
     case 'recipe':

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { normalizeRecipeName } from '../domain/identity.js';
+import { normalizeRecipeName, RUN_ID_PATTERN } from '../domain/identity.js';
 
 export interface RunArguments {
   readonly source: string;
@@ -13,6 +13,8 @@ export interface RunArguments {
   readonly runsDir: string | undefined;
   readonly server: string | undefined;
   readonly deadlineMinutes: number | undefined;
+  /** Given by the daemon, which records the id before the run starts; a manual run makes its own. */
+  readonly runId: string | undefined;
   readonly json: boolean;
 }
 
@@ -33,6 +35,7 @@ export const RUN_USAGE = `Usage: ccci run <recipe path or git URL> [options]
   --runs-dir <dir>           override the configured runs directory
   --server <name>            override the configured abra server
   --deadline <minutes>       override the hard deadline
+  --run-id <id>              use this run id (the daemon passes the id it recorded)
   --json                     print a machine-readable event stream instead of progress lines`;
 
 const GIT_URL = /^(https?:\/\/|ssh:\/\/|git@|file:\/\/)/;
@@ -53,6 +56,7 @@ export function parseRunArguments(argv: readonly string[], env: NodeJS.ProcessEn
         'runs-dir': { type: 'string' },
         server: { type: 'string' },
         deadline: { type: 'string' },
+        'run-id': { type: 'string' },
         json: { type: 'boolean', default: false },
       },
     });
@@ -75,6 +79,8 @@ export function parseRunArguments(argv: readonly string[], env: NodeJS.ProcessEn
     deadlineMinutes = Number(values.deadline);
     if (!Number.isFinite(deadlineMinutes) || deadlineMinutes <= 0) throw new UsageError(`--deadline "${values.deadline}" must be a positive number of minutes`);
   }
+  const runId = values['run-id'];
+  if (runId !== undefined && !RUN_ID_PATTERN.test(runId)) throw new UsageError(`--run-id "${runId}" is not a run id (like 20261202T134057Z-dcceb2)`);
   return {
     source,
     recipe,
@@ -84,6 +90,7 @@ export function parseRunArguments(argv: readonly string[], env: NodeJS.ProcessEn
     runsDir: values['runs-dir'],
     server: values.server,
     deadlineMinutes,
+    runId,
     json: values.json,
   };
 }

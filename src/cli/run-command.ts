@@ -26,7 +26,7 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
     deadlineMinutes: parsed.deadlineMinutes ?? config.deadlineMinutes,
     abra: { ...config.abra, server: parsed.server ?? config.abra.server },
   };
-  const runId = makeRunId(new Date(), { pid: process.pid });
+  const runId = parsed.runId ?? makeRunId(new Date(), { pid: process.pid });
   const domain = appDomain(parsed.recipe, parsed.pr ?? undefined, parsed.ref ?? 'HEAD', config.ciDomain);
   const write = (line: string) => process.stdout.write(`${line}\n`);
   const progress = parsed.json ? jsonProgress(write) : terminalProgress(write);

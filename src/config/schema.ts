@@ -1,4 +1,4 @@
-// The operator's configuration file (JSON): where abra, the runs and the locks live.
+// The operator's configuration file (JSON): where abra, the runs and the locks live, and the daemon's forge side.
 import * as z from 'zod';
 
 export const AbraConfig = z.strictObject({
@@ -7,6 +7,45 @@ export const AbraConfig = z.strictObject({
   server: z.string().min(1).describe('The abra server apps are deployed to (a directory under servers/)'),
   tty: z.boolean().default(true).describe('Run abra under `script` so it has a terminal (abra 0.13 needs one even with -n)'),
 });
+
+const REPO_NAME = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+
+export const EnrolledRepository = z.union([
+  z.string().regex(REPO_NAME, 'owner/name').describe('owner/name; the recipe is named after the repository'),
+  z.strictObject({
+    repo: z.string().regex(REPO_NAME, 'owner/name').describe('owner/name on the forge'),
+    recipe: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'a recipe name: lower case letters, digits and -').optional()
+      .describe('The recipe name when it differs from the repository name'),
+  }),
+]);
+export type EnrolledRepository = z.infer<typeof EnrolledRepository>;
+
+export const DaemonConfig = z
+  .strictObject({
+    forge: z.strictObject({
+      url: z.url({ protocol: /^https?$/ }).describe('Base URL of the Gitea or Forgejo server, e.g. https://git.coopcloud.tech'),
+      tokenFile: z.string().min(1).describe("File holding the bot's API token (never put the token itself in this file)"),
+      webhookSecretFile: z.string().min(1).optional()
+        .describe('File holding the webhook secret; when set, POST /hook accepts HMAC-signed deliveries (polling stays on)'),
+    }),
+    org: z.string().min(1).describe('Organisation whose members may trigger runs (GET /orgs/{org}/members/{user} = 204)'),
+    repositories: z.array(EnrolledRepository).min(1).describe('Enrolled recipe repositories'),
+    commenterAllowlist: z.array(z.string().min(1)).default([]).describe('Logins that may trigger runs without being org members'),
+    pollIntervalSeconds: z.number().min(1).max(3600).default(30).describe('How often each enrolled repository is polled for new comments'),
+    maxTests: z.number().int().min(1).default(1).describe('The one capacity knob: runs at once on this host; the rest wait in FIFO order'),
+    runLimitMinutes: z.number().positive().optional()
+      .describe("The daemon stops a run that takes longer (SIGTERM, it tears down); must be below deadlineMinutes; default: 90% of it"),
+    stateDir: z.string().min(1).describe("The daemon's own state (SQLite database)"),
+    listen: z.strictObject({
+      host: z.string().min(1).default('127.0.0.1').describe('Address the HTTP server binds to'),
+      port: z.number().int().min(0).max(65_535).default(8470).describe('Port of the HTTP server (0: any free port)'),
+    }).prefault({}).describe('Where /hook, /healthz and the run pages are served'),
+    publicUrl: z.url({ protocol: /^https?$/ }).optional()
+      .describe('Base URL the run pages are reachable at, for links in statuses and comments; default: http://<listen host>:<port>'),
+    janitorIntervalMinutes: z.number().positive().default(5).describe('How often the daemon runs a janitor pass (also once at start)'),
+  })
+  .describe('The CI server (ccci daemon): forge, enrolled repositories, capacity');
+export type DaemonConfig = z.infer<typeof DaemonConfig>;
 
 export const Config = z
   .strictObject({
@@ -20,6 +59,23 @@ export const Config = z
       .describe('File listing (one per line) the recipes whose repository-local .ccci/ tests and hooks may run; absent or empty = none (default deny; "*" is not a wildcard)'),
     dependencySource: z.string().includes('{recipe}').default('https://git.coopcloud.tech/coop-cloud/{recipe}.git')
       .describe('Where DEPS recipes are cloned from, with {recipe} in it: a git URL, an absolute path, or a path starting with ./ or ../ (relative to this file)'),
+    daemon: DaemonConfig.optional(),
+  })
+  .check((context) => {
+    const limit = context.value.daemon?.runLimitMinutes;
+    if (limit !== undefined && limit >= context.value.deadlineMinutes) {
+      context.issues.push({
+        code: 'custom',
+        input: limit,
+        path: ['daemon', 'runLimitMinutes'],
+        message: `must be below deadlineMinutes (${context.value.deadlineMinutes}): the daemon stops a run before its own hard deadline`,
+      });
+    }
   })
   .meta({ id: 'CcciConfig', title: 'cc-ci configuration' });
 export type Config = z.infer<typeof Config>;
+
+/** The daemon's per-run limit: configured, or 90% of the hard deadline (the run's own deadline stays the backstop). */
+export function runLimitMinutes(config: Config): number {
+  return config.daemon?.runLimitMinutes ?? config.deadlineMinutes * 0.9;
+}

@@ -4,7 +4,7 @@ import { runChecked, runCommand, type CommandOptions } from './exec.js';
 export type GitOptions = Pick<CommandOptions, 'log' | 'signal'>;
 
 export interface Git {
-  /** Full clone (tags included) of a path or URL into `directory`. */
+  /** Full clone (tags and forge pull-request heads included) of a path or URL into `directory`. */
   clone(source: string, directory: string): Promise<void>;
   /** Resolves a ref (sha, tag, local or source branch) to a full commit sha; undefined when it does not exist. */
   resolve(directory: string, ref: string): Promise<string | undefined>;
@@ -26,7 +26,8 @@ export function createGit(options: GitOptions): Git {
   return {
     async clone(source, directory) {
       await git(undefined, 'clone', '--quiet', '--no-hardlinks', source, directory);
-      await git(directory, 'fetch', '--quiet', '--tags', 'origin', '+refs/heads/*:refs/remotes/origin/*');
+      // a pull request from a fork has its head only under refs/pull/<n>/head of the target repository
+      await git(directory, 'fetch', '--quiet', '--tags', 'origin', '+refs/heads/*:refs/remotes/origin/*', '+refs/pull/*/head:refs/remotes/origin/pull/*');
     },
     async resolve(directory, ref) {
       // a branch of the source exists in the clone only as a remote-tracking ref

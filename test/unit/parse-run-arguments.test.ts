@@ -38,12 +38,13 @@ test('a recipe path alone gives the defaults', (t) => {
     runsDir: undefined,
     server: undefined,
     deadlineMinutes: undefined,
+    runId: undefined,
     json: false,
   } satisfies RunArguments);
 });
 
 test('every option is read', (t) => {
-  const argv = [recipeDir, '--ref', 'feature/x-1.2', '--pr', '42', '--name', 'web', '--config', '/srv/c.json', '--runs-dir', '/srv/runs', '--server', 'swarm2', '--deadline', '12.5', '--json'];
+  const argv = [recipeDir, '--ref', 'feature/x-1.2', '--pr', '42', '--name', 'web', '--config', '/srv/c.json', '--runs-dir', '/srv/runs', '--server', 'swarm2', '--deadline', '12.5', '--run-id', '20261202T134057Z-dcceb2', '--json'];
   t.deepEqual(parseRunArguments(argv, { CCCI_CONFIG: '/ignored.json' }), {
     source: recipeDir,
     recipe: 'web',
@@ -53,6 +54,7 @@ test('every option is read', (t) => {
     runsDir: '/srv/runs',
     server: 'swarm2',
     deadlineMinutes: 12.5,
+    runId: '20261202T134057Z-dcceb2',
     json: true,
   } satisfies RunArguments);
 });
@@ -148,6 +150,8 @@ test(badOption, '--deadline', '0', '--deadline "0" must be a positive number of 
 test(badOption, '--deadline', '-5', '--deadline "-5" must be a positive number of minutes');
 test(badOption, '--deadline', 'Infinity', '--deadline "Infinity" must be a positive number of minutes');
 test(badOption, '--deadline', '', '--deadline "" must be a positive number of minutes');
+test(badOption, '--run-id', '../etc', '--run-id "../etc" is not a run id (like 20261202T134057Z-dcceb2)');
+test(badOption, '--run-id', '20261202T134057Z', '--run-id "20261202T134057Z" is not a run id (like 20261202T134057Z-dcceb2)');
 
 test('an unknown flag is a usage error with node\'s message', (t) => {
   usageError(

@@ -1,0 +1,157 @@
+// The daemon's HTTP surface (hono): the optional webhook, health, and read-only run pages with the
+// redacted run log, followed live over server-sent events. Run ids are checked against their
+// pattern before any path is built from them.
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { streamSSE } from 'hono/streaming';
+import type { Admitter } from '../daemon/admit-comment.js';
+import type { Dispatcher } from '../daemon/dispatcher.js';
+import { checkSignature } from '../daemon/signature.js';
+import { describeIssues } from '../domain/describe-issues.js';
+import { RUN_ID_PATTERN } from '../domain/identity.js';
+import { IssueCommentEvent } from '../forge/schema.js';
+import type { DaemonStore } from '../io/daemon-store.js';
+import { followLines } from '../io/follow-file.js';
+import type { Logger } from '../io/log.js';
+import { readResults } from '../results/read-results.js';
+import { RESULTS_FILE } from '../results/write-results.js';
+import { formatLogLine } from './log-lines.js';
+import { indexPage, runPage } from './pages.js';
+
+const WEBHOOK_BODY_LIMIT = 1024 * 1024;
+const LOG_TAIL_LINES = 200;
+const RUN_LOG = 'run.log';
+
+export interface WebDeps {
+  readonly store: DaemonStore;
+  readonly runsDir: string;
+  readonly dispatcher: Pick<Dispatcher, 'accepting' | 'counts' | 'running'>;
+  readonly admitter: Admitter;
+  readonly webhookSecret: string | undefined;
+  readonly limitMinutes: number;
+  readonly redact: (text: string) => string;
+  readonly log: Logger;
+  /** Facts for /healthz beyond the queue (last poll, reports owed). */
+  readonly health: () => Record<string, unknown>;
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(() => true, () => false);
+}
+
+export function createWebApp(deps: WebDeps): Hono {
+  const app = new Hono();
+  const { store, log } = deps;
+  const runDir = (runId: string) => join(deps.runsDir, runId);
+  const formatted = (line: string) => deps.redact(formatLogLine(line));
+  /** A run is live while its request says it runs it and it has written no results yet. */
+  const isLive = async (runId: string) => {
+    const request = store.requestByRunId(runId);
+    return request?.state === 'running' && request.runId === runId && !(await exists(join(runDir(runId), RESULTS_FILE)));
+  };
+
+  app.onError((error, c) => {
+    log.error({ err: error, path: c.req.path }, 'HTTP handler failed');
+    return c.json({ error: 'internal error' }, 500);
+  });
+
+  app.get('/healthz', (c) => {
+    const counts = deps.dispatcher.counts();
+    return c.json({
+      status: deps.dispatcher.accepting ? 'ok' : 'draining',
+      waiting: counts.waiting,
+      running: deps.dispatcher.running(),
+      ...deps.health(),
+    });
+  });
+
+  app.post('/hook', bodyLimit({ maxSize: WEBHOOK_BODY_LIMIT, onError: (c) => c.json({ error: `the body is larger than ${WEBHOOK_BODY_LIMIT} bytes` }, 413) }), async (c) => {
+    if (deps.webhookSecret === undefined) return c.json({ error: 'webhooks are not enabled on this daemon (daemon.forge.webhookSecretFile is not set)' }, 404);
+    const body = new Uint8Array(await c.req.arrayBuffer());
+    const check = checkSignature(deps.webhookSecret, body, (name) => c.req.header(name));
+    if (!check.ok) {
+      log.warn({ why: check.reason, from: c.req.header('x-forwarded-for') ?? 'direct' }, 'webhook delivery rejected');
+      return c.json({ error: `bad signature: ${check.reason}` }, 401);
+    }
+    const event = c.req.header('x-gitea-event') ?? c.req.header('x-forgejo-event') ?? c.req.header('x-gogs-event');
+    if (event !== 'issue_comment') return c.json({ ignored: `event ${event ?? '(none)'} is not issue_comment` }, 202);
+    let data: unknown;
+    try {
+      data = JSON.parse(new TextDecoder().decode(body));
+    } catch (error) {
+      return c.json({ error: `the body is not JSON: ${(error as Error).message}` }, 400);
+    }
+    const parsed = IssueCommentEvent.safeParse(data);
+    if (!parsed.success) return c.json({ error: `not an issue_comment payload:\n${describeIssues(parsed.error, IssueCommentEvent)}` }, 400);
+    const payload = parsed.data;
+    if (payload.action !== 'created') return c.json({ ignored: `action ${payload.action}: only new comments trigger` }, 202);
+    if (payload.issue.pull_request === null) return c.json({ ignored: 'the comment is not on a pull request' }, 202);
+    const enrolled = deps.admitter.enrolledRepo(payload.repository.full_name);
+    if (enrolled === undefined) return c.json({ ignored: `${payload.repository.full_name} is not enrolled` }, 202);
+    if (!deps.dispatcher.accepting) return c.json({ error: 'the daemon is shutting down; the poller picks the comment up after the restart' }, 503);
+    const comment = payload.comment;
+    void deps.admitter.offer({
+      id: comment.id, repo: enrolled.repo, pull: payload.issue.number, author: comment.user.login, body: comment.body, createdAt: comment.created_at, via: 'webhook',
+    });
+    return c.json({ accepted: comment.id }, 202);
+  });
+
+  app.get('/', (c) => {
+    const done = store.requestsIn('done');
+    return c.html(indexPage({ waiting: store.requestsIn('queued'), running: store.requestsIn('running'), recent: done.slice(-50).reverse(), limitMinutes: deps.limitMinutes }));
+  });
+
+  app.get('/runs/:id', async (c) => {
+    const runId = c.req.param('id');
+    if (!RUN_ID_PATTERN.test(runId)) return c.text(`not a run id: ${runId}`, 404);
+    const request = store.requestByRunId(runId);
+    const read = await readResults(runDir(runId));
+    const results = 'results' in read ? read.results : undefined;
+    if (request === undefined && results === undefined && !(await exists(runDir(runId)))) return c.text(`no run ${runId}`, 404);
+    const text = await readFile(join(runDir(runId), RUN_LOG), 'utf8').catch(() => '');
+    const logTail = text.split('\n').filter((line) => line !== '').slice(-LOG_TAIL_LINES).map(formatted);
+    return c.html(runPage({
+      runId,
+      request,
+      attempt: request === undefined ? undefined : store.attemptsOf(request.id).find((attempt) => attempt.runId === runId),
+      results,
+      limitMinutes: deps.limitMinutes,
+      logTail,
+      live: await isLive(runId),
+    }));
+  });
+
+  app.get('/runs/:id/results.json', async (c) => {
+    const runId = c.req.param('id');
+    if (!RUN_ID_PATTERN.test(runId)) return c.text(`not a run id: ${runId}`, 404);
+    const text = await readFile(join(runDir(runId), RESULTS_FILE), 'utf8').catch(() => undefined);
+    if (text === undefined) return c.text(`run ${runId} has no results.json`, 404);
+    return c.body(deps.redact(text), 200, { 'content-type': 'application/json; charset=utf-8' });
+  });
+
+  app.get('/runs/:id/log', async (c) => {
+    const runId = c.req.param('id');
+    if (!RUN_ID_PATTERN.test(runId)) return c.text(`not a run id: ${runId}`, 404);
+    const file = join(runDir(runId), RUN_LOG);
+    if (!(await exists(runDir(runId)))) return c.text(`no run ${runId}`, 404);
+    if (!(c.req.header('accept') ?? '').includes('text/event-stream')) {
+      const text = await readFile(file, 'utf8').catch(() => '');
+      return c.text(text.split('\n').filter((line) => line !== '').map(formatted).join('\n'));
+    }
+    return streamSSE(c, async (stream) => {
+      const stop = new AbortController();
+      stream.onAbort(() => stop.abort());
+      let pending = Promise.resolve();
+      await followLines(file, (line) => {
+        if (line === '') return;
+        pending = pending.then(() => stream.writeSSE({ event: 'line', data: formatted(line) }));
+      }, { signal: stop.signal, until: async () => !(await isLive(runId)) });
+      await pending;
+      if (!stop.signal.aborted) await stream.writeSSE({ event: 'end', data: 'the run has finished' });
+    });
+  });
+
+  return app;
+}
