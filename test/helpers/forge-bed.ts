@@ -95,12 +95,18 @@ export function uniqueName(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
 }
 
-/** A fresh branch from the fixture's pr-1 and a pull request from it to main, as the admin. */
+/**
+ * A fresh branch from the fixture's pr-1 with one commit of its own (so its head sha, and the commit
+ * statuses on it, belong to this pull request alone) and a pull request from it to main, as the admin.
+ */
 export async function openPullRequest(recipe: string): Promise<OpenedPull> {
   const entry = (await forgeBed()).repositories.find((repository) => repository.name === recipe);
   if (entry?.pullRequest == null) throw new Error(`test bed forge: recipe ${recipe} has no pr-1 branch to open pull requests from`);
   const branch = uniqueName('t');
   await expectStatus('admin', 'POST', `/repos/${entry.repo}/branches`, 201, { new_branch_name: branch, old_ref_name: entry.pullRequest.head });
+  await expectStatus('admin', 'POST', `/repos/${entry.repo}/contents/test-${branch}.md`, 201, {
+    branch, message: `test: ${branch}`, content: Buffer.from(`pull request opened by a test (${branch})\n`).toString('base64'),
+  });
   // Gitea records a new branch asynchronously: a pull request asked for too early answers 404
   const deadline = Date.now() + 30_000;
   for (;;) {

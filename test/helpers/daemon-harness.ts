@@ -1,0 +1,146 @@
+// A real `ccci daemon` for tests: a config on the test bed (its swarm, its Gitea), the daemon as a
+// child process with its JSON log lines collected, and what tests ask of it (wait for a log line,
+// stop it, kill -9 it, start it again on the same state and port).
+import { execa, type ResultPromise } from 'execa';
+import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { Results } from '../../src/results/schema.js';
+import { forgeBed } from './forge-bed.js';
+import { bedConfigFile, ccciBin } from './test-bed.js';
+
+export type LogLine = Record<string, unknown> & { readonly msg?: string };
+
+export interface DaemonOptions {
+  readonly repositories: readonly string[];
+  readonly maxTests?: number;
+  readonly pollIntervalSeconds?: number;
+  readonly webhookSecret?: string;
+  readonly commenterAllowlist?: readonly string[];
+  readonly runLimitMinutes?: number;
+  /** Reuse a state dir, runs dir and port (a restart). */
+  readonly reuse?: DaemonUnderTest;
+}
+
+export interface DaemonUnderTest {
+  readonly url: string;
+  readonly port: number;
+  readonly stateDir: string;
+  readonly runsDir: string;
+  readonly configFile: string;
+  readonly child: ResultPromise;
+  readonly pid: number;
+  readonly logs: LogLine[];
+  /** Resolves with the first log line (already seen or to come) that satisfies the predicate. */
+  waitForLog(predicate: (line: LogLine) => boolean, what: string, timeoutMs?: number): Promise<LogLine>;
+  /** Sends the signal and resolves with the exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | undefined>;
+}
+
+export function byMessage(msg: string, fields: Record<string, unknown> = {}): (line: LogLine) => boolean {
+  return (line) => line.msg === msg && Object.entries(fields).every(([key, value]) => line[key] === value);
+}
+
+export async function startDaemon(options: DaemonOptions): Promise<DaemonUnderTest> {
+  const forge = await forgeBed();
+  const base = JSON.parse(await readFile(bedConfigFile, 'utf8')) as Record<string, unknown>;
+  const stateDir = options.reuse?.stateDir ?? (await mkdtemp(join(tmpdir(), 'ccci-daemon-state-')));
+  const runsDir = options.reuse?.runsDir ?? (await mkdtemp(join(tmpdir(), 'ccci-daemon-runs-')));
+  const secretFile = join(stateDir, 'webhook-secret');
+  if (options.webhookSecret !== undefined) await writeFile(secretFile, options.webhookSecret, { mode: 0o600 });
+  const config = {
+    ...base,
+    runsDir,
+    daemon: {
+      forge: { url: forge.url, tokenFile: forge.users.bot.tokenFile, ...(options.webhookSecret === undefined ? {} : { webhookSecretFile: secretFile }) },
+      org: forge.org,
+      repositories: options.repositories,
+      commenterAllowlist: options.commenterAllowlist ?? [],
+      pollIntervalSeconds: options.pollIntervalSeconds ?? 2,
+      maxTests: options.maxTests ?? 1,
+      stateDir,
+      listen: { host: '127.0.0.1', port: options.reuse?.port ?? 0 },
+      janitorIntervalMinutes: 5,
+      ...(options.runLimitMinutes === undefined ? {} : { runLimitMinutes: options.runLimitMinutes }),
+    },
+  };
+  const configFile = join(stateDir, 'config.json');
+  await writeFile(configFile, JSON.stringify(config, null, 2));
+  // not detached: if the test process dies, execa's cleanup takes the daemon with it
+  const child = execa(ccciBin, ['daemon', '--config', configFile, '--log-level', 'debug'], { reject: false, forceKillAfterDelay: false, stdout: 'ignore' });
+  const logs: LogLine[] = [];
+  const waiters: { predicate: (line: LogLine) => boolean; resolve: (line: LogLine) => void }[] = [];
+  createInterface({ input: child.stderr! }).on('line', (text) => {
+    let line: LogLine;
+    try {
+      line = JSON.parse(text) as LogLine;
+    } catch {
+      line = { msg: text, unparsed: true };
+    }
+    logs.push(line);
+    for (const waiter of [...waiters]) {
+      if (waiter.predicate(line)) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve(line);
+      }
+    }
+  });
+  const exited = child.then((result) => result.exitCode);
+  const waitForLog = (predicate: (line: LogLine) => boolean, what: string, timeoutMs = 5 * 60_000) =>
+    new Promise<LogLine>((resolve, reject) => {
+      const seen = logs.find(predicate);
+      if (seen !== undefined) return resolve(seen);
+      const timer = setTimeout(() => reject(new Error(`daemon log: no "${what}" within ${timeoutMs} ms; last lines:\n${logs.slice(-15).map((line) => JSON.stringify(line)).join('\n')}`)), timeoutMs);
+      const waiter = { predicate, resolve: (line: LogLine) => { clearTimeout(timer); resolve(line); } };
+      waiters.push(waiter);
+      void exited.then((code) => {
+        if (!waiters.includes(waiter)) return;
+        clearTimeout(timer);
+        reject(new Error(`the daemon exited (${code}) before "${what}"; last lines:\n${logs.slice(-15).map((line) => JSON.stringify(line)).join('\n')}`));
+      });
+    });
+  const listening = await waitForLog(byMessage('HTTP server listening'), 'HTTP server listening', 60_000);
+  const url = String(listening.url);
+  return {
+    url,
+    port: Number(new URL(url).port),
+    stateDir,
+    runsDir,
+    configFile,
+    child,
+    pid: child.pid!,
+    logs,
+    waitForLog,
+    async stop(signal = 'SIGTERM') {
+      child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+/** Waits for the daemon to have polled every enrolled repository once (existing comments are then seen). */
+export async function primed(daemon: DaemonUnderTest, repositories: readonly string[]): Promise<void> {
+  for (const repo of repositories) await daemon.waitForLog(byMessage('first poll: existing comments marked seen', { repo }), `first poll of ${repo}`, 60_000);
+}
+
+/** results.json of every run in the daemon's runs directory. */
+export async function runResults(daemon: DaemonUnderTest): Promise<Results[]> {
+  const found: Results[] = [];
+  for (const runId of await readdir(daemon.runsDir)) {
+    const text = await readFile(join(daemon.runsDir, runId, 'results.json'), 'utf8').catch(() => undefined);
+    if (text !== undefined) found.push(Results.parse(JSON.parse(text)));
+  }
+  return found;
+}
+
+/** Polls `probe` until it returns a value (not undefined), for at most `timeoutMs`. */
+export async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 5 * 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
