@@ -5,16 +5,18 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { STATUS_CONTEXT } from '../src/daemon/report.js';
 import { stackName } from '../src/domain/identity.js';
+import { readLockOwner } from '../src/io/lock.js';
 import { Results } from '../src/results/schema.js';
 import { addWebhook, api, closePull, combinedStatus, comment, forgeBed, openPullRequest, removeWebhook, type OpenedPull } from '../test/helpers/forge-bed.js';
 import { bedConfigFile, ccciBin, stackLeftovers } from '../test/helpers/test-bed.js';
 
+const PARTS = new Set((process.env.BENCH_PARTS ?? '1,2,3').split(','));
 const PULLS = Number(process.env.BENCH_PULLS ?? 5);
 const POLL_SECONDS = Number(process.env.BENCH_POLL_SECONDS ?? 5);
 const IDLE_REPOSITORIES = 20;
@@ -133,7 +135,9 @@ class Daemon {
   async stop(): Promise<StopReport> {
     const started = performance.now();
     if (this.alive) this.child.kill('SIGTERM');
-    const exit = await Promise.race([this.exited, sleep(STOP_TIMEOUT_MS).then(() => undefined)]);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const exit = await Promise.race([this.exited, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), STOP_TIMEOUT_MS)))]);
+    clearTimeout(timer);
     let exitText: string;
     if (exit === undefined) {
       this.child.kill('SIGKILL');
@@ -141,6 +145,7 @@ class Daemon {
     } else {
       exitText = exit.signal === null ? `exit ${exit.code}` : `signal ${exit.signal}`;
     }
+    await writeFile(join(work, `${this.label}-daemon.log`), this.lines.map((line) => JSON.stringify(line)).join('\n') + '\n');
     const runs = this.lines.filter((line) => line.msg === 'run process started').map((line) => ({ runId: String(line.runId), pid: typeof line.pid === 'number' ? line.pid : undefined }));
     return { label: this.label, stopMs: performance.now() - started, exit: exitText, runs, errors: this.errors() };
   }
@@ -191,7 +196,7 @@ async function latestStatus(pull: OpenedPull): Promise<{ id: number; state: stri
   return status === undefined ? undefined : { id: status.id, state: status.status, targetUrl: status.target_url };
 }
 
-/** Waits until the daemon owes the forge nothing, so a late status of an earlier pull is not counted for the next. */
+/** Waits until the daemon owes the forge nothing, so the next measurement starts from a quiet daemon. */
 async function settled(daemon: Daemon): Promise<void> {
   const deadline = Date.now() + 30_000;
   while ((await daemon.health()).owed > 0) {
@@ -202,19 +207,31 @@ async function settled(daemon: Daemon): Promise<void> {
 
 const opened: OpenedPull[] = [];
 
+interface Latency {
+  /** From just before the comment POST until the forge shows the pending status. */
+  readonly totalMs: number;
+  /** From just before the comment POST until the daemon logged "trigger seen" (webhook delivery, or the wait for a poll). */
+  readonly seenMs: number;
+  /** From "trigger seen" until the daemon logged the pending "status reported" (membership, pull, queue, status POST). */
+  readonly daemonMs: number;
+}
+
 /**
- * Comment → pending latency over fresh pull requests. Every pull opened from pr-1 has the same head commit,
- * so statuses of earlier pulls and earlier runs are on it: only a status newer than the one seen before the
- * comment, pointing at this daemon's URL, counts.
+ * Comment → pending latency over fresh pull requests (each with a head commit of its own). Another daemon
+ * on this forge that enrols recipes/web answers the same comment and posts the same context: only a status
+ * newer than the one seen before the comment, pointing at this daemon's URL, counts.
  */
-async function commentToPending(daemon: Daemon): Promise<number[]> {
-  const latencies: number[] = [];
+async function commentToPending(daemon: Daemon, jitterMs: number): Promise<Latency[]> {
+  const latencies: Latency[] = [];
   for (let index = 0; index < PULLS; index++) {
     const pull = await openPullRequest('web');
     opened.push(pull);
     await settled(daemon);
+    // a random pause, so comments do not fall at the same phase of the poll cycle (or the forge's queue) every time
+    await sleep(Math.random() * jitterMs);
     const before = (await latestStatus(pull))?.id ?? 0;
     const started = performance.now();
+    const startedAt = Date.now(); // pino's "time" is epoch ms on the same clock
     await comment('member', pull.repo, pull.number, '!testme');
     for (;;) {
       const status = await latestStatus(pull);
@@ -222,8 +239,11 @@ async function commentToPending(daemon: Daemon): Promise<number[]> {
       if (performance.now() - started > 60_000) throw new Error(`${daemon.label} daemon: no pending status on ${pull.repo}#${pull.number} within 60 s\n${daemon.tail()}`);
       await sleep(STATUS_POLL_MS);
     }
-    latencies.push(performance.now() - started);
-    process.stderr.write(`  ${daemon.label}: ${pull.repo}#${pull.number} pending after ${seconds(latencies.at(-1)!)} s\n`);
+    const totalMs = performance.now() - started;
+    const seen = await daemon.waitFor(`trigger seen on #${pull.number}`, (line) => line.msg === 'trigger seen' && line.pull === pull.number, 5_000);
+    const reported = await daemon.waitFor(`pending status after #${pull.number}`, (line) => line.msg === 'status reported' && line.state === 'pending' && Number(line.time) >= Number(seen.time), 5_000);
+    latencies.push({ totalMs, seenMs: Number(seen.time) - startedAt, daemonMs: Number(reported.time) - Number(seen.time) });
+    process.stderr.write(`  ${daemon.label}: ${pull.repo}#${pull.number} pending after ${seconds(totalMs)} s (trigger seen after ${seconds(latencies.at(-1)!.seenMs)} s, via ${String(seen.via)})\n`);
   }
   return latencies;
 }
@@ -246,7 +266,14 @@ async function checkRuns(report: StopReport): Promise<string[]> {
     }
     const results = Results.parse(JSON.parse(text));
     const left = await stackLeftovers(stackName(results.domain));
-    if (!results.flags.cleanTeardown || left.length > 0) problems.push(`run ${run.runId} (${results.domain}): left ${[...results.teardown.leftovers, ...left].join(', ')}`);
+    // another daemon on this forge that enrols recipes/web answers the same comment: its run of the same
+    // pull and head has the same domain, and may hold it (and have its app deployed) right now
+    const owner = await readLockOwner(String(baseConfig.lockDir), results.domain);
+    if (left.length > 0 && owner !== undefined && owner.runId !== run.runId && existsSync(`/proc/${owner.pid}`)) {
+      notes.push(`run ${run.runId} (${results.domain}): the domain is on the swarm, but held by another live run ${owner.runId} (pid ${owner.pid}), not this daemon's`);
+    } else if (!results.flags.cleanTeardown || left.length > 0) {
+      problems.push(`run ${run.runId} (${results.domain}): left ${[...results.teardown.leftovers, ...left].join(', ')}`);
+    }
     process.stderr.write(`  ${report.label}: run ${run.runId} ${results.verdict}${results.abortReason === null ? '' : ` (${results.abortReason})`}, clean teardown ${results.flags.cleanTeardown}\n`);
   }
   return problems;
@@ -272,6 +299,17 @@ async function benchRepositories(count: number): Promise<string[]> {
 
 interface ProcSample { readonly at: number; readonly ticks: number; readonly childTicks: number; readonly rssKb: number }
 
+/** The daemon's child processes (a janitor pass's abra or docker, tsx's esbuild service, …) with their RSS. */
+async function children(pid: number): Promise<string[]> {
+  const tasks = await readdir(`/proc/${pid}/task`);
+  const pids = (await Promise.all(tasks.map((task) => readFile(`/proc/${pid}/task/${task}/children`, 'utf8').catch(() => '')))).join(' ').split(/\s+/).filter((entry) => entry !== '');
+  return Promise.all(pids.map(async (child) => {
+    const cmdline = (await readFile(`/proc/${child}/cmdline`, 'utf8').catch(() => '')).split('\0').join(' ').trim();
+    const rss = /^VmRSS:\s+(\d+) kB/m.exec(await readFile(`/proc/${child}/status`, 'utf8').catch(() => ''))?.[1];
+    return `${child} ${cmdline.slice(0, 80)} (RSS ${rss === undefined ? '?' : (Number(rss) / 1024).toFixed(0)} MiB)`;
+  }));
+}
+
 async function sample(pid: number): Promise<ProcSample> {
   const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
   // fields after the command name in parentheses: state is field 3, utime 14, stime 15, cutime 16, cstime 17
@@ -289,15 +327,17 @@ const stats = (values: readonly number[]) => {
 
 const stops: StopReport[] = [];
 const problems: string[] = [];
-let webhookLatencies: number[] = [];
-let pollLatencies: number[] = [];
-let idle: { cpuPercent: number; childCpuPercent: number; rssStartMb: number; rssMaxMb: number; rssEndMb: number; repositories: number; priming: Health['lastPoll']; cycle: Health['lastPoll'] } | undefined;
+const notes: string[] = [];
+let webhookLatencies: Latency[] = [];
+let pollLatencies: Latency[] = [];
+let idle: { children: string[]; cpuPercent: number; halves: [number, number]; childCpuPercent: number; rssStartMb: number; rssMinMb: number; rssMaxMb: number; rssEndMb: number; repositories: number; priming: Health['lastPoll']; cycle: Health['lastPoll'] } | undefined;
 
 async function stopDaemon(daemon: Daemon): Promise<void> {
   process.stderr.write(`  ${daemon.label}: SIGTERM, waiting for the daemon and its runs to stop\n`);
   const report = await daemon.stop();
   stops.push(report);
   problems.push(...report.errors.map((error) => `${daemon.label} daemon logged: ${error}`));
+  for (const line of daemon.lines.filter((entry) => entry.msg === 'janitor pass')) problems.push(`${daemon.label} daemon: janitor acted: ${JSON.stringify(line.decisions)}`);
   if (!report.exit.startsWith('exit 0')) problems.push(`${daemon.label} daemon: ${report.exit}`);
   problems.push(...(await checkRuns(report)));
 }
@@ -305,7 +345,7 @@ async function stopDaemon(daemon: Daemon): Promise<void> {
 const benchStarted = performance.now();
 try {
   // 1. webhook → pending
-  {
+  if (PARTS.has('1')) {
     process.stderr.write('1. webhook → pending\n');
     const secretFile = join(work, 'webhook.secret');
     const secret = randomBytes(24).toString('hex');
@@ -315,7 +355,7 @@ try {
     try {
       await daemon.ready(['recipes/web']);
       hook = await addWebhook('recipes/web', `${daemon.url}/hook`, secret, ['issue_comment', 'pull_request_comment']);
-      webhookLatencies = await commentToPending(daemon);
+      webhookLatencies = await commentToPending(daemon, 2_000);
       const viaPoll = daemon.count((line) => line.msg === 'trigger seen' && line.via === 'poll');
       if (viaPoll > 0) problems.push(`webhook daemon: ${viaPoll} triggers came by poll, not by the webhook`);
     } finally {
@@ -325,19 +365,19 @@ try {
   }
 
   // 2. poll → pending
-  {
+  if (PARTS.has('2')) {
     process.stderr.write(`2. poll (every ${POLL_SECONDS} s) → pending\n`);
     const daemon = new Daemon('poll', await daemonConfig('poll', { repositories: ['recipes/web'], pollIntervalSeconds: POLL_SECONDS }));
     try {
       await daemon.ready(['recipes/web']);
-      pollLatencies = await commentToPending(daemon);
+      pollLatencies = await commentToPending(daemon, POLL_SECONDS * 1000);
     } finally {
       await stopDaemon(daemon);
     }
   }
 
   // 3 and 4. idle with 20 + 1 repositories
-  {
+  if (PARTS.has('3')) {
     process.stderr.write(`3. idle ${IDLE_SECONDS} s with ${IDLE_REPOSITORIES} + 1 repositories (poll every 30 s)\n`);
     const repositories = [...(await benchRepositories(IDLE_REPOSITORIES)), 'recipes/web'];
     const daemon = new Daemon('idle', await daemonConfig('idle', { repositories, pollIntervalSeconds: 30 }));
@@ -357,12 +397,17 @@ try {
       }
       const first = samples[0]!;
       const last = samples.at(-1)!;
-      const wallS = (last.at - first.at) / 1000;
+      const middle = samples[Math.floor(samples.length / 2)]!;
+      const cpu = (from: ProcSample, to: ProcSample) => ((to.ticks - from.ticks) / CLK_TCK / ((to.at - from.at) / 1000)) * 100;
       const health = await daemon.health();
+      const childList = await children(pid);
       idle = {
-        cpuPercent: ((last.ticks - first.ticks) / CLK_TCK / wallS) * 100,
-        childCpuPercent: ((last.childTicks - first.childTicks) / CLK_TCK / wallS) * 100,
+        children: childList,
+        cpuPercent: cpu(first, last),
+        halves: [cpu(first, middle), cpu(middle, last)],
+        childCpuPercent: ((last.childTicks - first.childTicks) / CLK_TCK / ((last.at - first.at) / 1000)) * 100,
         rssStartMb: first.rssKb / 1024,
+        rssMinMb: Math.min(...samples.map((entry) => entry.rssKb)) / 1024,
         rssMaxMb: Math.max(...samples.map((entry) => entry.rssKb)) / 1024,
         rssEndMb: last.rssKb / 1024,
         repositories: repositories.length,
@@ -378,23 +423,32 @@ try {
 } finally {
   for (const pull of opened) await closePull(pull.repo, pull.number).catch((error: unknown) => problems.push(`closing ${pull.repo}#${pull.number}: ${(error as Error).message}`));
   for (const daemon of live) await daemon.stop();
-  if (keepWork) process.stderr.write(`kept ${work} (a run was still running)\n`);
+  // the daemon logs and run directories are kept when something looked wrong
+  if (keepWork || problems.length > 0 || process.env.BENCH_KEEP === '1') process.stderr.write(`kept ${work} (daemon logs, run directories)\n`);
   else await rm(work, { recursive: true, force: true });
 }
 
 const row = (name: string, values: readonly number[], target: string) => {
   const { min, median, max } = stats(values);
-  return `${name.padEnd(34)} ${seconds(min).padStart(6)} ${seconds(median).padStart(7)} ${seconds(max).padStart(6)}   ${target}`;
+  return `${name.padEnd(36)} ${seconds(min).padStart(6)} ${seconds(median).padStart(8)} ${seconds(max).padStart(6)}   ${target}`.trimEnd();
 };
-console.log(`\ncomment → pending, ${PULLS} pull requests      min s median s  max s   target`);
-console.log(row('webhook (poll every 600 s)', webhookLatencies, '< 2 s'));
-console.log(row(`poll every ${POLL_SECONDS} s (no webhook)`, pollLatencies, `≤ ${POLL_SECONDS} s`));
+console.log(`\ncomment → pending, ${PULLS} pull requests        min s  median s  max s   target`);
+const rows = (name: string, latencies: readonly Latency[], target: string) => {
+  if (latencies.length === 0) return;
+  console.log(row(name, latencies.map((latency) => latency.totalMs), target));
+  console.log(row('  comment → "trigger seen"', latencies.map((latency) => latency.seenMs), ''));
+  console.log(row('  "trigger seen" → status reported', latencies.map((latency) => latency.daemonMs), ''));
+};
+rows('webhook (poll every 600 s)', webhookLatencies, '< 2 s');
+rows(`poll every ${POLL_SECONDS} s (no webhook)`, pollLatencies, `≤ ${POLL_SECONDS} s`);
 if (idle !== undefined) {
   console.log(`\nidle daemon, ${idle.repositories} repositories, poll every 30 s, ${IDLE_SECONDS} s after the first poll`);
-  console.log(`  CPU ${idle.cpuPercent.toFixed(2)} % of one core (its child processes: ${idle.childCpuPercent.toFixed(2)} %)   target ≈ 0 %`);
-  console.log(`  RSS ${idle.rssStartMb.toFixed(0)} MiB at start, ${idle.rssMaxMb.toFixed(0)} MiB max, ${idle.rssEndMb.toFixed(0)} MiB at end   target < 120 MB`);
+  console.log(`  CPU ${idle.cpuPercent.toFixed(2)} % of one core (first half ${idle.halves[0].toFixed(2)} %, second half ${idle.halves[1].toFixed(2)} %; its child processes ${idle.childCpuPercent.toFixed(2)} %)   target ≈ 0 %`);
+  console.log(`  RSS ${idle.rssStartMb.toFixed(0)} MiB at start, ${idle.rssMaxMb.toFixed(0)} MiB max, ${idle.rssMinMb.toFixed(0)} MiB min, ${idle.rssEndMb.toFixed(0)} MiB at end   target < 120 MB`);
+  console.log(`  child processes at the end: ${idle.children.length === 0 ? 'none' : idle.children.join('; ')}`);
   console.log(`  forge requests per poll cycle: ${idle.cycle?.requests} for ${idle.cycle?.repositories} repositories (${idle.cycle?.ms} ms; first cycle, priming: ${idle.priming?.requests} requests, ${idle.priming?.ms} ms)`);
 }
 console.log('\ndaemon    stop s  exit     runs');
 for (const stop of stops) console.log(`${stop.label.padEnd(8)} ${seconds(stop.stopMs).padStart(7)}  ${stop.exit.padEnd(7)}  ${stop.runs.length}`);
 console.log(`\nbenchmark ${((performance.now() - benchStarted) / 1000).toFixed(0)} s; ${problems.length === 0 ? 'nothing left behind, no errors logged' : `problems:\n  ${problems.join('\n  ')}`}`);
+if (notes.length > 0) console.log(`notes:\n  ${notes.join('\n  ')}`);

@@ -22,13 +22,17 @@ export function runLogUrl(links: ReportLinks, runId: string): string {
   return `${links.publicUrl}/runs/${runId}/log`;
 }
 
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
 function clip(text: string): string {
-  const line = text.replace(/\s+/g, ' ').trim();
+  const line = oneLine(text);
   return line.length <= DESCRIPTION_LIMIT ? line : `${line.slice(0, DESCRIPTION_LIMIT - 1)}…`;
 }
 
 function minutes(value: number): string {
-  return `${Number(value.toFixed(1))} min`;
+  return value < 1 ? `${Math.round(value * 60)} s` : `${Number(value.toFixed(1))} min`;
 }
 
 export function queuedStatus(links: ReportLinks, position: number): CommitStatus {
@@ -53,13 +57,19 @@ export function interruptedStatus(links: ReportLinks, runId: string, requeued: b
 function firstShortfall(outcome: Extract<RequestOutcome, { kind: 'results' }>): string | undefined {
   for (const name of RUNG_NAMES) {
     const rung = outcome.rungs[name];
-    if (rung.status === 'fail' || rung.status === 'unver') return `${name} ${rung.status === 'fail' ? 'failed' : 'unverified'}: ${rung.reason}`;
+    if (rung.status !== 'fail' && rung.status !== 'unver') continue;
+    // reasons often name their rung already ("install failed: …")
+    return rung.reason.startsWith(name) ? rung.reason : `${name} ${rung.status === 'fail' ? 'failed' : 'unverified'}: ${rung.reason}`;
   }
   return undefined;
 }
 
 /** One line saying how the request ended (status description and the comment's headline share it). */
 export function outcomeLine(outcome: RequestOutcome, limitMinutes: number): string {
+  return oneLine(describeOutcome(outcome, limitMinutes));
+}
+
+function describeOutcome(outcome: RequestOutcome, limitMinutes: number): string {
   switch (outcome.kind) {
     case 'interrupted':
       return `interrupted by a daemon restart: ${outcome.detail}`;
@@ -127,7 +137,7 @@ function duration(ms: number): string {
 }
 
 function escapeCell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
+  return text.replace(/\|/g, '\\|').replace(/\s*[\r\n]+\s*/g, ' ');
 }
 
 function currentSection(view: PullCommentView, request: CommentRequest): string[] {

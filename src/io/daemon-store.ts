@@ -256,13 +256,15 @@ export function openDaemonStore(stateDir: string, now: () => Date = () => new Da
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
-  db.exec(SCHEMA);
-  const version = db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'schema'").get();
-  if (version === undefined) db.prepare("INSERT INTO meta (key, value) VALUES ('schema', ?)").run(String(SCHEMA_VERSION));
-  else if (Number(version.value) !== SCHEMA_VERSION) {
+  // the version is checked before the schema is applied: a database of another version stays untouched
+  const hasMeta = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get() !== undefined;
+  const version = hasMeta ? db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'schema'").get() : undefined;
+  if (version !== undefined && Number(version.value) !== SCHEMA_VERSION) {
     db.close();
     throw new Error(`The daemon database ${file} has schema version ${version.value}; this cc-ci reads version ${SCHEMA_VERSION}`);
   }
+  db.exec(SCHEMA);
+  if (version === undefined) db.prepare("INSERT INTO meta (key, value) VALUES ('schema', ?)").run(String(SCHEMA_VERSION));
   const stamp = () => now().toISOString();
 
   const selectRequest = db.prepare<[string], RequestRow>('SELECT * FROM requests WHERE id = ?');

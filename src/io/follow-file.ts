@@ -49,6 +49,7 @@ export async function followLines(path: string, onLine: (line: string) => void, 
         if (partial !== '') onLine(partial);
         return;
       }
+      if (options.signal.aborted) return;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, pollMs);
         wake = () => {

@@ -1,7 +1,7 @@
 // The daemon's lifetime (SPEC §3, §7): listen, recover what a previous life left, serve (poll the
 // forge, sweep leftovers), and on SIGTERM drain — stop accepting, stop every run and record it —
 // then deliver what is owed to the forge and stop. Pure: every side effect is an actor named here.
-import { assign, setup } from 'xstate';
+import { assign, raise, setup } from 'xstate';
 import { unprovidedCallback, unprovidedPromise } from './unprovided.js';
 
 export type DaemonStopReason = 'sigterm' | 'sigint' | 'sighup' | 'crash';
@@ -43,10 +43,15 @@ export const daemonMachine = setup({
     flushReports: unprovidedPromise<void, undefined>('flushReports'),
   },
   actions: {
-    recordStop: assign({
-      stopReason: ({ context, event }) => context.stopReason ?? (event.type === 'daemon.stop' ? event.reason : null),
-    }),
+    /** The first stop decides; every repeat is counted and changes nothing else. */
+    recordStop: assign(({ context, event }) => context.stopReason === null
+      ? { stopReason: event.type === 'daemon.stop' ? event.reason : null }
+      : { stopsIgnored: context.stopsIgnored + 1 }),
     countIgnoredStop: assign({ stopsIgnored: ({ context }) => context.stopsIgnored + 1 }),
+    recordCrash: assign(({ context, event }) => ({
+      failure: context.failure ?? `${event.type.replace(/^xstate\.error\.actor\./, '')} failed: ${message((event as { error?: unknown }).error)}`,
+      stopReason: context.stopReason ?? 'crash',
+    })),
   },
   guards: {
     stopRequested: ({ context }) => context.stopReason !== null,
@@ -55,10 +60,11 @@ export const daemonMachine = setup({
   id: 'daemon',
   context: { url: null, stopReason: null, failure: null, stopsIgnored: 0 },
   // alive to the end: signals become daemon.stop, run pages stay served, the forge gets its reports the whole time
+  // an actor that fails (a bug) stops the daemon the orderly way: runs drain, reports flush
   invoke: [
-    { id: 'superviseDaemon', src: 'superviseDaemon' },
-    { id: 'serveHttp', src: 'serveHttp' },
-    { id: 'deliverReports', src: 'deliverReports' },
+    { id: 'superviseDaemon', src: 'superviseDaemon', onError: { actions: ['recordCrash', raise({ type: 'daemon.stop', reason: 'crash' })] } },
+    { id: 'serveHttp', src: 'serveHttp', onError: { actions: ['recordCrash', raise({ type: 'daemon.stop', reason: 'crash' })] } },
+    { id: 'deliverReports', src: 'deliverReports', onError: { actions: ['recordCrash', raise({ type: 'daemon.stop', reason: 'crash' })] } },
   ],
   initial: 'listening',
   states: {
@@ -76,6 +82,7 @@ export const daemonMachine = setup({
         recovering: {
           description: 'Runs a previous daemon left running are recorded (finished, or interrupted and queued again once); waiting requests go back into the queue.',
           invoke: {
+            id: 'recoverState',
             src: 'recoverState',
             onDone: [{ guard: 'stopRequested', target: 'draining' }, { target: 'serving' }],
             onError: { target: '#daemon.failed', actions: assign({ failure: ({ event }) => `recovering the daemon state failed: ${message(event.error)}` }) },
@@ -85,18 +92,18 @@ export const daemonMachine = setup({
         serving: {
           description: 'Polls the forge (the webhook is served too) and sweeps leftovers at start and periodically.',
           invoke: [
-            { id: 'pollForge', src: 'pollForge' },
-            { id: 'sweepPeriodically', src: 'sweepPeriodically' },
+            { id: 'pollForge', src: 'pollForge', onError: { target: 'draining', actions: 'recordCrash' } },
+            { id: 'sweepPeriodically', src: 'sweepPeriodically', onError: { target: 'draining', actions: 'recordCrash' } },
           ],
           on: { 'daemon.stop': { target: 'draining', actions: 'recordStop' } },
         },
         draining: {
           description: 'No new requests; every run gets SIGTERM, tears down and is recorded as cancelled; waiting requests stay stored.',
-          invoke: { src: 'drainRuns', onDone: 'flushing', onError: 'flushing' },
+          invoke: { id: 'drainRuns', src: 'drainRuns', onDone: 'flushing', onError: { target: 'flushing', actions: 'recordCrash' } },
         },
         flushing: {
           description: 'Delivers what is owed to the forge, for a bounded time; the rest waits in the database for the next start.',
-          invoke: { src: 'flushReports', onDone: '#daemon.stopped', onError: '#daemon.stopped' },
+          invoke: { id: 'flushReports', src: 'flushReports', onDone: '#daemon.stopped', onError: { target: '#daemon.stopped', actions: 'recordCrash' } },
         },
       },
       on: { 'daemon.stop': { actions: 'countIgnoredStop' } },

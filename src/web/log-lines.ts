@@ -11,8 +11,9 @@ export function formatLogLine(line: string): string {
   } catch {
     return line;
   }
-  if (typeof entry !== 'object' || entry === null) return line;
-  const time = typeof entry.time === 'number' ? new Date(entry.time).toISOString().slice(11, 23) : '--:--:--.---';
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return line;
+  const date = typeof entry.time === 'number' ? new Date(entry.time) : undefined;
+  const time = date !== undefined && !Number.isNaN(date.getTime()) ? date.toISOString().slice(11, 23) : '--:--:--.---';
   const level = (LEVELS[entry.level as number] ?? String(entry.level ?? '')).padEnd(5);
   const component = typeof entry.component === 'string' ? ` [${entry.component}]` : '';
   const rest = Object.fromEntries(Object.entries(entry).filter(([key]) => !SHOWN_ELSEWHERE.has(key)));

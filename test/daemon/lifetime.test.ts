@@ -105,3 +105,26 @@ test.serial('SIGTERM with a run going: the run tears down (143), its status says
     store.close();
   }
 });
+
+test.serial('a run longer than the per-run limit is stopped by the daemon: it tears down and is reported as stopped at the limit', async (t) => {
+  t.timeout(6 * 60_000);
+  // 0.25 min: the daemon's limit strikes during the run's tiers, well before its own hard deadline
+  const daemon = await startDaemon({ repositories: [REPO], pollIntervalSeconds: 2, runLimitMinutes: 0.25 });
+  daemons.push(daemon);
+  await primed(daemon, [REPO]);
+  const pull = await openPullRequest('web');
+  opened.push(pull);
+  await comment('member', REPO, pull.number, '!testme');
+  const started = await daemon.waitForLog(byMessage('run starting', {}), 'the run starting');
+  const runId = String(started.runId);
+  await daemon.waitForLog(byMessage('run exceeded the per-run limit: stopping it', { runId }), 'the limit striking');
+  const finished = await daemon.waitForLog(byMessage('request finished', { runId }), 'the stopped run recorded');
+  t.is(finished.stoppedBy, 'run-limit');
+  const [results] = (await runResults(daemon)).filter((entry) => entry.runId === runId);
+  t.is(results!.exitCode, 143);
+  t.true(results!.teardown.ran);
+  t.deepEqual(await stackLeftovers(stackName(results!.domain)), []);
+  await eventually(async () => ((await ourStatuses(pull)).at(-1)?.startsWith('error') ? true : undefined), 'the error status delivered', 60_000);
+  t.is((await ourStatuses(pull)).at(-1), 'error: stopped at the per-run limit of 15 s; the run tore down (exit 143)');
+  t.is(await daemon.stop('SIGTERM'), 0);
+});

@@ -301,6 +301,36 @@ test('a request id accepted twice fails as a whole: no second request, no status
   t.is(store.requestsIn('queued').length, 1);
 });
 
+test('acceptRequest is one transaction: when owing its status fails, nothing is queued and the comment stays undecided', (t) => {
+  const { store } = freshStore(t);
+  store.claimComment(candidate(9));
+  const broken = { ...status('queued'), description: null } as unknown as CommitStatus; // NOT NULL in status_outbox
+  t.deepEqual(thrownBy(() => store.acceptRequest(newRequest('req-1', { commentId: 9 }), broken)), { name: 'SqliteError', message: 'NOT NULL constraint failed: status_outbox.description' });
+  t.is(store.request('req-1'), undefined);
+  t.deepEqual(store.undecidedComments().map((comment) => comment.id), [9]);
+  t.deepEqual(store.pendingStatuses(), []);
+});
+
+test('startAttempt is one transaction: a run id used before fails it and the request stays queued', (t) => {
+  const { store } = freshStore(t);
+  store.acceptRequest(newRequest('req-1'), status('queued 1'));
+  store.acceptRequest(newRequest('req-2', { pull: 43 }), status('queued 2'));
+  store.startAttempt('req-1', 'run-1', status('running 1'));
+  t.deepEqual(thrownBy(() => store.startAttempt('req-2', 'run-1', status('running 2'))), { name: 'SqliteError', message: 'UNIQUE constraint failed: attempts.run_id' });
+  t.like(store.request('req-2'), { state: 'queued', attempts: 0, runId: null, startedAt: null });
+  t.deepEqual(store.pendingStatuses().map((owed) => owed.description), ['queued 1', 'queued 2', 'running 1']);
+});
+
+test('finishRequest is one transaction: when owing its status fails, the request is still running', (t) => {
+  const { store } = freshStore(t);
+  store.acceptRequest(newRequest('req-1'), status('queued'));
+  store.startAttempt('req-1', 'run-1', status('running'));
+  const broken = { ...status('final'), targetUrl: null } as unknown as CommitStatus;
+  t.is(thrownBy(() => store.finishRequest('req-1', RESULTS_OUTCOME, broken)).message, 'NOT NULL constraint failed: status_outbox.target_url');
+  t.like(store.request('req-1'), { state: 'running', outcome: null, finishedAt: null });
+  t.deepEqual(store.attemptsOf('req-1').map((attempt) => attempt.outcome), [null]);
+});
+
 test('startAttempt: running, attempts counted, the attempt recorded, a status owed, the stage cleared', (t) => {
   const { store, clock } = freshStore(t);
   clock.set('2024-03-05T07:00:00.000Z');

@@ -18,16 +18,22 @@ test.before(async () => {
 });
 
 test.after.always(async () => {
+  for (const follower of followers) follower.controller.abort(); // a follower left waiting by a failed test
   await rm(root, { recursive: true, force: true });
 });
 
 const freshPath = () => join(root, `file-${++files}.log`);
+
+/** A follower that misses what it waits for would wait forever: fail it instead (a guard, not a measurement). */
+const HANG_GUARD_MS = 15_000;
 
 /**
  * A follower plus what it observed: the lines, and the passes it began (`until` is asked at the start
  * of every pass, so a pass that began after a line arrived means the pass that read it got to the end
  * of the file).
  */
+const followers: Follower[] = [];
+
 class Follower {
   readonly lines: string[] = [];
   passes = 0;
@@ -37,7 +43,9 @@ class Follower {
   readonly finished: Promise<void>;
   private waiters: { ready: () => boolean; resolve: () => void }[] = [];
 
-  constructor(path: string, options: { pollMs?: number; withUntil?: boolean; asyncUntil?: boolean } = {}) {
+  constructor(path: string, options: { pollMs?: number; withUntil?: boolean; asyncUntil?: boolean; finish?: boolean } = {}) {
+    this.finish = options.finish ?? false;
+    followers.push(this);
     const withUntil = options.withUntil ?? true;
     const until = () => {
       this.passes++;
@@ -84,6 +92,7 @@ class Follower {
 }
 
 test('lines appended by a separate writer process arrive complete and in order, however the writes split them', async (t) => {
+  t.timeout(HANG_GUARD_MS);
   const path = freshPath();
   await writeFile(path, '');
   const follower = new Follower(path);
@@ -108,6 +117,7 @@ test('lines appended by a separate writer process arrive complete and in order, 
 });
 
 test('a partial line is held until its newline arrives', async (t) => {
+  t.timeout(HANG_GUARD_MS);
   const path = freshPath();
   await writeFile(path, 'first\npar');
   const follower = new Follower(path);
@@ -125,6 +135,7 @@ test('a partial line is held until its newline arrives', async (t) => {
 });
 
 test('a UTF-8 character split across two writes arrives whole', async (t) => {
+  t.timeout(HANG_GUARD_MS);
   const path = freshPath();
   const bytes = Buffer.from('café ✓\n', 'utf8');
   const cut = bytes.indexOf(0xe2) + 1; // inside the three bytes of ✓
@@ -139,6 +150,7 @@ test('a UTF-8 character split across two writes arrives whole', async (t) => {
 });
 
 test('a line longer than the read chunk arrives as one line', async (t) => {
+  t.timeout(HANG_GUARD_MS);
   const path = freshPath();
   const long = 'y'.repeat(200_000);
   await writeFile(path, `${long}\nshort\n`);
@@ -151,6 +163,7 @@ test('a line longer than the read chunk arrives as one line', async (t) => {
 });
 
 test('a file that does not exist yet is picked up once it is created', async (t) => {
+  t.timeout(HANG_GUARD_MS);
   const path = freshPath();
   const follower = new Follower(path);
   await follower.when(() => follower.passes >= 3); // it looked for the file and found none, several times
@@ -166,6 +179,7 @@ test('a file that does not exist yet is picked up once it is created', async (t)
 });
 
 test('until: resolves by itself after reading everything written before until turned true', async (t) => {
+  t.timeout(HANG_GUARD_MS);
   const path = freshPath();
   await writeFile(path, '');
   const follower = new Follower(path);
@@ -182,16 +196,17 @@ test('until: resolves by itself after reading everything written before until tu
 });
 
 test('until already true at the start: the whole file is still read once', async (t) => {
+  t.timeout(HANG_GUARD_MS);
   const path = freshPath();
   await writeFile(path, 'a\nb\nc\n');
-  const follower = new Follower(path);
-  follower.finish = true;
+  const follower = new Follower(path, { finish: true });
   await follower.finished;
   t.deepEqual(follower.lines, ['a', 'b', 'c']);
   t.is(follower.passes, 1);
 });
 
 test('until: a last line without a newline is handed out at the end', async (t) => {
+  t.timeout(HANG_GUARD_MS);
   const path = freshPath();
   await writeFile(path, 'a\nb');
   const follower = new Follower(path);
@@ -204,6 +219,7 @@ test('until: a last line without a newline is handed out at the end', async (t) 
 });
 
 test('until may be asynchronous', async (t) => {
+  t.timeout(HANG_GUARD_MS);
   const path = freshPath();
   await writeFile(path, 'one\n');
   const follower = new Follower(path, { asyncUntil: true });
@@ -215,6 +231,7 @@ test('until may be asynchronous', async (t) => {
 });
 
 test('until true while the file does not exist ends the follow with no lines', async (t) => {
+  t.timeout(HANG_GUARD_MS);
   const follower = new Follower(freshPath());
   follower.finish = true;
   await follower.finished;
@@ -222,17 +239,36 @@ test('until true while the file does not exist ends the follow with no lines', a
 });
 
 test('an abort stops the follow: it resolves, and lines written afterwards are not handed out', async (t) => {
+  t.timeout(HANG_GUARD_MS);
   const path = freshPath();
   await writeFile(path, 'before\n');
-  const follower = new Follower(path, { withUntil: false, pollMs: 10 * 60_000 });
+  const follower = new Follower(path, { pollMs: 20 });
   await follower.line('before');
-  follower.controller.abort(); // it waits on a ten-minute poll: the abort has to wake it
+  await follower.settled();
+  follower.controller.abort();
   await follower.finished;
   await appendFile(path, 'after\n');
   t.deepEqual(follower.lines, ['before']);
 });
 
+// The abort listener wakes the poll wait only if the follower is already waiting; an abort that lands
+// while it reads (here: from the line handler's continuation) must not be left for the next poll.
+test('an abort that lands while the follower is reading resolves it without waiting out the poll interval', async (t) => {
+  t.timeout(10_000, 'the abort did not end the follow: it waits out its ten-minute poll');
+  const path = freshPath();
+  await writeFile(path, 'before\n');
+  const follower = new Follower(path, { withUntil: false, pollMs: 10 * 60_000 });
+  t.teardown(async () => {
+    if (!follower.done) await appendFile(path, 'wake\n'); // a change notification lets a stuck follower notice the abort
+  });
+  await follower.line('before');
+  follower.controller.abort();
+  await follower.finished;
+  t.deepEqual(follower.lines, ['before']);
+});
+
 test('an already aborted signal resolves without reading', async (t) => {
+  t.timeout(HANG_GUARD_MS);
   const path = freshPath();
   await writeFile(path, 'never\n');
   const controller = new AbortController();
@@ -243,6 +279,7 @@ test('an already aborted signal resolves without reading', async (t) => {
 });
 
 test('an abort while the file does not exist yet stops the follow', async (t) => {
+  t.timeout(HANG_GUARD_MS);
   const follower = new Follower(freshPath());
   await follower.when(() => follower.passes >= 2);
   follower.controller.abort();

@@ -179,12 +179,14 @@ test('finalStatus covers every verdict and every stop', (t) => {
   t.true([...kinds].some((kind) => kind.includes('/run-limit/')));
 });
 
-test('the per-run limit is shown in minutes with at most one decimal', (t) => {
+test('the per-run limit is shown in minutes with at most one decimal, under a minute in seconds', (t) => {
   const stopped = { ...NO_RESULTS, stoppedBy: 'run-limit' } as const;
   t.is(outcomeLine(stopped, 13.5), 'stopped at the per-run limit of 13.5 min');
   t.is(outcomeLine(stopped, 60 * 0.9), 'stopped at the per-run limit of 54 min');
   t.is(outcomeLine(stopped, 10 / 3), 'stopped at the per-run limit of 3.3 min');
-  t.is(outcomeLine(stopped, 0.04), 'stopped at the per-run limit of 0 min');
+  t.is(outcomeLine(stopped, 1), 'stopped at the per-run limit of 1 min');
+  t.is(outcomeLine(stopped, 0.5), 'stopped at the per-run limit of 30 s');
+  t.is(outcomeLine(stopped, 0.04), 'stopped at the per-run limit of 2 s');
 });
 
 test('a long description is clipped to 140 characters ending in …', (t) => {
