@@ -1,4 +1,6 @@
-// Stage 6: `abra recipe lint` on a pristine clone at the tested ref, in its own ABRA_DIR.
+// Stage 6: `abra recipe lint` on a pristine clone at the tested ref, in its own ABRA_DIR. The clone is
+// made from the run's own clone (its commits and tags), not from the forge again: lint goes on while
+// the app deploys, and by then the run needs nothing of the forge.
 import { join } from 'node:path';
 import { fromPromise } from 'xstate';
 import type { LintResult, PreparedRun } from '../domain/run-types.js';
@@ -9,7 +11,7 @@ export async function lintRecipe(world: RunWorld, prepared: PreparedRun, signal:
   const { paths, git, config } = world;
   await createRunAbraDir(paths.lintAbraDir, config.abra.dir);
   const pristine = join(paths.lintAbraDir, 'recipes', prepared.recipe);
-  await git.clone(world.identity.source, pristine);
+  await git.clone(paths.recipeDir, pristine);
   await git.checkout(pristine, prepared.headSha);
   signal.throwIfAborted();
   const report = await world.lintAbra.recipeLint(prepared.recipe, signal);

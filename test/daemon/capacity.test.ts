@@ -16,6 +16,7 @@ test.after.always(async () => {
 test('maxTests 1: three pull requests triggered together never run at once, in FIFO order', async (t) => {
   t.timeout(12 * 60_000);
   daemon = await startDaemon({ repositories: [REPO], maxTests: 1, pollIntervalSeconds: 2 });
+  t.teardown(async () => void (await daemon?.stop()));
   await primed(daemon, [REPO]);
   for (let index = 0; index < 3; index++) opened.push(await openPullRequest('web'));
   for (const pull of opened) await comment('member', REPO, pull.number, '!testme');

@@ -38,6 +38,7 @@ test.serial('Gitea stopped mid-run: the run finishes and tears down, the status 
   t.timeout(10 * 60_000);
   const daemon = await startDaemon({ repositories: [REPO], pollIntervalSeconds: 2 });
   daemons.push(daemon);
+  t.teardown(async () => void (await daemon.stop()));
   await primed(daemon, [REPO]);
   const pull = await openPullRequest('web');
   opened.push(pull);
@@ -66,12 +67,15 @@ test.serial('Gitea stopped mid-run: the run finishes and tears down, the status 
   const mine = await botComment(pull);
   t.is(mine.length, 1);
   t.regex(mine[0]!.body, /\*\*L5 · success\*\*/);
+  // two daemons enrolling one repository would both answer the next test's comments
+  t.is(await daemon.stop('SIGTERM'), 0);
 });
 
 test.serial('SIGTERM with a run going: the run tears down (143), its status says cancelled, the waiting request stays stored, the daemon exits 0', async (t) => {
   t.timeout(10 * 60_000);
   const daemon = await startDaemon({ repositories: [REPO], maxTests: 1, pollIntervalSeconds: 2 });
   daemons.push(daemon);
+  t.teardown(async () => void (await daemon.stop()));
   await primed(daemon, [REPO]);
   const going = await openPullRequest('web');
   const waiting = await openPullRequest('web');
@@ -111,6 +115,7 @@ test.serial('a run longer than the per-run limit is stopped by the daemon: it te
   // 0.25 min: the daemon's limit strikes during the run's tiers, well before its own hard deadline
   const daemon = await startDaemon({ repositories: [REPO], pollIntervalSeconds: 2, runLimitMinutes: 0.25 });
   daemons.push(daemon);
+  t.teardown(async () => void (await daemon.stop()));
   await primed(daemon, [REPO]);
   const pull = await openPullRequest('web');
   opened.push(pull);

@@ -27,6 +27,7 @@ test('kill -9 with one run going and one waiting: the cut run is reported interr
   t.timeout(15 * 60_000);
   const first = await startDaemon({ repositories: [REPO], maxTests: 1, pollIntervalSeconds: 2 });
   daemons.push(first);
+  t.teardown(async () => void (await first.stop()));
   await primed(first, [REPO]);
   const cut = await openPullRequest('web');
   const waiting = await openPullRequest('web');
@@ -45,6 +46,7 @@ test('kill -9 with one run going and one waiting: the cut run is reported interr
 
   const second = await startDaemon({ repositories: [REPO], maxTests: 1, pollIntervalSeconds: 2, reuse: first });
   daemons.push(second);
+  t.teardown(async () => void (await second.stop()));
   const interrupted = await second.waitForLog(byMessage('a run was cut off by a daemon restart'), 'the cut run recorded as interrupted');
   t.is(interrupted.runId, cutRunId);
   t.is(interrupted.requeue, true);
