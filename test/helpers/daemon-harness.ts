@@ -1,13 +1,16 @@
 // A real `ccci daemon` for tests: a config on the test bed (its swarm, its Gitea), the daemon as a
 // child process with its JSON log lines collected, and what tests ask of it (wait for a log line,
 // stop it, kill -9 it, start it again on the same state and port).
+import type { ExecutionContext } from 'ava';
 import { execa, type ResultPromise } from 'execa';
 import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { COMMENT_MARKER } from '../../src/daemon/report.js';
+import type { ForgeComment } from '../../src/forge/forge.js';
 import { Results } from '../../src/results/schema.js';
-import { forgeBed } from './forge-bed.js';
+import { closePull, comment, forgeBed, loginOf, openPullRequest, pullComments, statuses, type OpenedPull } from './forge-bed.js';
 import { bedConfigFile, ccciBin } from './test-bed.js';
 
 export type LogLine = Record<string, unknown> & { readonly msg?: string };
@@ -143,4 +146,39 @@ export async function eventually<T>(probe: () => Promise<T | undefined>, what: s
     if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms: ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
+}
+
+/** A daemon for one test: started, stopped when the test ends, and (unless it restarts on old state) its first poll done. */
+export async function daemonForTest(t: ExecutionContext, options: DaemonOptions): Promise<DaemonUnderTest> {
+  const daemon = await startDaemon(options);
+  t.teardown(async () => void (await daemon.stop()));
+  if (options.reuse === undefined) await primed(daemon, options.repositories);
+  return daemon;
+}
+
+/** Fresh pull requests of the recipe, each with a member's `!testme` (in order); closed when the test ends. */
+export async function triggeredPulls(t: ExecutionContext, recipe: string, count: number): Promise<OpenedPull[]> {
+  const pulls: OpenedPull[] = [];
+  t.teardown(async () => {
+    for (const pull of pulls) await closePull(pull.repo, pull.number);
+  });
+  for (let index = 0; index < count; index++) pulls.push(await openPullRequest(recipe));
+  for (const pull of pulls) await comment('member', pull.repo, pull.number, '!testme');
+  return pulls;
+}
+
+/** The `cc-ci/testme` statuses of a pull request's head, oldest first, as "state: description". */
+export async function testmeStatuses(pull: OpenedPull): Promise<string[]> {
+  return (await statuses(pull.repo, pull.sha)).filter((status) => status.context === 'cc-ci/testme').reverse().map((status) => `${status.status}: ${status.description}`);
+}
+
+/** The bot's marked comments on a pull request (there must be one at most). */
+export async function botComments(pull: OpenedPull): Promise<ForgeComment[]> {
+  const bot = await loginOf('bot');
+  return (await pullComments(pull.repo, pull.number)).filter((entry) => entry.author === bot && entry.body.includes(COMMENT_MARKER));
+}
+
+/** Waits until the run's own event stream says it started the stage. */
+export async function reachedStage(daemon: DaemonUnderTest, runId: string, stage: string): Promise<void> {
+  await eventually(async () => ((await readFile(join(daemon.runsDir, runId, 'events.jsonl'), 'utf8').catch(() => '')).includes(`"stage":"${stage}"`) ? true : undefined), `run ${runId} reached ${stage}`, 3 * 60_000);
 }

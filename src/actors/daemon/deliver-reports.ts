@@ -4,7 +4,7 @@ import { fromCallback } from 'xstate';
 import { deliverPending, owed } from '../../daemon/deliver.js';
 import type { DaemonEvent } from '../../machines/daemon.machine.js';
 import type { DaemonWorld } from './daemon-world.js';
-import { sleep } from './sleep.js';
+import { sleep } from './repeat.js';
 
 const FIRST_PAUSE_MS = 1_000;
 const LONGEST_PAUSE_MS = 30_000;

@@ -3,7 +3,7 @@ import { fromPromise } from 'xstate';
 import { owed } from '../../daemon/deliver.js';
 import { recoverState } from '../../daemon/recover.js';
 import type { DaemonWorld } from './daemon-world.js';
-import { sleep } from './sleep.js';
+import { sleep } from './repeat.js';
 
 /** How long a stopping daemon keeps trying to deliver; what is left is delivered after the next start. */
 const FLUSH_MS = 20_000;
