@@ -110,7 +110,8 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
     noSecretLeak: redactor.isClean(logText),
   }), redactor.redact);
   const resultsFile = await writeResults(paths.runDir, results);
-  log.info({ level: results.level, verdict: results.verdict, exitCode: results.exitCode, resultsFile }, 'run finished');
+  // not `level`: that key is pino's own
+  log.info({ result: { level: results.level, verdict: results.verdict, exitCode: results.exitCode }, resultsFile }, 'run finished');
   log.info({ wallMs: Date.now() - startedAt.getTime(), outsideMs: outsideTimeMs(), commandMs: totalCommandMs(), waitMs: totalWaitedMs(), maxRssKb: process.resourceUsage().maxRSS }, 'run timings');
   return { results, resultsFile, runDir: paths.runDir, output };
 }

@@ -46,13 +46,10 @@ export interface Forge {
   whoami(signal?: AbortSignal): Promise<string>;
   /** Comments on the repository's issues and pull requests updated at or after `since` (RFC 3339), every page, oldest first. */
   listComments(repo: RepoName, since: string | undefined, signal?: AbortSignal): Promise<ForgeComment[]>;
-  /** One comment; undefined when it does not exist (404). */
-  getComment(repo: RepoName, id: number, signal?: AbortSignal): Promise<ForgeComment | undefined>;
   /** Comments of one pull request, every page, oldest first. */
   listPullComments(repo: RepoName, pull: number, signal?: AbortSignal): Promise<ForgeComment[]>;
   /** One pull request; undefined when the number is not a pull request of the repository (404). */
   getPull(repo: RepoName, pull: number, signal?: AbortSignal): Promise<ForgePull | undefined>;
-  listOpenPulls(repo: RepoName, signal?: AbortSignal): Promise<ForgePull[]>;
   /** GET /orgs/{org}/members/{user}: fail closed — a 404, a redirect, a 5xx, a timeout all deny. Never throws. */
   checkMembership(org: string, user: string, signal?: AbortSignal): Promise<Membership>;
   setCommitStatus(repo: RepoName, sha: string, status: CommitStatus, signal?: AbortSignal): Promise<void>;

@@ -201,6 +201,8 @@ export interface DaemonStore {
   requestByRunId(runId: string): StoredRequest | undefined;
   requestsIn(state: RequestState): StoredRequest[];
   requestsOfPull(repo: RepoName, pull: number): StoredRequest[];
+  /** The newest finished requests, newest first. */
+  recentRequests(limit: number): StoredRequest[];
   attemptsOf(requestId: string): StoredAttempt[];
   /** Sets the wanted body of the pull request's bot comment; false when it is unchanged. */
   setCommentBody(repo: RepoName, pull: number, body: string, phase: CommentPhase): boolean;
@@ -398,6 +400,9 @@ export function openDaemonStore(stateDir: string, now: () => Date = () => new Da
     },
     requestsOfPull(repo, pull) {
       return db.prepare<[string, number], RequestRow>('SELECT * FROM requests WHERE repo = ? AND pull = ? ORDER BY seq').all(repo, pull).map(toRequest);
+    },
+    recentRequests(limit) {
+      return db.prepare<[number], RequestRow>("SELECT * FROM requests WHERE state = 'done' ORDER BY seq DESC LIMIT ?").all(limit).map(toRequest);
     },
     attemptsOf(requestId) {
       return db.prepare<[string], { run_id: string; request_id: string; attempt: number; started_at: string; ended_at: string | null; outcome: string | null }>(

@@ -192,10 +192,10 @@ export function createGiteaForge(options: GiteaForgeOptions): Forge {
     return parse(schema, request, answer);
   }
 
-  /** One item or undefined when the forge answers 404 (and, for comments, 204: an id that is not a plain comment). */
+  /** One item, or undefined when the forge answers 404. */
   async function getOne<T>(request: Request, schema: z.ZodType<T>, signal: AbortSignal | undefined): Promise<T | undefined> {
     const answer = await send(request, signal);
-    if (answer.status === 404 || answer.status === 204) return undefined;
+    if (answer.status === 404) return undefined;
     if (answer.status !== 200) throw unexpected(request, answer);
     return parse(schema, request, answer);
   }
@@ -238,11 +238,6 @@ export function createGiteaForge(options: GiteaForgeOptions): Forge {
       return comments.map(toForgeComment);
     },
 
-    async getComment(repo, id, signal) {
-      const comment = await getOne({ method: 'GET', path: `${repoPath(repo)}/issues/comments/${id}` }, ApiComment, signal);
-      return comment === undefined ? undefined : toForgeComment(comment);
-    },
-
     async listPullComments(repo, pull, signal) {
       return (await listAll(`${repoPath(repo)}/issues/${pull}/comments`, {}, ApiComment, signal)).map(toForgeComment);
     },
@@ -250,10 +245,6 @@ export function createGiteaForge(options: GiteaForgeOptions): Forge {
     async getPull(repo, pull, signal): Promise<ForgePull | undefined> {
       const found = await getOne({ method: 'GET', path: `${repoPath(repo)}/pulls/${pull}` }, ApiPull, signal);
       return found === undefined ? undefined : toForgePull(found);
-    },
-
-    async listOpenPulls(repo, signal) {
-      return (await listAll(`${repoPath(repo)}/pulls`, { state: 'open' }, ApiPull, signal)).map(toForgePull);
     },
 
     async checkMembership(org, user, signal): Promise<Membership> {

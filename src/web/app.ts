@@ -22,6 +22,7 @@ import { indexPage, runPage } from './pages.js';
 
 const WEBHOOK_BODY_LIMIT = 1024 * 1024;
 const LOG_TAIL_LINES = 200;
+const RECENT_REQUESTS = 50;
 const RUN_LOG = 'run.log';
 
 export interface WebDeps {
@@ -46,10 +47,10 @@ export function createWebApp(deps: WebDeps): Hono {
   const { store, log } = deps;
   const runDir = (runId: string) => join(deps.runsDir, runId);
   const formatted = (line: string) => deps.redact(formatLogLine(line));
-  /** A run is live while its request says it runs it and it has written no results yet. */
-  const isLive = async (runId: string) => {
+  /** A run is live until the daemon has seen its process end (its last log lines come after results.json). */
+  const isLive = (runId: string) => {
     const request = store.requestByRunId(runId);
-    return request?.state === 'running' && request.runId === runId && !(await exists(join(runDir(runId), RESULTS_FILE)));
+    return request?.state === 'running' && request.runId === runId;
   };
 
   app.onError((error, c) => {
@@ -98,10 +99,12 @@ export function createWebApp(deps: WebDeps): Hono {
     return c.json({ accepted: comment.id }, 202);
   });
 
-  app.get('/', (c) => {
-    const done = store.requestsIn('done');
-    return c.html(indexPage({ waiting: store.requestsIn('queued'), running: store.requestsIn('running'), recent: done.slice(-50).reverse(), limitMinutes: deps.limitMinutes }));
-  });
+  app.get('/', (c) => c.html(indexPage({
+    waiting: store.requestsIn('queued'),
+    running: store.requestsIn('running'),
+    recent: store.recentRequests(RECENT_REQUESTS),
+    limitMinutes: deps.limitMinutes,
+  })));
 
   app.get('/runs/:id', async (c) => {
     const runId = c.req.param('id');
@@ -119,7 +122,7 @@ export function createWebApp(deps: WebDeps): Hono {
       results,
       limitMinutes: deps.limitMinutes,
       logTail,
-      live: await isLive(runId),
+      live: isLive(runId),
     }));
   });
 
@@ -147,7 +150,7 @@ export function createWebApp(deps: WebDeps): Hono {
       await followLines(file, (line) => {
         if (line === '') return;
         pending = pending.then(() => stream.writeSSE({ event: 'line', data: formatted(line) }));
-      }, { signal: stop.signal, until: async () => !(await isLive(runId)) });
+      }, { signal: stop.signal, until: () => !isLive(runId) });
       await pending;
       if (!stop.signal.aborted) await stream.writeSSE({ event: 'end', data: 'the run has finished' });
     });
