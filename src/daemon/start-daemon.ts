@@ -141,7 +141,8 @@ export async function runDaemon(request: DaemonRequest): Promise<DaemonOutput> {
   actor.start();
   try {
     const output = await toPromise(actor);
-    daemonLog.info({ stopReason: output.stopReason, failure: output.failure, stopsIgnored: output.stopsIgnored }, output.failure === null ? 'daemon stopped' : 'daemon failed');
+    if (output.failure === null) daemonLog.info({ stopReason: output.stopReason, stopsIgnored: output.stopsIgnored }, 'daemon stopped');
+    else daemonLog.error({ stopReason: output.stopReason, failure: output.failure }, `daemon failed: ${output.failure}`);
     return output;
   } finally {
     store.close();
