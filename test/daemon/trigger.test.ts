@@ -34,6 +34,11 @@ test.serial('a member\'s !testme by webhook and by poll runs once: pending at on
     t.not(again.via, judged[0]?.via, `comment ${id} came by both paths`);
   }
   await eventually(async () => ((await testmeStatuses(first))[0] === 'pending: queued: position 1' ? true : undefined), 'a pending status on the first head', 30_000);
+  // a second !testme while the second pull request waits is not queued again, and the comment says so
+  await daemon.waitForLog(byMessage('request queued', { pull: second.number }), 'the second request queued');
+  const again = await comment('member', REPO, second.number, '!testme');
+  await daemon.waitForLog(byMessage('trigger duplicate', { comment: again }), 'the second !testme judged a duplicate');
+  await eventually(async () => ((await botComments(second))[0]?.body.includes('this `!testme` was not queued: this pull request is already waiting in the queue.') ? true : undefined), 'the duplicate noted in the bot comment', 60_000);
 
   for (const pull of [first, second]) {
     await eventually(async () => ((await testmeStatuses(pull)).at(-1)?.startsWith('success') ? true : undefined), `success on #${pull.number}`, 5 * 60_000);
