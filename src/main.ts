@@ -66,7 +66,7 @@ export function createRunWorld(request: RunRequest, log: Logger): RunWorld {
 export async function executeRun(request: RunRequest): Promise<RunOutcome> {
   const paths = runPaths(request.config.runsDir, request.identity.runId, request.identity.recipe);
   await mkdir(paths.runDir, { recursive: true });
-  const log = createLogger({ file: paths.logFile, stderrLevel: request.stderrLevel }).child({ runId: request.identity.runId });
+  const log = createLogger({ file: paths.logFile, stderrLevel: request.stderrLevel, stderrFormat: 'human' }).child({ runId: request.identity.runId });
   const world = createRunWorld(request, log);
   const startedAt = new Date();
   log.info({ identity: request.identity }, 'run started');

@@ -5,6 +5,9 @@ import { acquireDomainLock, currentOwner, type HeldLock } from '../io/lock.js';
 import type { RunEvent } from '../machines/run.machine.js';
 import type { RunWorld } from './run-world.js';
 
+/** How often a run waiting for a domain lock says it still waits. */
+export const LOCK_WAIT_REPEAT_MS = 30_000;
+
 export interface HoldDomainLockInput {
   readonly dependencyDomains: readonly string[];
 }
@@ -16,6 +19,7 @@ export function makeHoldDomainLock(world: RunWorld) {
     const controller = new AbortController();
     const held: HeldLock[] = [];
     let stopped = false;
+    let waitNotices: NodeJS.Timeout | undefined;
     // popping releases dependencies' domains first and the app's last, each exactly once
     const releaseAll = () => {
       while (held.length > 0) void held.pop()!.release();
@@ -28,14 +32,17 @@ export function makeHoldDomainLock(world: RunWorld) {
           log: world.log,
           signal: controller.signal,
           onWait: (owner) => {
-            const holder = owner === undefined ? 'another run' : `run ${owner.runId} (pid ${owner.pid} on ${owner.host}, since ${owner.startedAt})`;
-            world.notify({ type: 'notice', message: `waiting for the lock of ${domain}, held by ${holder}` });
+            // say at once who holds it, then a short line every so often while the wait goes on
+            const since = Date.now();
+            world.notify({ type: 'lock-wait', domain, holder: owner, waitedMs: 0 });
+            waitNotices = setInterval(() => world.notify({ type: 'lock-wait', domain, holder: owner, waitedMs: Date.now() - since }), LOCK_WAIT_REPEAT_MS);
           },
           onCompromised: (error) => {
             world.log.error({ err: error, domain }, 'domain lock compromised: this run no longer owns the domain');
             sendBack({ type: 'run.abort', reason: 'lock-lost' });
           },
         });
+        clearInterval(waitNotices);
         held.push(lock);
         if (stopped) {
           releaseAll();
@@ -48,6 +55,7 @@ export function makeHoldDomainLock(world: RunWorld) {
         if (!stopped) sendBack({ type: 'lock.acquired' });
       },
       (error: unknown) => {
+        clearInterval(waitNotices);
         const domain = domains[held.length];
         releaseAll();
         if (!stopped) sendBack({ type: 'lock.failed', message: `cannot take the lock of ${domain} in ${world.config.lockDir}: ${(error as Error).message}` });
@@ -55,6 +63,7 @@ export function makeHoldDomainLock(world: RunWorld) {
     );
     return () => {
       stopped = true;
+      clearInterval(waitNotices);
       controller.abort(new Error('lock no longer wanted'));
       releaseAll();
     };

@@ -2,6 +2,7 @@
 // generic assertions plus the recipe's overlay (or the functional tests) in a test runner.
 import { relative } from 'node:path';
 import { fromPromise } from 'xstate';
+import { counted } from '../domain/count-words.js';
 import type { PreparedRun, TierName, TierResult } from '../domain/run-types.js';
 import { readJsonFile, recordOpState } from '../io/run-state.js';
 import { OP_HOOK_BY_TIER, type HookContext } from '../recipes/hook-context.js';
@@ -141,11 +142,11 @@ async function runTierWithin(world: RunWorld, prepared: PreparedRun, tier: TierN
   const passed = outcome.tests.filter((test) => test.status === 'pass');
   if (timedOut()) return { name: tier, status: 'unver', reason: `timed out after ${timeoutSeconds}s`, ms, tests: outcome.tests };
   if (failed.length > 0) {
-    return { name: tier, status: 'fail', reason: `${failed.length} of ${outcome.tests.length} tests failed: ${failed.map((test) => `${test.name}: ${test.message ?? 'failed'}`).join('; ')}`, ms, tests: outcome.tests };
+    return { name: tier, status: 'fail', reason: `${failed.length} of ${counted(outcome.tests.length, 'test')} failed: ${failed.map((test) => `${test.name}: ${test.message ?? 'failed'}`).join('; ')}`, ms, tests: outcome.tests };
   }
   if (outcome.runnerProblem !== undefined) return { name: tier, status: 'unver', reason: `harness error: ${outcome.runnerProblem}`, ms, tests: outcome.tests };
   if (passed.length === 0) return { name: tier, status: 'unver', reason: 'no test passed (all skipped or none ran)', ms, tests: outcome.tests };
-  return { name: tier, status: 'pass', reason: `${passed.length} tests passed${await backupAttempts(world, tier)}`, ms, tests: outcome.tests };
+  return { name: tier, status: 'pass', reason: `${counted(passed.length, 'test')} passed${await backupAttempts(world, tier)}`, ms, tests: outcome.tests };
 }
 
 /** How many backups BACKUP_VERIFY needed, when it needed more than one. */

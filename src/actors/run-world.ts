@@ -1,5 +1,7 @@
 // Everything the run's actors share: identity, paths, the adapters and the logger. Built once in main.
 import type { Config } from '../config/schema.js';
+import type { LockOwner } from '../io/lock.js';
+import type { CustomizationManifest } from '../recipes/manifest.js';
 import type { RunPaths } from '../domain/run-paths.js';
 import type { StageFailure } from '../domain/run-types.js';
 import type { Abra } from '../io/abra.js';
@@ -23,7 +25,9 @@ export interface RunIdentity {
 /** Things the user should see as they happen (the CLI prints them). */
 export type RunNotice =
   | { readonly type: 'notice'; readonly message: string }
-  | { readonly type: 'manifest'; readonly manifest: Readonly<Record<string, unknown>> };
+  | { readonly type: 'manifest'; readonly manifest: CustomizationManifest }
+  /** At once when the domain lock is held by another run, then again while the wait goes on. */
+  | { readonly type: 'lock-wait'; readonly domain: string; readonly holder: LockOwner | undefined; readonly waitedMs: number };
 
 export interface RunWorld {
   readonly config: Config;

@@ -35,8 +35,13 @@ export function makeSuperviseRun(world: RunWorld) {
     process.on('uncaughtException', onCrash);
     const parentPid = process.ppid;
     let cancelSeen = false;
+    let parentGone = false;
+    // each cause is raised once: the machine keeps the first reason anyway, and the log says it once
     const watch = setInterval(() => {
-      if (process.ppid !== parentPid) abort('parent-gone');
+      if (!parentGone && process.ppid !== parentPid) {
+        parentGone = true;
+        abort('parent-gone');
+      }
       if (!cancelSeen && existsSync(world.paths.cancelFile)) {
         cancelSeen = true;
         abort('cancel');

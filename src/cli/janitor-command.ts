@@ -19,7 +19,7 @@ export async function janitorCommand(argv: readonly string[]): Promise<number> {
     process.stderr.write(`ccci janitor: ${(error as Error).message}\n`);
     return error instanceof ConfigError || error instanceof TypeError ? EXIT_CODES.badInput : EXIT_CODES.error;
   }
-  const log = createLogger({ stderrLevel: 'warn' });
+  const log = createLogger({ stderrLevel: 'warn', stderrFormat: 'human' });
   const decisions = await sweepLeftovers(
     {
       config,

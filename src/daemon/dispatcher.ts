@@ -5,7 +5,8 @@ import { createActor, type Actor } from 'xstate';
 import { makeRunId } from '../domain/identity.js';
 import type { DaemonStore, NewRequest, StoredRequest } from '../io/daemon-store.js';
 import type { Logger } from '../io/log.js';
-import type { RunChild, RunChildExit, RunChildSpec, RunEventLine } from '../io/run-child.js';
+import { parseRunEvent } from '../results/run-events.js';
+import type { RunChild, RunChildExit, RunChildSpec } from '../io/run-child.js';
 import { queueMachine, type QueueEmitted } from '../machines/queue.machine.js';
 import { readResults } from '../results/read-results.js';
 import type { PullReports } from './pull-reports.js';
@@ -21,7 +22,8 @@ export interface DispatcherOptions {
   readonly runsDir: string;
   readonly configFile: string;
   readonly log: Logger;
-  readonly startRun: (spec: RunChildSpec, onEvent: (event: RunEventLine) => void) => RunChild;
+  /** Starts a run child; `onLine` gets each line of its event stream. */
+  readonly startRun: (spec: RunChildSpec, onLine: (line: string) => void) => RunChild;
   /** Called after the store owes the forge something new. */
   readonly changed: () => void;
 }
@@ -133,8 +135,10 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     options.changed();
     const child = options.startRun(
       { runId, source: request.cloneUrl, ref: request.sha, pull: request.pull, recipe: request.recipe, configFile: options.configFile, runsDir: options.runsDir },
-      (event) => {
-        if (event.event === 'stage.started' && typeof event.stage === 'string') store.setStage(requestId, event.stage);
+      (line) => {
+        const parsed = parseRunEvent(line);
+        if (!('event' in parsed)) log.warn({ runId, line, problem: parsed.problem }, 'a line of the run\'s event stream is not a run event');
+        else if (parsed.event.event === 'stage.started') store.setStage(requestId, parsed.event.stage);
       },
     );
     const limit = setTimeout(() => {

@@ -99,7 +99,7 @@ export async function runDaemon(request: DaemonRequest): Promise<DaemonOutput> {
     runsDir: config.runsDir,
     configFile: request.configFile,
     log: log.child({ component: 'queue' }),
-    startRun: (spec, onEvent) => startRunChild(spec, { log: log.child({ component: 'run' }), onEvent }),
+    startRun: (spec, onLine) => startRunChild(spec, { log: log.child({ component: 'run' }), onLine }),
   });
   const admitter = createAdmitter({
     store, forge, dispatcher, reports, enrolled,

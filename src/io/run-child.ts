@@ -39,13 +39,6 @@ export interface RunChild {
   readonly exited: Promise<RunChildExit>;
 }
 
-/** What `ccci run --json` prints, one JSON object a line (the fields the daemon reads). */
-export interface RunEventLine {
-  readonly event: string;
-  readonly stage?: string;
-  readonly [key: string]: unknown;
-}
-
 export function runArguments(spec: RunChildSpec): string[] {
   return [
     'run', spec.source, '--ref', spec.ref, '--pr', String(spec.pull), '--name', spec.recipe,
@@ -53,7 +46,7 @@ export function runArguments(spec: RunChildSpec): string[] {
   ];
 }
 
-export function startRunChild(spec: RunChildSpec, options: { readonly log: Logger; readonly onEvent: (event: RunEventLine) => void }): RunChild {
+export function startRunChild(spec: RunChildSpec, options: { readonly log: Logger; readonly onLine: (line: string) => void }): RunChild {
   const runDir = join(spec.runsDir, spec.runId);
   mkdirSync(runDir, { recursive: true });
   const stdout = openSync(join(runDir, EVENTS_FILE), 'a');
@@ -77,12 +70,7 @@ export function startRunChild(spec: RunChildSpec, options: { readonly log: Logge
   const following = new AbortController();
   let ended = false;
   const follow = followLines(join(runDir, EVENTS_FILE), (line) => {
-    if (!line.startsWith('{')) return;
-    try {
-      options.onEvent(JSON.parse(line) as RunEventLine);
-    } catch (error) {
-      log.warn({ line, err: error }, 'unreadable run event line');
-    }
+    if (line !== '') options.onLine(line);
   }, { signal: following.signal, until: () => ended });
 
   const exited = (async (): Promise<RunChildExit> => {

@@ -10,14 +10,17 @@ import { dependencyDomain, stackName } from '../../src/domain/identity.js';
 import { lockPaths } from '../../src/io/lock.js';
 import { pathExists } from '../../src/io/fs.js';
 import { Results } from '../../src/results/schema.js';
-import { bedConfig, bedConfigFile, ccciBin, fixture, stackLeftovers } from '../helpers/test-bed.js';
+import type { RunEvent } from '../../src/results/run-events.js';
+import { bedConfig, bedConfigFile, ccciBin, fixture, runEvents, stackLeftovers } from '../helpers/test-bed.js';
 
 const runsDir = await mkdtemp(join(tmpdir(), 'ccci-lifetime-'));
 
 interface Started {
   readonly child: ResultPromise;
   /** Resolves with the first JSON event that satisfies `predicate`. */
-  readonly waitFor: (predicate: (event: Record<string, unknown>) => boolean) => Promise<Record<string, unknown>>;
+  readonly waitFor: (predicate: (event: RunEvent) => boolean) => Promise<RunEvent>;
+  /** Resolves with the run.started event. */
+  readonly started: () => Promise<Extract<RunEvent, { event: 'run.started' }>>;
 }
 
 function startRun(pr: string, extra: readonly string[] = [], recipe = 'web'): Started {
@@ -26,22 +29,27 @@ function startRun(pr: string, extra: readonly string[] = [], recipe = 'web'): St
     // execa would SIGKILL the run 5 s after our SIGTERM; teardown takes longer than that
     forceKillAfterDelay: false,
   });
-  const events: Record<string, unknown>[] = [];
-  const waiters: { predicate: (event: Record<string, unknown>) => boolean; resolve: (event: Record<string, unknown>) => void }[] = [];
+  const events: RunEvent[] = [];
+  const waiters: { predicate: (event: RunEvent) => boolean; resolve: (event: RunEvent) => void }[] = [];
   createInterface({ input: child.stdout! }).on('line', (line) => {
     if (!line.startsWith('{')) return;
-    const event = JSON.parse(line) as Record<string, unknown>;
+    const [event] = runEvents(line);
+    if (event === undefined) return;
     events.push(event);
     for (const waiter of [...waiters]) if (waiter.predicate(event)) waiter.resolve(event);
   });
   return {
     child,
-    waitFor: (predicate) => new Promise((resolve) => {
+    started: () => waitFor((event) => event.event === 'run.started') as Promise<Extract<RunEvent, { event: 'run.started' }>>,
+    waitFor: (predicate) => waitFor(predicate),
+  };
+  function waitFor(predicate: (event: RunEvent) => boolean): Promise<RunEvent> {
+    return new Promise((resolve) => {
       const seen = events.find(predicate);
       if (seen !== undefined) resolve(seen);
       else waiters.push({ predicate, resolve });
-    }),
-  };
+    });
+  }
 }
 
 async function resultsOf(runId: string): Promise<Results> {
@@ -74,7 +82,7 @@ async function assertNothingLeft(t: import('ava').ExecutionContext, results: Res
 
 test.serial('SIGTERM in the middle of a tier tears down and exits 143', async (t) => {
   const run = startRun('101');
-  const started = await run.waitFor((event) => event.event === 'run.started');
+  const started = await run.started();
   await run.waitFor((event) => event.event === 'stage.started' && event.stage === 'upgrade');
   run.child.kill('SIGTERM');
   const { exitCode } = await run.child;
@@ -91,8 +99,8 @@ test.serial('SIGTERM in the middle of a tier tears down and exits 143', async (t
 
 test.serial('SIGTERM once a dependency is up tears down the app and the dependency, releases both locks, exits 143', async (t) => {
   const run = startRun('106', [], 'with-deps');
-  const started = await run.waitFor((event) => event.event === 'run.started');
-  await run.waitFor((event) => event.event === 'notice' && String(event.message).startsWith('dependency kv is ready'));
+  const started = await run.started();
+  await run.waitFor((event) => event.event === 'notice' && event.message.startsWith('dependency kv is ready'));
   const config = await bedConfig();
   const kv = dependencyDomain(String(started.domain), 'kv', config.ciDomain);
   t.true(await pathExists(lockPaths(config.lockDir, kv).ownerFile), 'the run holds the lock of its dependency while it is up');
@@ -113,7 +121,7 @@ test.serial('SIGTERM once a dependency is up tears down the app and the dependen
 
 test.serial('a cancel request (the run directory\'s cancel-requested file) tears down and exits 143', async (t) => {
   const run = startRun('105');
-  const started = await run.waitFor((event) => event.event === 'run.started');
+  const started = await run.started();
   await run.waitFor((event) => event.event === 'stage.started' && event.stage === 'install');
   await writeFile(join(String(started.runDir), 'cancel-requested'), 'cancelled by the test\n');
   const { exitCode } = await run.child;
@@ -125,7 +133,7 @@ test.serial('a cancel request (the run directory\'s cancel-requested file) tears
 
 test.serial('the hard deadline tears down and exits 142', async (t) => {
   const run = startRun('102', ['--deadline', '0.25']);
-  const started = await run.waitFor((event) => event.event === 'run.started');
+  const started = await run.started();
   const { exitCode } = await run.child;
   t.is(exitCode, 142);
   const results = await resultsOf(String(started.runId));
@@ -135,7 +143,7 @@ test.serial('the hard deadline tears down and exits 142', async (t) => {
 
 test.serial('signals during teardown are ignored: teardown finishes and the first reason stands', async (t) => {
   const run = startRun('103');
-  const started = await run.waitFor((event) => event.event === 'run.started');
+  const started = await run.started();
   await run.waitFor((event) => event.event === 'stage.started' && event.stage === 'install');
   run.child.kill('SIGINT');
   await run.waitFor((event) => event.event === 'stage.started' && event.stage === 'teardown');
@@ -161,9 +169,9 @@ test.serial('a run whose parent is SIGKILLed notices, tears down by itself and e
       const pid = /^ccci (\d+)$/.exec(line);
       if (pid) ccciPid = Number(pid[1]);
       if (!line.startsWith('{')) return;
-      const event = JSON.parse(line) as Record<string, unknown>;
-      if (event.event === 'run.started') runId = String(event.runId);
-      if (event.event === 'stage.started' && event.stage === 'install') resolve();
+      const [event] = runEvents(line);
+      if (event?.event === 'run.started') runId = event.runId;
+      if (event?.event === 'stage.started' && event.stage === 'install') resolve();
     });
   });
   await sawInstall;

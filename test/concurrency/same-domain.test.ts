@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { appDomain, stackName } from '../../src/domain/identity.js';
 import { lockPaths } from '../../src/io/lock.js';
 import { Results } from '../../src/results/schema.js';
-import { bedConfig, bedConfigFile, ccciBin, fixture, stackLeftovers } from '../helpers/test-bed.js';
+import { bedConfig, bedConfigFile, ccciBin, fixture, runEvents, stackLeftovers } from '../helpers/test-bed.js';
 import { deployApp } from '../helpers/deploy-app.js';
 
 test.serial('two runs for the same domain: the second waits for the lock, both are green with one deploy each', async (t) => {
@@ -17,13 +17,13 @@ test.serial('two runs for the same domain: the second waits for the lock, both a
   const start = () => execa(ccciBin, ['run', fixture('web'), '--ref', 'pr/1', '--pr', '301', '--config', bedConfigFile, '--runs-dir', runsDir, '--json'], { reject: false });
   const [first, second] = await Promise.all([start(), start()]);
   const outcomes = [first, second].map((child) => {
-    const events = child.stdout.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+    const events = runEvents(child.stdout);
     return { child, events, finished: events.find((event) => event.event === 'run.finished') };
   });
   const results: Results[] = [];
   for (const outcome of outcomes) {
     t.truthy(outcome.finished, outcome.child.stdout + outcome.child.stderr);
-    results.push(Results.parse(JSON.parse(await readFile(String(outcome.finished!.results), 'utf8'))));
+    results.push(Results.parse(JSON.parse(await readFile(outcome.finished!.results, 'utf8'))));
   }
   t.is(results[0]!.domain, results[1]!.domain);
   for (const [index, result] of results.entries()) {
@@ -32,7 +32,7 @@ test.serial('two runs for the same domain: the second waits for the lock, both a
     t.is(result.level, 5);
     t.deepEqual(result.deploys, { expected: 1, actual: 1 });
   }
-  const waited = outcomes.filter((outcome) => outcome.events.some((event) => event.event === 'notice' && String(event.message).startsWith(`waiting for the lock of ${results[0]!.domain}, held by run `)));
+  const waited = outcomes.filter((outcome) => outcome.events.some((event) => event.event === 'lock.waiting' && event.domain === results[0]!.domain && event.waitedMs === 0 && event.holder !== null));
   t.is(waited.length, 1, 'exactly one run waited for the other');
   // the waiter created its app only after the holder's teardown had finished
   const [holder, waiter] = outcomes[0] === waited[0] ? [results[1]!, results[0]!] : [results[0]!, results[1]!];
@@ -54,11 +54,11 @@ test.serial('a new run for a domain waits while a janitor reap holds its lock, t
   const run = await execa(ccciBin, ['run', fixture('web'), '--ref', 'pr/1', '--pr', '302', '--config', bedConfigFile, '--runs-dir', runsDir, '--json'], { reject: false });
   const reap = await janitor;
   t.regex(reap.stdout, new RegExp(`^${domain.replaceAll('.', '\\.')}\\towner-gone\\treaped`, 'm'));
-  const events = run.stdout.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
-  t.true(events.some((event) => event.event === 'notice' && String(event.message).startsWith(`waiting for the lock of ${domain}, held by run `)), run.stdout);
+  const events = runEvents(run.stdout);
+  t.true(events.some((event) => event.event === 'lock.waiting' && event.domain === domain && event.holder !== null), run.stdout);
   const finished = events.find((event) => event.event === 'run.finished')!;
   t.is(run.exitCode, 0, run.stdout);
-  const results = Results.parse(JSON.parse(await readFile(String(finished.results), 'utf8')));
+  const results = Results.parse(JSON.parse(await readFile(finished.results, 'utf8')));
   t.is(results.domain, domain);
   t.deepEqual(results.deploys, { expected: 1, actual: 1 });
   t.deepEqual(await stackLeftovers(stackName(domain)), []);
