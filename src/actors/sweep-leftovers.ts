@@ -1,13 +1,14 @@
 // The janitor (SPEC §6): reap per-run apps whose run is gone, never a live one. Every row of the
 // decision table is one `JanitorRow`; `docs/concurrency.md` documents them and tests cover each.
-import { access, constants, readdir, rm } from 'node:fs/promises';
+import { access, constants, readdir, rm, stat } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { fromPromise } from 'xstate';
 import type { Config } from '../config/schema.js';
 import { perRunDomainPattern } from '../domain/identity.js';
 import type { Abra } from '../io/abra.js';
 import type { Docker } from '../io/docker.js';
-import { currentOwner, lockPaths, readLockOwner, tryLock, type LockOwner } from '../io/lock.js';
+import { currentOwner, LOCK_STALE_MS, lockPaths, readLockOwner, tryLock, type LockOwner } from '../io/lock.js';
 import type { Logger } from '../io/log.js';
 import { reapApp } from './tear-down-app.js';
 import type { RunWorld } from './run-world.js';
@@ -15,6 +16,7 @@ import type { RunWorld } from './run-world.js';
 export type JanitorRow =
   | 'owner-gone'
   | 'live'
+  | 'dead-owner-lock-fresh'
   | 'possible-leaked-run'
   | 'lock-record-without-app'
   | 'replaced-while-acquiring'
@@ -60,6 +62,26 @@ function ownerText(owner: LockOwner | undefined): string {
   return owner === undefined ? 'an unknown run' : `run ${owner.runId} (pid ${owner.pid} on ${owner.host}, since ${owner.startedAt})`;
 }
 
+/** An owner on this host whose process is gone; a recycled pid reads as alive, which only delays the reap. */
+function ownerIsDeadHere(owner: LockOwner): boolean {
+  if (owner.host !== hostname()) return false;
+  try {
+    process.kill(owner.pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+/** When a lock nobody refreshes any more goes stale, from its mtime. */
+async function lockStaleAt(lockDir: string, domain: string): Promise<string | undefined> {
+  try {
+    return new Date((await stat(lockPaths(lockDir, domain).lockDirectory)).mtimeMs + LOCK_STALE_MS).toISOString();
+  } catch {
+    return undefined;
+  }
+}
+
 async function judge(adapters: JanitorAdapters, domain: string, hasApp: boolean, signal: AbortSignal): Promise<JanitorDecision> {
   const { config, log } = adapters;
   const me = currentOwner(adapters.runId);
@@ -74,6 +96,15 @@ async function judge(adapters: JanitorAdapters, domain: string, hasApp: boolean,
     const heldMs = owner === undefined ? 0 : Date.now() - Date.parse(owner.startedAt);
     if (heldMs > 2 * config.deadlineMinutes * 60_000) {
       return { domain, row: 'possible-leaked-run', action: 'left', detail: `possible leaked run: lock held by ${ownerText(owner)} for ${Math.round(heldMs / 60_000)} min, over twice the deadline; never stolen` };
+    }
+    if (owner !== undefined && ownerIsDeadHere(owner)) {
+      const staleAt = await lockStaleAt(config.lockDir, domain);
+      return {
+        domain,
+        row: 'dead-owner-lock-fresh',
+        action: 'left',
+        detail: `${ownerText(owner)} is gone, but its lock is still fresh: reaped by the first pass after ${staleAt ?? `the lock goes stale (${LOCK_STALE_MS / 1000} s after its last refresh)`}`,
+      };
     }
     return { domain, row: 'live', action: 'left', detail: `lock held by ${ownerText(owner)}` };
   }

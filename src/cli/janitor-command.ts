@@ -1,4 +1,4 @@
-// `ccci janitor [--dry-run]`: one janitor pass by hand, one line per candidate.
+// `ccci janitor [--dry-run]`: one janitor pass by hand; a table of its decisions on stdout, its log on stderr.
 import { parseArgs } from 'node:util';
 import { sweepLeftovers } from '../actors/sweep-leftovers.js';
 import { ConfigError, loadConfig } from '../config/load-config.js';
@@ -8,6 +8,7 @@ import { createAbra } from '../io/abra.js';
 import { createDocker } from '../io/docker.js';
 import { settleLockReleases } from '../io/lock.js';
 import { createLogger } from '../io/log.js';
+import { janitorTable } from './janitor-table.js';
 
 export async function janitorCommand(argv: readonly string[]): Promise<number> {
   let values;
@@ -32,7 +33,6 @@ export async function janitorCommand(argv: readonly string[]): Promise<number> {
     AbortSignal.timeout(30 * 60_000),
   );
   await settleLockReleases();
-  for (const decision of decisions) process.stdout.write(`${decision.domain}\t${decision.row}\t${decision.action}\t${decision.detail}\n`);
-  if (decisions.length === 0) process.stdout.write('no per-run apps or lock records found\n');
+  process.stdout.write(janitorTable(decisions).map((line) => `${line}\n`).join(''));
   return decisions.some((decision) => decision.action === 'failed' || decision.row === 'lock-dir-missing') ? EXIT_CODES.error : 0;
 }

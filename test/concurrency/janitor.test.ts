@@ -1,31 +1,21 @@
 // The janitor's decision table (docs/concurrency.md), row by row, with real lock-holding processes,
 // real SIGKILLs and apps really deployed on the test bed's swarm.
 import test from 'ava';
-import { execa, type ResultPromise } from 'execa';
+import { execa } from 'execa';
 import { mkdtemp, readdir, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { stackName } from '../../src/domain/identity.js';
 import { LOCK_STALE_MS, lockPaths } from '../../src/io/lock.js';
 import { bedConfig, bedConfigFile, ccciBin, stackLeftovers } from '../helpers/test-bed.js';
 import { deployApp } from '../helpers/deploy-app.js';
+import { holdLock as holdDomainLock } from '../helpers/lock-holder.js';
 
 const config = await bedConfig();
-const holderScript = fileURLToPath(new URL('../fixtures/lock-holder.ts', import.meta.url));
 const escape = (domain: string) => domain.replaceAll('.', '\\.');
 
 /** A process holding the domain lock like a live run; resolves once it holds it. */
-async function holdLock(domain: string, startedAt?: string): Promise<{ readonly process: ResultPromise }> {
-  const holder = execa(process.execPath, ['--import', 'tsx', holderScript, config.lockDir, domain, ...(startedAt === undefined ? [] : [startedAt])], { reject: false });
-  await new Promise<void>((resolve, reject) => {
-    createInterface({ input: holder.stdout! }).once('line', (line) => (line === 'held' ? resolve() : reject(new Error(line))));
-    void holder.then((result) => reject(new Error(`holder exited: ${result.stderr}`)));
-  });
-  // wrapped: an async function returning the subprocess itself would wait for it to exit
-  return { process: holder };
-}
+const holdLock = (domain: string, startedAt?: string) => holdDomainLock(config.lockDir, domain, startedAt);
 
 async function janitor(...flags: string[]) {
   return execa(ccciBin, ['janitor', '--config', bedConfigFile, ...flags], { reject: false });
@@ -37,28 +27,30 @@ test.serial('an app with no lock record at all (after a reboot) is reaped at onc
   const domain = `jan1-0a0b0c.${config.ciDomain}`;
   await deployApp(domain);
   const dryRun = await janitor('--dry-run');
-  t.regex(dryRun.stdout, new RegExp(`^${escape(domain)}\\towner-gone\\twould-reap\\tlock free: owner gone \\(dry run\\)$`, 'm'));
+  t.regex(dryRun.stdout, new RegExp(`^${escape(domain)}\\s+owner-gone\\s+would-reap\\s+lock free: owner gone \\(dry run\\)$`, 'm'));
   t.not((await stackLeftovers(stackName(domain))).length, 0, 'a dry run reaps nothing');
   const pass = await janitor();
   t.is(pass.exitCode, 0);
-  t.regex(pass.stdout, new RegExp(`^${escape(domain)}\\towner-gone\\treaped\\tlock free: owner gone$`, 'm'));
+  t.regex(pass.stdout, new RegExp(`^${escape(domain)}\\s+owner-gone\\s+reaped\\s+lock free: owner gone$`, 'm'));
   t.deepEqual(await stackLeftovers(stackName(domain)), []);
 });
 
-test.serial('a live holder is never reaped; once it is SIGKILLed its lock goes stale and the app is reaped exactly once', async (t) => {
+test.serial('a live holder is never reaped; once it is SIGKILLed the janitor says when its lock goes stale, and then reaps the app exactly once', async (t) => {
   const domain = `jan2-0d0e0f.${config.ciDomain}`;
   await deployApp(domain);
   const { process: holder } = await holdLock(domain);
   const whileLive = await janitor();
-  t.regex(whileLive.stdout, new RegExp(`^${escape(domain)}\\tlive\\tleft\\tlock held by run holder-\\d+ `, 'm'));
+  t.regex(whileLive.stdout, new RegExp(`^${escape(domain)}\\s+live\\s+left\\s+lock held by run holder-\\d+ `, 'm'));
   t.not((await stackLeftovers(stackName(domain))).length, 0);
   holder.kill('SIGKILL');
   await holder;
   const justKilled = await janitor();
-  t.regex(justKilled.stdout, new RegExp(`^${escape(domain)}\\tlive\\tleft`, 'm'), 'the lock is still fresh: the janitor cannot tell a dead holder yet');
+  // the lock is still fresh; the holder ran on this host and its pid is gone: said so, with when it will be reaped
+  t.regex(justKilled.stdout, new RegExp(`^${escape(domain)}\\s+dead-owner-lock-fresh\\s+left\\s+run holder-\\d+ \\(pid \\d+ on [^,]+, since [^)]+\\) is gone, but its lock is still fresh: reaped by the first pass after \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z$`, 'm'));
+  t.not((await stackLeftovers(stackName(domain))).length, 0, 'not reaped while the lock is fresh');
   await pause(LOCK_STALE_MS + 1_000);
   const afterStale = await janitor();
-  t.regex(afterStale.stdout, new RegExp(`^${escape(domain)}\\towner-gone\\treaped\\t`, 'm'));
+  t.regex(afterStale.stdout, new RegExp(`^${escape(domain)}\\s+owner-gone\\s+reaped\\s+`, 'm'));
   t.deepEqual(await stackLeftovers(stackName(domain)), []);
   const again = await janitor();
   t.notRegex(again.stdout, new RegExp(escape(domain)), 'reaped once: nothing of it is left to judge');
@@ -71,14 +63,14 @@ test.serial('a lock held for over twice the deadline is reported as a possible l
   const { process: holder } = await holdLock(domain, longAgo);
   try {
     const pass = await janitor();
-    t.regex(pass.stdout, new RegExp(`^${escape(domain)}\\tpossible-leaked-run\\tleft\\tpossible leaked run: lock held by run holder-\\d+ .* for 180 min, over twice the deadline; never stolen$`, 'm'));
+    t.regex(pass.stdout, new RegExp(`^${escape(domain)}\\s+possible-leaked-run\\s+left\\s+possible leaked run: lock held by run holder-\\d+ .* for 180 min, over twice the deadline; never stolen$`, 'm'));
     t.not((await stackLeftovers(stackName(domain))).length, 0);
   } finally {
     holder.kill('SIGKILL');
     await holder;
   }
   await pause(LOCK_STALE_MS + 1_000);
-  t.regex((await janitor()).stdout, new RegExp(`^${escape(domain)}\\towner-gone\\treaped`, 'm'));
+  t.regex((await janitor()).stdout, new RegExp(`^${escape(domain)}\\s+owner-gone\\s+reaped`, 'm'));
   t.deepEqual(await stackLeftovers(stackName(domain)), []);
 });
 
@@ -86,7 +78,7 @@ test.serial('two janitors at once: exactly one reaps', async (t) => {
   const domain = `jan4-2a2b2c.${config.ciDomain}`;
   await deployApp(domain);
   const [first, second] = await Promise.all([janitor(), janitor()]);
-  const reaped = [first, second].filter((pass) => new RegExp(`^${escape(domain)}\\towner-gone\\treaped`, 'm').test(pass.stdout));
+  const reaped = [first, second].filter((pass) => new RegExp(`^${escape(domain)}\\s+owner-gone\\s+reaped`, 'm').test(pass.stdout));
   t.is(reaped.length, 1, `${first.stdout}\n---\n${second.stdout}`);
   t.deepEqual(await stackLeftovers(stackName(domain)), []);
 });
@@ -100,8 +92,8 @@ test.serial('a lock record without an app is removed; an unreadable lock path is
   await symlink(paths.lockDirectory, paths.lockDirectory); // a symlink loop: stat fails with ELOOP
   try {
     const pass = await janitor();
-    t.regex(pass.stdout, new RegExp(`^${escape(orphanRecord)}\\tlock-record-without-app\\tremoved-record\\t`, 'm'));
-    t.regex(pass.stdout, new RegExp(`^${escape(unreadable)}\\tlock-unreadable\\tskipped\\tcannot probe the lock: .*ELOOP`, 'm'));
+    t.regex(pass.stdout, new RegExp(`^${escape(orphanRecord)}\\s+lock-record-without-app\\s+removed-record\\s+`, 'm'));
+    t.regex(pass.stdout, new RegExp(`^${escape(unreadable)}\\s+lock-unreadable\\s+skipped\\s+cannot probe the lock: .*ELOOP`, 'm'));
     t.false((await readdir(config.lockDir)).includes(`${orphanRecord}.owner.json`));
   } finally {
     await execa('rm', ['-f', paths.lockDirectory, paths.ownerFile]);
@@ -114,7 +106,7 @@ test.serial('a missing lock dir: nothing is probed, the janitor says why and exi
   await writeFile(configFile, JSON.stringify({ ...config, lockDir: missing }));
   const pass = await execa(ccciBin, ['janitor', '--config', configFile], { reject: false });
   t.is(pass.exitCode, 3);
-  t.regex(pass.stdout, new RegExp(`^\\*\\tlock-dir-missing\\tskipped\\tlock dir ${missing} is missing or not writable`, 'm'));
+  t.regex(pass.stdout, new RegExp(`^\\*\\s+lock-dir-missing\\s+skipped\\s+lock dir ${missing} is missing or not writable`, 'm'));
 });
 
 test.serial('warm and canonical apps are never probed: no lock record is ever created for them', async (t) => {

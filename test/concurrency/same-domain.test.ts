@@ -53,7 +53,7 @@ test.serial('a new run for a domain waits while a janitor reap holds its lock, t
   while (!(await readFile(ownerFile, 'utf8').then(() => true, () => false))) await new Promise((resolve) => setTimeout(resolve, 50));
   const run = await execa(ccciBin, ['run', fixture('web'), '--ref', 'pr/1', '--pr', '302', '--config', bedConfigFile, '--runs-dir', runsDir, '--json'], { reject: false });
   const reap = await janitor;
-  t.regex(reap.stdout, new RegExp(`^${domain.replaceAll('.', '\\.')}\\towner-gone\\treaped`, 'm'));
+  t.regex(reap.stdout, new RegExp(`^${domain.replaceAll('.', '\\.')}\\s+owner-gone\\s+reaped`, 'm'));
   const events = runEvents(run.stdout);
   t.true(events.some((event) => event.event === 'lock.waiting' && event.domain === domain && event.holder !== null), run.stdout);
   const finished = events.find((event) => event.event === 'run.finished')!;

@@ -127,3 +127,16 @@ test('on a terminal, each warning is one readable line, said once for the same c
   const result = await execa('node', ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: new URL('../..', import.meta.url) });
   t.is(result.stderr, '  warning: run abort requested (parent-gone)\n  warning: run abort requested (deadline)');
 });
+
+test('the janitor table aligns its columns and keeps the detail whole', async (t) => {
+  const { janitorTable } = await import('../../src/cli/janitor-table.js');
+  t.deepEqual(janitorTable([]), ['no per-run apps or lock records found']);
+  t.deepEqual(janitorTable([
+    { domain: 'web-abcdef.ci.test', row: 'owner-gone', action: 'reaped', detail: 'lock free: owner gone' },
+    { domain: 'kv-012345.ci.test', row: 'dead-owner-lock-fresh', action: 'left', detail: 'run r (pid 7 on h, since t) is gone, but its lock is still fresh: reaped by the first pass after 2026-12-02T16:00:30.000Z' },
+  ]), [
+    'DOMAIN              ROW                    ACTION  DETAIL',
+    'web-abcdef.ci.test  owner-gone             reaped  lock free: owner gone',
+    'kv-012345.ci.test   dead-owner-lock-fresh  left    run r (pid 7 on h, since t) is gone, but its lock is still fresh: reaped by the first pass after 2026-12-02T16:00:30.000Z',
+  ]);
+});
