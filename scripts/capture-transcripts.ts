@@ -103,10 +103,17 @@ export async function captureTranscripts(): Promise<Transcript[]> {
   return [await green(), await failing(), await lockWait(), await cancelled(), await janitorPass()];
 }
 
-/** What stays the same from one capture to the next: ids, times, durations, pids and the host masked. */
+/** Lines whose place depends on timing: lint runs beside the lock and deploy; stderr and stdout interleave. */
+const FLOATING = /^ {2}(lint |warning: |error: |waiting for the lock )/;
+
+/**
+ * What stays the same from one capture to the next: ids, times, durations, pids and the host masked,
+ * the lines whose place depends on timing compared apart (sorted, after the rest).
+ */
 export function normalizeTranscript(output: string): string[] {
-  return output
+  const lines = output
     .replaceAll(hostname(), '<host>')
+    .replace(/\bholder-\d+/g, 'holder-<pid>')
     .replace(/\d{8}T\d{6}Z-[0-9a-f]{6}(?:-p\d+)?/g, '<run-id>')
     .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z/g, '<time>')
     .replace(/\b\d\d:\d\d:\d\dZ?\b/g, '<clock>')
@@ -115,8 +122,13 @@ export function normalizeTranscript(output: string): string[] {
     .replace(/\b\d+ (s|min)\b/g, '<n> $1')
     .split('\n')
     // how often a waiting run repeats its line depends on how long the other run takes
-    .filter((line) => !line.startsWith('  still waiting for the lock'))
-    .map((line) => line.replace(/\s+/g, ' ').trimEnd());
+    .filter((line) => !line.startsWith('  still waiting for the lock'));
+  const squeeze = (line: string) => line.replace(/\s+/g, ' ').trimEnd();
+  return [
+    ...lines.filter((line) => !FLOATING.test(line)).map(squeeze),
+    '-- lines whose place depends on timing --',
+    ...lines.filter((line) => FLOATING.test(line)).map(squeeze).sort(),
+  ];
 }
 
 const BEGIN = (name: string) => `<!-- transcript:${name} (written by scripts/capture-transcripts.ts) -->`;

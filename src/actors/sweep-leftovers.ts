@@ -159,7 +159,10 @@ export function makeSweepLeftovers(world: RunWorld, janitorAbra: Abra) {
         { config: world.config, abra: janitorAbra, docker: world.docker, log: world.log, runId: world.identity.runId },
         signal,
       );
-      for (const decision of decisions) world.notify({ type: 'notice', message: `janitor: ${decision.domain} ${decision.action} (${decision.row}: ${decision.detail})` });
+      // a live run's app is none of this run's business: only what the janitor did or warns about is said
+      for (const decision of decisions.filter((entry) => entry.row !== 'live')) {
+        world.notify({ type: 'notice', message: `janitor: ${decision.domain} ${decision.action} (${decision.row}: ${decision.detail})` });
+      }
     } catch (error) {
       // a failed pass leaves leftovers for the next one; it must not stop this run, but it must show
       if (signal.aborted) throw error;

@@ -23,6 +23,9 @@ function advice(results: Results, name: RungName): string | undefined {
   if (rung.status === 'unver' && rung.cause === 'no-tests') {
     return `add functional tests as ${treeOf(results)}/custom/*.test.ts (docs/recipe-customization.md) to reach L4 and L5`;
   }
+  if (rung.status === 'unver' && rung.cause === 'aborted') {
+    return `the run was stopped (${results.abortReason ?? 'aborted'}) before it got there; its verdict is error, which never lowers the recipe's published level`;
+  }
   if (rung.status === 'unver' && rung.cause !== undefined && rung.cause !== 'not-run') {
     return 'the run did not finish that rung (verdict error): an error never lowers the recipe\'s published level; run again';
   }

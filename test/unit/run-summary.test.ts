@@ -95,6 +95,12 @@ test('hints: why the level is not higher, and what reaches the next one', (t) =>
   ]);
 });
 
+test('hints: a run stopped early says so, and that an error never lowers the published level', (t) => {
+  t.deepEqual(runHints({ results: results({ level: 1, verdict: 'error', exitCode: 143, abortReason: 'sigterm', rungs: { ...ALL_PASS, upgrade: { status: 'unver', reason: 'not run: the run was aborted (sigterm)', cause: 'aborted' } } }) }), [
+    'level 1, not 2: upgrade is unverified; the run was stopped (sigterm) before it got there; its verdict is error, which never lowers the recipe\'s published level',
+  ]);
+});
+
 test('hints: no older release, a broken deploy budget, bad input, a lock wait', (t) => {
   t.deepEqual(runHints({ results: results({ baseVersion: { kind: 'skip', value: null, reason: 'no predecessor: none older' }, rungs: { ...ALL_PASS, upgrade: { status: 'skip', reason: 'no predecessor: none older' } } }) }), [
     'no older release to upgrade from: the upgrade was not tested; tag a release older than the head or set UPGRADE_BASE_VERSION',
