@@ -5,7 +5,7 @@ import test from 'ava';
 import { readdir } from 'node:fs/promises';
 import { stackName } from '../../src/domain/identity.js';
 import {
-  botComments, byMessage, daemonForTest, eventually, reachedStage, runResults, testmeStatuses, triggeredPulls,
+  botCommentsOnce, byMessage, daemonForTest, eventually, reachedStage, runResults, testmeStatuses, triggeredPulls,
 } from '../helpers/daemon-harness.js';
 import { bedConfig, stackLeftovers } from '../helpers/test-bed.js';
 
@@ -51,7 +51,7 @@ test('kill -9 with one run going and one waiting: the cut run is reported interr
   t.true(Date.parse(ofCut[1]!.finishedAt) <= Date.parse(ofWaiting[0]!.startedAt), 'the re-run went first, then the waiting one');
 
   for (const pull of [cut!, waiting!]) {
-    const mine = await botComments(pull);
+    const mine = await botCommentsOnce(pull, /\*\*L5 · success\*\*/);
     t.is(mine.length, 1, `one bot comment on #${pull.number}`);
     t.regex(mine[0]?.body ?? '', /\*\*L5 · success\*\*/);
     if (pull === cut) t.regex(mine[0]?.body ?? '', new RegExp(`Run \\[${cutRunId}\\]\\([^)]+\\) was interrupted by a daemon restart`));

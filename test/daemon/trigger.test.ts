@@ -3,7 +3,7 @@
 import test from 'ava';
 import { createHmac } from 'node:crypto';
 import { stackName } from '../../src/domain/identity.js';
-import { botComments, byMessage, daemonForTest, eventually, runResults, testmeStatuses, type DaemonUnderTest } from '../helpers/daemon-harness.js';
+import { botComments, botCommentsOnce, byMessage, daemonForTest, eventually, runResults, testmeStatuses, type DaemonUnderTest } from '../helpers/daemon-harness.js';
 import { addWebhook, api, closePull, comment, commentHistory, openPullRequest, removeWebhook, type OpenedPull } from '../helpers/forge-bed.js';
 import { stackLeftovers } from '../helpers/test-bed.js';
 
@@ -45,7 +45,7 @@ test.serial('a member\'s !testme by webhook and by poll runs once: pending at on
     t.is(daemon.logs.filter(byMessage('request queued', { pull: pull.number })).length, 1, `one request for #${pull.number}`);
     // the first started at once; the second waited first in line
     t.deepEqual(await testmeStatuses(pull), ['pending: queued: position 1', 'pending: running', 'success: L5 · success']);
-    const comments = await botComments(pull);
+    const comments = await botCommentsOnce(pull, /\*\*L5 · success\*\*/);
     t.is(comments.length, 1, `one bot comment on #${pull.number}`);
     const history = await commentHistory(pull.repo, pull.number, comments[0]!.id);
     const phases = history.map((body) => (/\*\*Queued\*\*/.test(body) ? 'queued' : /\*\*Running\*\*/.test(body) ? 'running' : /\*\*L5 · success\*\*/.test(body) ? 'result' : body));

@@ -178,6 +178,17 @@ export async function botComments(pull: OpenedPull): Promise<ForgeComment[]> {
   return (await pullComments(pull.repo, pull.number)).filter((entry) => entry.author === bot && entry.body.includes(COMMENT_MARKER));
 }
 
+/**
+ * The bot's comments once one matches `body`. Each delivery round sends statuses before comments, so
+ * a result status can be on the forge a moment before the comment that tells the same result.
+ */
+export async function botCommentsOnce(pull: OpenedPull, body: RegExp, timeoutMs = 60_000): Promise<ForgeComment[]> {
+  return eventually(async () => {
+    const found = await botComments(pull);
+    return found.some((entry) => body.test(entry.body)) ? found : undefined;
+  }, `a bot comment on #${pull.number} matching ${body}`, timeoutMs);
+}
+
 /** Waits until the run's own event stream says it started the stage. */
 export async function reachedStage(daemon: DaemonUnderTest, runId: string, stage: string): Promise<void> {
   await eventually(async () => ((await readFile(join(daemon.runsDir, runId, 'events.jsonl'), 'utf8').catch(() => '')).includes(`"stage":"${stage}"`) ? true : undefined), `run ${runId} reached ${stage}`, 3 * 60_000);
