@@ -11,7 +11,7 @@ import { parseEnv } from '../io/env-file.js';
 import { pathExists, readOptionalFile } from '../io/fs.js';
 import { writeStateFile } from '../io/run-state.js';
 import { isAllowed, readAllowlist, type Allowlist } from '../recipes/allowlist.js';
-import { abraShExports, composeVersion, declaresBackup, swarmResourceNames } from '../recipes/compose.js';
+import { abraShExports, composeVersion, declaresBackup, swarmObjectNames } from '../recipes/compose.js';
 import { CustomizationError, loadCustomization, REPO_LOCAL_DIR, type Customization } from '../recipes/load-customization.js';
 import { customizationManifest } from '../recipes/manifest.js';
 import type { RecipeMeta } from '../recipes/schema.js';
@@ -37,14 +37,14 @@ async function readComposeFiles(recipeDir: string): Promise<{ name: string; text
   return Promise.all(names.map(async (name) => ({ name, text: await readFile(join(recipeDir, name), 'utf8') })));
 }
 
-/** Swarm secret and config names must fit 64 characters for this stack: say which do not before deploying. */
+/** Every swarm object the deploy creates must have a name swarm accepts for this stack: say which do not before deploying. */
 async function checkSwarmNames(recipeDir: string, composeText: string, stack: string, domain: string): Promise<void> {
   const variables = {
     ...Object.fromEntries(parseEnv((await readOptionalFile(join(recipeDir, '.env.sample'))) ?? '')),
     ...abraShExports((await readOptionalFile(join(recipeDir, 'abra.sh'))) ?? ''),
     STACK_NAME: stack,
   };
-  const problems = swarmNameProblems(swarmResourceNames(composeText, variables));
+  const problems = swarmNameProblems(swarmObjectNames(composeText, variables, stack));
   if (problems.length > 0) throw stageError('prepare', 'bad-input', `swarm names too long for domain ${domain}: ${problems.join('; ')}`);
 }
 

@@ -1,10 +1,9 @@
-// `ccci run`: one run, one process; the exit code is the verdict (SPEC §4.8).
+// `ccci run`: one run, one process; the exit code is the verdict (SPEC §4.8). The run's machinery is
+// imported after the arguments and the config have been checked, so bad input is answered at once.
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../config/load-config.js';
-import { appDomain, makeRunId, stackName } from '../domain/identity.js';
-import { EXIT_CODES } from '../domain/verdict.js';
-import { executeRun } from '../main.js';
-import { jsonProgress, terminalProgress } from './progress.js';
+import { appDomain, makeRunId, runNameProblems, stackName } from '../domain/identity.js';
+import { EXIT_CODES } from '../domain/exit-codes.js';
 import { parseRunArguments, RUN_USAGE, UsageError } from './parse-run-arguments.js';
 
 export async function runCommand(argv: readonly string[]): Promise<number> {
@@ -26,8 +25,14 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
     deadlineMinutes: parsed.deadlineMinutes ?? config.deadlineMinutes,
     abra: { ...config.abra, server: parsed.server ?? config.abra.server },
   };
-  const runId = parsed.runId ?? makeRunId(new Date(), { pid: process.pid });
   const domain = appDomain(parsed.recipe, parsed.pr ?? undefined, parsed.ref ?? 'HEAD', config.ciDomain);
+  const nameProblems = runNameProblems({ recipe: parsed.recipe, domain });
+  if (nameProblems.length > 0) {
+    process.stderr.write(`ccci run: names too long for this run:\n${nameProblems.map((problem) => `- ${problem}`).join('\n')}\n`);
+    return EXIT_CODES.badInput;
+  }
+  const [{ executeRun }, { jsonProgress, terminalProgress }] = await Promise.all([import('../main.js'), import('./progress.js')]);
+  const runId = parsed.runId ?? makeRunId(new Date(), { pid: process.pid });
   const write = (line: string) => process.stdout.write(`${line}\n`);
   const progress = parsed.json ? jsonProgress(write) : terminalProgress(write);
   progress.started({ runId, recipe: parsed.recipe, ref: parsed.ref, domain, runDir: join(config.runsDir, runId) });

@@ -39,17 +39,47 @@ export function perRunDomainPattern(ciDomain: string): RegExp {
   return new RegExp(`^[a-z0-9-]{1,4}-[0-9a-f]{6}\\.${escaped}$`);
 }
 
-export const SWARM_NAME_LIMIT = 64;
+/** Kinds of swarm object a stack deploy creates, each named `<stack>_<key>` unless the compose names it. */
+export type SwarmObjectKind = 'service' | 'network' | 'volume' | 'secret' | 'config';
 
-export interface SwarmResource {
-  readonly kind: 'secret' | 'config';
+/** What swarm and the engine accept (measured on the engine: services and networks are refused over 63, volumes are directories). */
+export const SWARM_NAME_LIMITS: Readonly<Record<SwarmObjectKind, number>> = { service: 63, network: 63, volume: 255, secret: 64, config: 64 };
+
+/** A recipe name is a directory name in the run's ABRA_DIR (NAME_MAX); a domain is a DNS name. */
+export const RECIPE_NAME_LIMIT = 255;
+export const DNS_NAME_LIMIT = 253;
+export const DNS_LABEL_LIMIT = 63;
+
+export interface SwarmObjectName {
+  readonly kind: SwarmObjectKind;
   /** The full swarm name, e.g. `<stack>_<name>_<version>`. */
   readonly name: string;
 }
 
-/** Swarm refuses secret and config names over 64 characters; say which ones before deploying. */
-export function swarmNameProblems(resources: readonly SwarmResource[]): string[] {
-  return resources
-    .filter((resource) => resource.name.length > SWARM_NAME_LIMIT)
-    .map((resource) => `${resource.kind} "${resource.name}" is ${resource.name.length} characters; swarm allows ${SWARM_NAME_LIMIT}`);
+/** Names swarm would refuse, said before anything is deployed. */
+export function swarmNameProblems(objects: readonly SwarmObjectName[]): string[] {
+  return objects
+    .filter((object) => object.name.length > SWARM_NAME_LIMITS[object.kind])
+    .map((object) => `${object.kind} "${object.name}" is ${object.name.length} characters; swarm allows ${SWARM_NAME_LIMITS[object.kind]}`);
+}
+
+/**
+ * The names a run derives before it clones anything: the recipe's directory, the app's domain and its
+ * stack. The stack must leave room for `_<service>` of at least one character.
+ */
+export function runNameProblems(names: { readonly recipe: string; readonly domain: string }): string[] {
+  const problems: string[] = [];
+  if (names.recipe.length > RECIPE_NAME_LIMIT) {
+    problems.push(`recipe name "${names.recipe.slice(0, 40)}…" is ${names.recipe.length} characters; it becomes a directory name, which allows ${RECIPE_NAME_LIMIT}`);
+  }
+  if (names.domain.length > DNS_NAME_LIMIT) problems.push(`domain "${names.domain}" is ${names.domain.length} characters; DNS allows ${DNS_NAME_LIMIT}`);
+  for (const label of names.domain.split('.').filter((part) => part.length > DNS_LABEL_LIMIT)) {
+    problems.push(`domain label "${label}" is ${label.length} characters; DNS allows ${DNS_LABEL_LIMIT}`);
+  }
+  const stack = stackName(names.domain);
+  const stackLimit = SWARM_NAME_LIMITS.service - 2;
+  if (stack.length > stackLimit) {
+    problems.push(`stack "${stack}" is ${stack.length} characters; services are named <stack>_<service> and swarm allows ${SWARM_NAME_LIMITS.service}, so a stack allows ${stackLimit} (shorten ciDomain)`);
+  }
+  return problems;
 }

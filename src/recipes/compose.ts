@@ -1,10 +1,18 @@
-// What cc-ci reads from a recipe's compose files: version label, backupbot labels, swarm resource names.
+// What cc-ci reads from a recipe's compose files: version label, backupbot labels, swarm object names.
 import { parse } from 'yaml';
+import type { SwarmObjectKind, SwarmObjectName } from '../domain/identity.js';
+
+interface TopLevelObject {
+  name?: string;
+  external?: boolean | { name?: string };
+}
 
 interface ComposeUnchecked {
   services?: Record<string, { deploy?: { labels?: string[] | Record<string, string> } } | null>;
-  secrets?: Record<string, { name?: string } | null>;
-  configs?: Record<string, { name?: string } | null>;
+  networks?: Record<string, TopLevelObject | null>;
+  volumes?: Record<string, TopLevelObject | null>;
+  secrets?: Record<string, TopLevelObject | null>;
+  configs?: Record<string, TopLevelObject | null>;
 }
 
 function parseCompose(text: string, file: string): ComposeUnchecked {
@@ -58,13 +66,24 @@ export function interpolate(template: string, variables: Readonly<Record<string,
   );
 }
 
-/** Full swarm names of the secrets and configs the compose declares, expanded with `variables`. */
-export function swarmResourceNames(text: string, variables: Readonly<Record<string, string>>, file = 'compose.yml'): { kind: 'secret' | 'config'; key: string; name: string }[] {
+/**
+ * Full swarm names of what a stack deploy of this compose creates: services, then networks, volumes,
+ * secrets and configs, named `<stack>_<key>` unless the compose names them (expanded with
+ * `variables`). External objects without a name already exist under their key and are not listed.
+ */
+export function swarmObjectNames(text: string, variables: Readonly<Record<string, string>>, stack: string, file = 'compose.yml'): (SwarmObjectName & { key: string })[] {
   const compose = parseCompose(text, file);
-  const names: { kind: 'secret' | 'config'; key: string; name: string }[] = [];
-  for (const [kind, entries] of [['secret', compose.secrets], ['config', compose.configs]] as const) {
+  const names: (SwarmObjectName & { key: string })[] = Object.keys(compose.services ?? {}).map((key) => ({ kind: 'service', key, name: `${stack}_${key}` }));
+  const topLevel: [SwarmObjectKind, Record<string, TopLevelObject | null> | undefined][] = [
+    ['network', compose.networks],
+    ['volume', compose.volumes],
+    ['secret', compose.secrets],
+    ['config', compose.configs],
+  ];
+  for (const [kind, entries] of topLevel) {
     for (const [key, entry] of Object.entries(entries ?? {})) {
       if (entry?.name !== undefined) names.push({ kind, key, name: interpolate(entry.name, variables) });
+      else if (entry?.external === undefined || entry.external === false) names.push({ kind, key, name: `${stack}_${key}` });
     }
   }
   return names;

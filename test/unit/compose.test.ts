@@ -1,6 +1,6 @@
 // What cc-ci reads from compose files: the version label, backupbot labels, interpolation and swarm names.
 import test from 'ava';
-import { abraShExports, composeVersion, declaresBackup, interpolate, swarmResourceNames } from '../../src/recipes/compose.js';
+import { abraShExports, composeVersion, declaresBackup, interpolate, swarmObjectNames } from '../../src/recipes/compose.js';
 
 const LIST_FORM = `
 version: "3.8"
@@ -98,11 +98,21 @@ test(interpolates, '${STACK_NAME}_db_password_${SECRET_DB_PASSWORD_VERSION}', { 
 test(interpolates, 'no variables here', {}, 'no variables here');
 test(interpolates, '$1 and $ alone', {}, '$1 and $ alone');
 
-test('swarmResourceNames lists named secrets then configs, expanded', (t) => {
+test('swarmObjectNames lists services, networks, volumes, secrets, configs: named ones expanded, others <stack>_<key>', (t) => {
   const compose = `
 services:
   app:
     image: x
+  db:
+    image: y
+networks:
+  internal:
+  proxy:
+    external: true
+volumes:
+  data:
+  shared:
+    name: \${STACK_NAME}_shared_data
 secrets:
   db_password:
     external: true
@@ -114,14 +124,20 @@ configs:
     name: \${STACK_NAME}_nginx_conf_\${NGINX_CONF_VERSION:-v1}
   empty:
 `;
-  t.deepEqual(swarmResourceNames(compose, { STACK_NAME: 'web_ci_test', SECRET_DB_PASSWORD_VERSION: 'v3' }), [
+  t.deepEqual(swarmObjectNames(compose, { STACK_NAME: 'web_ci_test', SECRET_DB_PASSWORD_VERSION: 'v3' }, 'web_ci_test'), [
+    { kind: 'service', key: 'app', name: 'web_ci_test_app' },
+    { kind: 'service', key: 'db', name: 'web_ci_test_db' },
+    { kind: 'network', key: 'internal', name: 'web_ci_test_internal' },
+    { kind: 'volume', key: 'data', name: 'web_ci_test_data' },
+    { kind: 'volume', key: 'shared', name: 'web_ci_test_shared_data' },
     { kind: 'secret', key: 'db_password', name: 'web_ci_test_db_password_v3' },
     { kind: 'config', key: 'nginx_conf', name: 'web_ci_test_nginx_conf_v1' },
+    { kind: 'config', key: 'empty', name: 'web_ci_test_empty' },
   ]);
 });
 
-test('swarmResourceNames of a compose without secrets or configs is empty', (t) => {
-  t.deepEqual(swarmResourceNames('services:\n  app:\n    image: x\n', {}), []);
+test('swarmObjectNames of a compose with one service is that service', (t) => {
+  t.deepEqual(swarmObjectNames('services:\n  app:\n    image: x\n', {}, 's'), [{ kind: 'service', key: 'app', name: 's_app' }]);
 });
 
 test('abraShExports reads export lines, quoted or not, and nothing else', (t) => {

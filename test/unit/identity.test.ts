@@ -1,4 +1,4 @@
-// Run identity: run ids, per-run app domains, stack names and the swarm name limit (SPEC §4.1).
+// Run identity: run ids, per-run app domains, stack names and the name limits of swarm, DNS and the file system (SPEC §4.1).
 import test from 'ava';
 import {
   appDomain,
@@ -6,10 +6,13 @@ import {
   makeRunId,
   normalizeRecipeName,
   perRunDomainPattern,
+  RECIPE_NAME_LIMIT,
   RUN_ID_PATTERN,
+  runNameProblems,
   stackName,
-  SWARM_NAME_LIMIT,
+  SWARM_NAME_LIMITS,
   swarmNameProblems,
+  type SwarmObjectKind,
 } from '../../src/domain/identity.js';
 
 const CI = 'ci.example.org';
@@ -122,18 +125,18 @@ test('RUN_ID_PATTERN rejects other shapes', (t) => {
   }
 });
 
-test('the swarm name limit is 64 characters', (t) => {
-  t.is(SWARM_NAME_LIMIT, 64);
+test('swarm limits: secrets and configs 64, services and networks 63, volumes 255 (what the engine refuses)', (t) => {
+  t.deepEqual(SWARM_NAME_LIMITS, { service: 63, network: 63, volume: 255, secret: 64, config: 64 });
 });
 
-test('a swarm name of exactly 64 characters is fine', (t) => {
-  t.deepEqual(swarmNameProblems([{ kind: 'secret', name: 'a'.repeat(64) }]), []);
-});
-
-test('a swarm name of 65 characters is reported', (t) => {
-  const name = 'b'.repeat(65);
-  t.deepEqual(swarmNameProblems([{ kind: 'config', name }]), [`config "${name}" is 65 characters; swarm allows 64`]);
-});
+for (const kind of Object.keys(SWARM_NAME_LIMITS) as SwarmObjectKind[]) {
+  const limit = SWARM_NAME_LIMITS[kind];
+  test(`a ${kind} name at the limit (${limit}) is fine; one more character is reported with the limit`, (t) => {
+    t.deepEqual(swarmNameProblems([{ kind, name: 'a'.repeat(limit) }]), []);
+    const name = 'b'.repeat(limit + 1);
+    t.deepEqual(swarmNameProblems([{ kind, name }]), [`${kind} "${name}" is ${limit + 1} characters; swarm allows ${limit}`]);
+  });
+}
 
 test('swarmNameProblems reports every long name in order and only those', (t) => {
   const long = `stack_${'s'.repeat(60)}_v1`;
@@ -143,9 +146,44 @@ test('swarmNameProblems reports every long name in order and only those', (t) =>
       { kind: 'secret', name: long },
       { kind: 'secret', name: 'stack_short_v1' },
       { kind: 'config', name: longer },
+      { kind: 'volume', name: longer },
     ]),
     [`secret "${long}" is 69 characters; swarm allows 64`, `config "${longer}" is 79 characters; swarm allows 64`],
   );
+});
+
+test('runNameProblems: an ordinary recipe and domain have none', (t) => {
+  t.deepEqual(runNameProblems({ recipe: 'keycloak', domain: appDomain('keycloak', '1', 'abc', CI) }), []);
+});
+
+test('runNameProblems: a recipe name over 255 characters is refused with the limit, shortened in the message', (t) => {
+  const recipe = 'r'.repeat(RECIPE_NAME_LIMIT + 1);
+  t.deepEqual(runNameProblems({ recipe: 'r'.repeat(RECIPE_NAME_LIMIT), domain: appDomain('r', '1', 'abc', CI) }), []);
+  t.deepEqual(runNameProblems({ recipe, domain: appDomain(recipe, '1', 'abc', CI) }), [
+    `recipe name "${'r'.repeat(40)}…" is 256 characters; it becomes a directory name, which allows 255`,
+  ]);
+});
+
+test('runNameProblems: the stack must leave room for _<service> within 63 characters', (t) => {
+  // 'web-<6 hex>.' is 11 characters: a ciDomain of 50 gives a stack of 61, the longest allowed
+  const fits = `${'d'.repeat(45)}.org`;
+  const domain = appDomain('web', '1', 'abc', fits);
+  t.is(stackName(domain).length, 60);
+  t.deepEqual(runNameProblems({ recipe: 'web', domain }), []);
+  const atLimit = appDomain('web', '1', 'abc', `${'d'.repeat(46)}.org`);
+  t.deepEqual(runNameProblems({ recipe: 'web', domain: atLimit }), []);
+  const over = appDomain('web', '1', 'abc', `${'d'.repeat(47)}.org`);
+  t.deepEqual(runNameProblems({ recipe: 'web', domain: over }), [
+    `stack "${stackName(over)}" is 62 characters; services are named <stack>_<service> and swarm allows 63, so a stack allows 61 (shorten ciDomain)`,
+  ]);
+});
+
+test('runNameProblems: a DNS label over 63 or a name over 253 characters is refused', (t) => {
+  const label = 'l'.repeat(64);
+  const problems = runNameProblems({ recipe: 'web', domain: `web-abcdef.${label}.org` });
+  t.true(problems.includes(`domain label "${label}" is 64 characters; DNS allows 63`), problems.join('\n'));
+  const long = `web-abcdef.${Array.from({ length: 5 }, () => 'x'.repeat(60)).join('.')}`;
+  t.true(runNameProblems({ recipe: 'web', domain: long }).includes(`domain "${long}" is ${long.length} characters; DNS allows 253`));
 });
 
 test('a long recipe name still leaves room for a 20-character secret name and its version', (t) => {
@@ -153,7 +191,7 @@ test('a long recipe name still leaves room for a 20-character secret name and it
   t.regex(stack, /^very-[0-9a-f]{6}_ci_example_org$/);
   const secret = `${stack}_${'s'.repeat(20)}_v1`;
   t.is(secret.length, 50);
-  t.true(secret.length <= SWARM_NAME_LIMIT);
+  t.true(secret.length <= SWARM_NAME_LIMITS.secret);
   t.deepEqual(swarmNameProblems([{ kind: 'secret', name: secret }]), []);
 });
 
