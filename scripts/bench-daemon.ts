@@ -110,7 +110,7 @@ class Daemon {
     }
   }
 
-  /** The node process itself: bin/ccci is a shell script that execs node, keeping the pid. */
+  /** The node process itself: bin/ccci is a node script, so the child is the daemon. */
   async pid(): Promise<number> {
     const pid = this.child.pid!;
     const cmdline = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0');

@@ -1,18 +1,18 @@
 // Runs a tier's test files with node's test runner in a child process, under the env contract (SPEC §5.4).
 import { mkdir, readFile, realpath, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { runCommand } from '../io/exec.js';
+import { packageFile } from '../io/package-root.js';
 import { redactor } from '../io/redact.js';
 import type { TestResult, TierName } from '../results/schema.js';
 import { contractEnv } from './contract-env.js';
 import type { RunWorld } from './run-world.js';
 
-const REPORTER = fileURLToPath(new URL('../tiers/json-reporter.mjs', import.meta.url));
+const REPORTER = packageFile('src/tiers/json-reporter.mjs');
 const TSX = import.meta.resolve('tsx');
 /** Generic assertions every recipe gets (SPEC §4.3), one file per lifecycle op. */
 export function genericTestFile(tier: Exclude<TierName, 'functional'>): string {
-  return fileURLToPath(new URL(`../tiers/generic/${tier}.test.ts`, import.meta.url));
+  return packageFile(`src/tiers/generic/${tier}.test.ts`);
 }
 
 /** A test file of a tier; `label` prefixes its test names (null for the generic file). */

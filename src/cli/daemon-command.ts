@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/load-config.js';
 import { DaemonSetupError, runDaemon } from '../daemon/start-daemon.js';
-import { EXIT_CODES } from '../domain/verdict.js';
+import { EXIT_CODES } from '../domain/exit-codes.js';
 import { createLogger } from '../io/log.js';
 
 export const DAEMON_USAGE = `Usage: ccci daemon [--config <file>] [--log-level <level>]

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { sweepLeftovers } from '../actors/sweep-leftovers.js';
 import { ConfigError, loadConfig } from '../config/load-config.js';
 import { makeRunId } from '../domain/identity.js';
-import { EXIT_CODES } from '../domain/verdict.js';
+import { EXIT_CODES } from '../domain/exit-codes.js';
 import { createAbra } from '../io/abra.js';
 import { createDocker } from '../io/docker.js';
 import { settleLockReleases } from '../io/lock.js';

@@ -1,11 +1,8 @@
-// The `ccci` command line: dispatches to run, janitor, recipe and testbed.
+// The `ccci` command line: dispatches to run, janitor, recipe and testbed. Each subcommand is imported
+// only when it runs, so `ccci --help` or a usage error loads none of their dependencies.
 import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { EXIT_CODES } from '../domain/verdict.js';
-import { daemonCommand } from './daemon-command.js';
-import { janitorCommand } from './janitor-command.js';
-import { recipeCommand } from './recipe-check-command.js';
-import { runCommand } from './run-command.js';
+import { EXIT_CODES } from '../domain/exit-codes.js';
+import { packageFile } from '../io/package-root.js';
 
 const USAGE = `Usage: ccci <command> [options]
 
@@ -20,17 +17,15 @@ async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'run':
-      return runCommand(rest);
+      return (await import('./run-command.js')).runCommand(rest);
     case 'daemon':
-      return daemonCommand(rest);
+      return (await import('./daemon-command.js')).daemonCommand(rest);
     case 'janitor':
-      return janitorCommand(rest);
+      return (await import('./janitor-command.js')).janitorCommand(rest);
     case 'recipe':
-      return recipeCommand(rest);
-    case 'testbed': {
-      const script = fileURLToPath(new URL('../../test/bed/testbed.sh', import.meta.url));
-      return spawnSync('bash', [script, ...rest], { stdio: 'inherit' }).status ?? EXIT_CODES.error;
-    }
+      return (await import('./recipe-check-command.js')).recipeCommand(rest);
+    case 'testbed':
+      return spawnSync('bash', [packageFile('test/bed/testbed.sh'), ...rest], { stdio: 'inherit' }).status ?? EXIT_CODES.error;
     case undefined:
     case '--help':
     case 'help':

@@ -4,7 +4,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/load-config.js';
-import { EXIT_CODES } from '../domain/verdict.js';
+import { EXIT_CODES } from '../domain/exit-codes.js';
 import { pathExists } from '../io/fs.js';
 import { readAllowlist } from '../recipes/allowlist.js';
 import { CustomizationError, customizedRecipes, loadCustomization } from '../recipes/load-customization.js';

@@ -1,5 +1,6 @@
 // Verdict and exit code of a run (SPEC §4.8). Lint shapes the level, never the verdict.
 import * as z from 'zod';
+import { EXIT_CODES } from './exit-codes.js';
 import { RUNG_NAMES, type Rungs } from './rungs.js';
 
 export const Verdict = z.enum(['success', 'failure', 'error']);
@@ -9,15 +10,6 @@ export const AbortReason = z
   .enum(['sigterm', 'sigint', 'sighup', 'parent-gone', 'deadline', 'cancel', 'lock-lost', 'harness-crash'])
   .describe('What ended the run early (harness-crash: an error nothing caught inside the cc-ci process, e.g. a recipe hook\'s stray promise)');
 export type AbortReason = z.infer<typeof AbortReason>;
-
-export const EXIT_CODES = {
-  success: 0,
-  failure: 1,
-  badInput: 2,
-  error: 3,
-  deadline: 142,
-  cancelled: 143,
-} as const;
 
 const ERROR_CAUSES = new Set(['aborted', 'infra', 'timeout', 'harness']);
 

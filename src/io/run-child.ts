@@ -4,11 +4,11 @@
 import { execa } from 'execa';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { followLines } from './follow-file.js';
 import type { Logger } from './log.js';
+import { packageFile } from './package-root.js';
 
-export const CCCI_BIN = fileURLToPath(new URL('../../bin/ccci', import.meta.url));
+export const CCCI_BIN = packageFile('bin/ccci');
 export const EVENTS_FILE = 'events.jsonl';
 export const STDERR_FILE = 'stderr.log';
 

@@ -104,9 +104,22 @@ export function parseOps(module: Record<string, unknown>, file: string): Partial
   return hooks;
 }
 
+/** CommonJS seen from ESM: `default` is module.exports itself, mirroring the named exports. */
+function isCommonJsMirror(value: unknown, named: readonly string[]): boolean {
+  return typeof value === 'object' && value !== null && named.every((name) => Object.hasOwn(value, name));
+}
+
+/**
+ * meta.ts and ops.ts are TypeScript, imported through tsx's own loader (a tree file is CommonJS unless
+ * a package.json with "type": "module" sits above it). Loaded on first use, so a run without a tree
+ * and every other command start without it.
+ */
 async function importModule(file: string): Promise<Record<string, unknown>> {
   try {
-    return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    const { tsImport } = await import('tsx/esm/api');
+    const { default: defaultExport, ...named } = (await tsImport(pathToFileURL(file).href, import.meta.url)) as Record<string, unknown>;
+    if (defaultExport === undefined || isCommonJsMirror(defaultExport, Object.keys(named))) return named;
+    return { default: defaultExport, ...named };
   } catch (error) {
     throw new CustomizationError(`Cannot load ${file}: ${(error as Error).message}`);
   }

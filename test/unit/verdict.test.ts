@@ -1,7 +1,8 @@
 // Verdict and exit code (SPEC §4.8): failures and broken budgets fail, some unverified rungs are errors, lint never counts.
 import test from 'ava';
 import type { Rung, Rungs, UnverCause } from '../../src/domain/rungs.js';
-import { computeVerdict, EXIT_CODES, exitCodeFor, type AbortReason, type Verdict } from '../../src/domain/verdict.js';
+import { EXIT_CODES } from '../../src/domain/exit-codes.js';
+import { computeVerdict, exitCodeFor, type AbortReason, type Verdict } from '../../src/domain/verdict.js';
 
 const PASS: Rung = { status: 'pass', reason: 'ok' };
 const FAIL: Rung = { status: 'fail', reason: 'broken' };
