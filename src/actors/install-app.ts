@@ -12,7 +12,7 @@ import { HookError, makeHookContext } from './hook-context.js';
 import { InstallStepsError, runInstallSteps } from './install-steps.js';
 import { contractEnv } from './contract-env.js';
 import { RunStageError, stageError, type RunWorld } from './run-world.js';
-import { failedTaskIds, waitUntilReady } from './wait-until-ready.js';
+import { taskIdsBefore, waitUntilReady } from './wait-until-ready.js';
 
 export interface BasePlan {
   /** Release tag to deploy, or null to deploy what is checked out (a chaos deploy). */
@@ -54,9 +54,9 @@ export async function deployTarget(world: RunWorld, target: AppTarget, plan: Bas
   }
   // untracked overlays would trip abra's clean-tree check: such a base deploy is a chaos deploy
   const chaos = !byVersion || customization.composeOverlay !== null || previous.length > 0;
-  const baseline = await failedTaskIds(world.docker, target.stack);
+  const before = await taskIdsBefore(world.docker, target.stack);
   await world.abra.appDeploy({ domain: target.domain, version: chaos ? null : plan.version, chaos, force: false }, signal);
-  const baseUrl = await waitUntilReady(world, target, baseline, 'install', signal);
+  const baseUrl = await waitUntilReady(world, target, before, 'install', signal);
   return { baseUrl, secrets: Object.fromEntries(table.map((row) => [row.name, row.value])) };
 }
 

@@ -14,10 +14,10 @@ import { placeBackupMarkers, removeBackupMarkers, type BackupMarker } from './ba
 import { callHook, makeHookContext } from './hook-context.js';
 import { verifiedBackup } from './verified-backup.js';
 import { genericTestFile, runTierTests, type TierTestFile } from './run-tier-tests.js';
-import type { RunWorld } from './run-world.js';
+import { RunStageError, type RunWorld } from './run-world.js';
 import { deadline, type Deadline } from '../io/deadline.js';
 import { editEnvFile } from '../io/env-file.js';
-import { failedTaskIds, resolveBaseUrl, waitUntilReady } from './wait-until-ready.js';
+import { taskIdsBefore, resolveBaseUrl, waitUntilReady } from './wait-until-ready.js';
 
 /** The head deploy: previous/ out, head checked out, EXTRA_ENV then UPGRADE_EXTRA_ENV, one chaos redeploy in place. */
 async function upgrade(world: RunWorld, prepared: PreparedRun, target: AppTarget, makeCtx: () => Promise<HookContext>, signal: AbortSignal): Promise<string> {
@@ -32,9 +32,9 @@ async function upgrade(world: RunWorld, prepared: PreparedRun, target: AppTarget
   const dirty = await world.git.isDirty(prepared.recipeDir);
   const expectedChaosVersion = `${prepared.headSha.slice(0, 8)}${dirty ? '+U' : ''}`;
   await recordOpState(world.paths.opStateFile, 'upgrade', { headSha: prepared.headSha, expectedChaosVersion, base: prepared.base, previousOverlaysRemoved: prepared.customization.previousOverlays.length });
-  const baseline = await failedTaskIds(world.docker, target.stack);
+  const before = await taskIdsBefore(world.docker, target.stack);
   await world.abra.appDeploy({ domain: target.domain, version: null, chaos: true, force: true }, signal);
-  return waitUntilReady(world, target, baseline, 'upgrade', signal);
+  return waitUntilReady(world, target, before, 'upgrade', signal);
 }
 
 /** Markers, then `abra app backup create`, redone while BACKUP_VERIFY answers false (verified-backup.ts). */
@@ -65,9 +65,9 @@ async function restore(world: RunWorld, target: AppTarget, signal: AbortSignal):
   if (snapshotId === undefined) throw new Error('no snapshot recorded by the backup op');
   await removeBackupMarkers(state.backup?.markers ?? []);
   await recordOpState(paths.opStateFile, 'restore', { snapshotId, markersRemovedBeforeRestore: true });
-  const baseline = await failedTaskIds(world.docker, target.stack);
+  const before = await taskIdsBefore(world.docker, target.stack);
   await world.abra.restore(target.domain, snapshotId, signal);
-  return waitUntilReady(world, target, baseline, 'restore', signal);
+  return waitUntilReady(world, target, before, 'restore', signal);
 }
 
 /** The recipe's pre<Op> hook, then the op; returns the base URL the app answers on afterwards. */
@@ -133,7 +133,8 @@ async function runTierWithin(world: RunWorld, prepared: PreparedRun, tier: TierN
     if (timedOut()) return { name: tier, status: 'unver', reason: `timed out after ${timeoutSeconds}s during the ${tier} op`, ms: elapsed(), tests: [] };
     const message = (error as Error).message;
     world.log.warn({ tier, err: error }, 'tier op failed');
-    return { name: tier, status: 'fail', reason: `${tier} op failed: ${message.split('\n')[0]}`, ms: elapsed(), tests: [] };
+    const appDead = error instanceof RunStageError && error.stageFailure.appDead === true;
+    return { name: tier, status: 'fail', reason: `${tier} op failed: ${message.split('\n')[0]}`, ms: elapsed(), tests: [], ...(appDead ? { appDead } : {}) };
   }
   const outcome = await runTierTests(world, tier, tierTestFiles(world, prepared, tier), baseUrl, tierSignal);
   if (signal.aborted) throw signal.reason;

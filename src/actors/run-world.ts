@@ -53,3 +53,8 @@ export class RunStageError extends Error {
 export function stageError(stage: StageFailure['stage'], kind: StageFailure['kind'], message: string): RunStageError {
   return new RunStageError({ stage, kind, message });
 }
+
+/** The deploy found the app dead: a recipe failure that no later tier should wait out again. */
+export function appDeadError(message: string): RunStageError {
+  return new RunStageError({ stage: 'deploy', kind: 'recipe', message, appDead: true });
+}

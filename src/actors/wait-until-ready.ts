@@ -1,31 +1,54 @@
-// After every deploy and restore: services converged (crash loops fail fast), HEALTH_PATH answers
-// HEALTH_OK, then READY_PROBE holds.
-import { assessConvergence, isFailedTask, type ServiceSnapshot } from '../domain/convergence.js';
+// After every deploy and restore: services converged (a dead stack fails as soon as it is), HEALTH_PATH
+// answers HEALTH_OK, then READY_PROBE holds.
+import { assessConvergence, isTerminalTask, type Convergence, type ObservedTask, type ServiceSnapshot } from '../domain/convergence.js';
+import { hopelessProbe } from '../domain/reachability.js';
 import { wait } from '../io/clock.js';
-import type { Docker } from '../io/docker.js';
+import type { ContainerHealth, Docker, RestartPolicy, ServiceStatus, TaskStatus } from '../io/docker.js';
 import { describeHttpError, httpGet } from '../io/http.js';
 import type { HookOp } from '../recipes/hook-context.js';
 import type { RecipeMeta } from '../recipes/schema.js';
 import type { AppTarget } from './app-target.js';
 import { makeHookContext } from './hook-context.js';
 import { waitForReadyProbe } from './ready-probe.js';
-import { stageError, type RunWorld } from './run-world.js';
+import { appDeadError, stageError, type RunWorld } from './run-world.js';
 
 const POLL_MS = 1_000;
 
-async function snapshotStack(docker: Docker, stack: string): Promise<ServiceSnapshot[]> {
-  const services = await docker.stackServices(stack);
-  return Promise.all(services.map(async (service) => ({
-    service,
-    tasks: await docker.serviceTasks(service.name),
-    updateState: await docker.serviceUpdateState(service.name),
-  })));
+/** One deploy's view of its stack: asks swarm, remembering what cannot change (restart policies, health of ended tasks). */
+export interface StackWatch {
+  assess(): Promise<Convergence>;
 }
 
-/** Ids of tasks that had failed before a deploy: they do not count towards its crash loop. */
-export async function failedTaskIds(docker: Docker, stack: string): Promise<Set<string>> {
-  const snapshots = await snapshotStack(docker, stack);
-  return new Set(snapshots.flatMap((snapshot) => snapshot.tasks.filter(isFailedTask).map((task) => task.id)));
+export function watchStack(docker: Docker, stack: string, before: ReadonlySet<string>): StackWatch {
+  const policies = new Map<string, RestartPolicy>();
+  const endedHealth = new Map<string, ContainerHealth | undefined>();
+  const observe = async (task: TaskStatus): Promise<ObservedTask> => {
+    if (before.has(task.id) || !isTerminalTask(task)) return task;
+    if (!endedHealth.has(task.id)) endedHealth.set(task.id, await docker.taskContainerHealth(task.id));
+    return { ...task, health: endedHealth.get(task.id) };
+  };
+  const snapshotOf = async (service: ServiceStatus): Promise<ServiceSnapshot> => {
+    const [tasks, updateState] = await Promise.all([docker.serviceTasks(service.name), docker.serviceUpdateState(service.name)]);
+    if (!policies.has(service.name)) policies.set(service.name, await docker.serviceRestartPolicy(service.name));
+    return { service, tasks: await Promise.all(tasks.map(observe)), updateState, policy: policies.get(service.name)! };
+  };
+  return {
+    async assess() {
+      return assessConvergence(await Promise.all((await docker.stackServices(stack)).map(snapshotOf)), before);
+    },
+  };
+}
+
+/** Throws the deploy failure when the stack is judged dead, crash-looping, never healthy or rolled back. */
+function failIfHopeless(convergence: Convergence): asserts convergence is Extract<Convergence, { state: 'converged' | 'settling' }> {
+  if (convergence.state !== 'converged' && convergence.state !== 'settling') throw appDeadError(`${convergence.state}: ${convergence.detail}`);
+}
+
+/** Ids of the stack's tasks before a deploy: what they did is not evidence about the deploy. */
+export async function taskIdsBefore(docker: Docker, stack: string): Promise<Set<string>> {
+  const services = await docker.stackServices(stack);
+  const tasks = await Promise.all(services.map((service) => docker.serviceTasks(service.name)));
+  return new Set(tasks.flat().map((task) => task.id));
 }
 
 /** The app's URL as reached from here: a loopback-published port of its `app` service, else https://domain. */
@@ -34,46 +57,105 @@ export async function resolveBaseUrl(docker: Docker, target: { readonly stack: s
   return port === undefined ? `https://${target.domain}` : `http://127.0.0.1:${port}`;
 }
 
-export async function waitUntilConverged(docker: Docker, stack: string, meta: Readonly<RecipeMeta>, baseline: ReadonlySet<string>, signal: AbortSignal): Promise<void> {
+/** Until every service runs its replicas; a service that is dead, crash-looping or never healthy fails at once. */
+export async function waitUntilConverged(watch: StackWatch, meta: Readonly<RecipeMeta>, signal: AbortSignal): Promise<void> {
   const deadline = Date.now() + meta.DEPLOY_TIMEOUT * 1_000;
   let detail = 'not checked yet';
   while (Date.now() < deadline) {
     signal.throwIfAborted();
-    const convergence = assessConvergence(await snapshotStack(docker, stack), baseline);
+    const convergence = await watch.assess();
     if (convergence.state === 'converged') return;
-    if (convergence.state !== 'settling') throw stageError('deploy', 'recipe', `${convergence.state}: ${convergence.detail}`);
+    failIfHopeless(convergence);
     detail = convergence.detail;
     await wait(POLL_MS, signal);
   }
   throw stageError('deploy', 'recipe', `services did not converge within DEPLOY_TIMEOUT ${meta.DEPLOY_TIMEOUT}s: ${detail}`);
 }
 
-/** Polls HEALTH_PATH at the URL `locate` gives (it may change while tasks start) until HEALTH_OK or HTTP_TIMEOUT. */
-export async function waitUntilHealthy(locate: () => Promise<string>, meta: Readonly<RecipeMeta>, signal: AbortSignal): Promise<string> {
+/** What the stack watcher found while the health probes ran: a reason to stop, or its own failure. */
+type WatchOutcome = { readonly hopeless: string } | { readonly error: unknown };
+
+/**
+ * Polls HEALTH_PATH at the URL `locate` gives (it may change while tasks start) until HEALTH_OK or
+ * HTTP_TIMEOUT. Meanwhile `stack` is asked once a second, beside the probes: a stack that dies fails
+ * the wait at once with its own reason, even while a probe hangs on a port whose task is gone; and
+ * an address that could not resolve while every service runs fails with the address and the likely
+ * fix, since waiting cannot mend it.
+ */
+export async function waitUntilHealthy(locate: () => Promise<string>, meta: Readonly<RecipeMeta>, signal: AbortSignal, stack?: StackWatch): Promise<string> {
   const deadline = Date.now() + meta.HTTP_TIMEOUT * 1_000;
   let last = 'no answer yet';
-  while (Date.now() < deadline) {
-    signal.throwIfAborted();
-    const baseUrl = await locate();
+  let unanswered: string | undefined;
+  let outcome: WatchOutcome | undefined;
+  const look = async (): Promise<string | undefined> => (stack === undefined ? undefined : hopelessProbe(await stack.assess(), unanswered === undefined ? '' : last, unanswered ?? ''));
+  // the first look comes before the first probe: a stack already dead is never probed
+  const first = await look();
+  if (first !== undefined) throw appDeadError(first);
+  const probing = new AbortController();
+  const onAbort = () => probing.abort(signal.reason);
+  signal.addEventListener('abort', onAbort, { once: true });
+  const watcher = (async () => {
+    if (stack === undefined) return;
     try {
-      const answer = await httpGet(`${baseUrl}${meta.HEALTH_PATH}`, { timeoutMs: 10_000, signal });
-      if (meta.HEALTH_OK.includes(answer.status)) return baseUrl;
-      last = `HTTP ${answer.status}`;
+      while (!probing.signal.aborted) {
+        await wait(POLL_MS, probing.signal);
+        const hopeless = await look();
+        if (hopeless !== undefined) {
+          outcome = { hopeless };
+          probing.abort(new Error(hopeless));
+          return;
+        }
+      }
     } catch (error) {
-      signal.throwIfAborted();
-      last = describeHttpError(error);
+      if (!probing.signal.aborted) {
+        outcome = { error };
+        probing.abort(error);
+      }
     }
-    await wait(POLL_MS, signal);
+  })();
+  const stopped = (): Error | undefined => {
+    if (outcome === undefined) return undefined;
+    return 'hopeless' in outcome ? appDeadError(outcome.hopeless) : (outcome.error as Error);
+  };
+  try {
+    while (Date.now() < deadline) {
+      signal.throwIfAborted();
+      const baseUrl = await locate();
+      const url = `${baseUrl}${meta.HEALTH_PATH}`;
+      try {
+        const answer = await httpGet(url, { timeoutMs: 10_000, signal: probing.signal });
+        unanswered = undefined;
+        if (meta.HEALTH_OK.includes(answer.status)) return baseUrl;
+        last = `HTTP ${answer.status}`;
+      } catch (error) {
+        signal.throwIfAborted();
+        const reason = stopped();
+        if (reason !== undefined) throw reason;
+        last = describeHttpError(error);
+        unanswered = url;
+      }
+      try {
+        await wait(POLL_MS, probing.signal);
+      } catch (error) {
+        signal.throwIfAborted();
+        throw stopped() ?? error;
+      }
+    }
+    throw stageError('deploy', 'recipe', `${meta.HEALTH_PATH} did not answer ${meta.HEALTH_OK.join('/')} within HTTP_TIMEOUT ${meta.HTTP_TIMEOUT}s (last: ${last})`);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+    probing.abort();
+    await watcher;
   }
-  throw stageError('deploy', 'recipe', `${meta.HEALTH_PATH} did not answer ${meta.HEALTH_OK.join('/')} within HTTP_TIMEOUT ${meta.HTTP_TIMEOUT}s (last: ${last})`);
 }
 
 /** Converged, healthy and READY_PROBE holding; returns the base URL the app answered on. */
-export async function waitUntilReady(world: RunWorld, target: AppTarget, baseline: ReadonlySet<string>, op: HookOp, signal: AbortSignal): Promise<string> {
+export async function waitUntilReady(world: RunWorld, target: AppTarget, before: ReadonlySet<string>, op: HookOp, signal: AbortSignal): Promise<string> {
   const { meta } = target;
-  await waitUntilConverged(world.docker, target.stack, meta, baseline, signal);
+  const stack = watchStack(world.docker, target.stack, before);
+  await waitUntilConverged(stack, meta, signal);
   const started = Date.now();
-  const baseUrl = await waitUntilHealthy(() => resolveBaseUrl(world.docker, target), meta, signal);
+  const baseUrl = await waitUntilHealthy(() => resolveBaseUrl(world.docker, target), meta, signal, stack);
   try {
     await waitForReadyProbe(meta, baseUrl, () => makeHookContext(world, target, op, baseUrl, signal), started + meta.HTTP_TIMEOUT * 1_000, signal);
   } catch (error) {

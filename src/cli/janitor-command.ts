@@ -10,14 +10,27 @@ import { settleLockReleases } from '../io/lock.js';
 import { createLogger } from '../io/log.js';
 import { janitorTable } from './janitor-table.js';
 
+export const JANITOR_USAGE = `Usage: ccci janitor [--dry-run] [--config <file>]
+
+Reaps what dead runs left on the swarm and in the lock dir, following the decision table in
+docs/concurrency.md; prints one row per candidate domain (domain, row, action, detail).
+
+  --dry-run        decide and print, reap nothing
+  --config <file>  configuration (default: $CCCI_CONFIG or /etc/cc-ci/config.json)
+  --help           this text`;
+
 export async function janitorCommand(argv: readonly string[]): Promise<number> {
   let values;
   let config;
   try {
-    values = parseArgs({ args: [...argv], strict: true, options: { 'dry-run': { type: 'boolean', default: false }, config: { type: 'string' } } }).values;
+    values = parseArgs({ args: [...argv], strict: true, options: { 'dry-run': { type: 'boolean', default: false }, config: { type: 'string' }, help: { type: 'boolean', default: false } } }).values;
+    if (values.help) {
+      process.stdout.write(`${JANITOR_USAGE}\n`);
+      return 0;
+    }
     config = await loadConfig(values.config ?? process.env.CCCI_CONFIG ?? '/etc/cc-ci/config.json');
   } catch (error) {
-    process.stderr.write(`ccci janitor: ${(error as Error).message}\n`);
+    process.stderr.write(`ccci janitor: ${(error as Error).message}\n${error instanceof TypeError ? `\n${JANITOR_USAGE}\n` : ''}`);
     return error instanceof ConfigError || error instanceof TypeError ? EXIT_CODES.badInput : EXIT_CODES.error;
   }
   const log = createLogger({ stderrLevel: 'warn', stderrFormat: 'human' });

@@ -9,7 +9,7 @@ const USAGE = `Usage: ccci <command> [options]
 Commands:
   run <recipe> [--ref …]   one CI run of a recipe (ccci run --help)
   daemon [--config …]      the CI server: hears !testme on the forge, queues, runs, reports (ccci daemon --help)
-  janitor [--dry-run]      reap what dead runs left behind
+  janitor [--dry-run]      reap what dead runs left behind (ccci janitor --help)
   recipe check [<recipe>]  validate customization trees and print their manifests (ccci recipe --help)
   testbed up|down|status   the local test bed (docker, swarm, images, fixture recipes)`;
 

@@ -36,7 +36,8 @@ export const RUN_USAGE = `Usage: ccci run <recipe path or git URL> [options]
   --server <name>            override the configured abra server
   --deadline <minutes>       override the hard deadline
   --run-id <id>              use this run id (the daemon passes the id it recorded)
-  --json                     print a machine-readable event stream instead of progress lines`;
+  --json                     print a machine-readable event stream instead of progress lines
+  --help                     this text`;
 
 const GIT_URL = /^(https?:\/\/|ssh:\/\/|git@|file:\/\/)/;
 const REF = /^[A-Za-z0-9][A-Za-z0-9._/+-]*$/;

@@ -7,6 +7,10 @@ import { EXIT_CODES } from '../domain/exit-codes.js';
 import { parseRunArguments, RUN_USAGE, UsageError } from './parse-run-arguments.js';
 
 export async function runCommand(argv: readonly string[]): Promise<number> {
+  if (argv.includes('--help')) {
+    process.stdout.write(`${RUN_USAGE}\n`);
+    return EXIT_CODES.success;
+  }
   let parsed;
   let config;
   try {

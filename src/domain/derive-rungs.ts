@@ -27,6 +27,8 @@ function notReached(record: RunRecord, tier: TierName): Rung {
   }
   const install = record.tiers.find((candidate) => candidate.name === 'install');
   if (tier !== 'install' && install !== undefined && install.status !== 'pass') return unver('not run: install did not pass', 'not-run');
+  const dead = record.tiers.find((candidate) => candidate.appDead === true);
+  if (dead !== undefined) return unver(`not run: the ${dead.name} tier found the app dead`, 'not-run');
   return unver(`not run: the ${tier} tier did not run`, 'harness');
 }
 

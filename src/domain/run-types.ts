@@ -46,6 +46,8 @@ export interface StageFailure {
   readonly message: string;
   /** recipe: the recipe is at fault (rung fails); otherwise the rung is unverified. */
   readonly kind: 'recipe' | 'bad-input' | 'infra' | 'timeout' | 'harness';
+  /** The app's services are dead and will not run again: nothing later waits for them. */
+  readonly appDead?: true;
 }
 
 export interface TeardownReport {

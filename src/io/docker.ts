@@ -16,6 +16,21 @@ export interface TaskStatus {
   readonly error: string;
 }
 
+/** Swarm's restart policy of a service (`deploy.restart_policy`); maxAttempts 0 means no limit. */
+export interface RestartPolicy {
+  readonly condition: 'any' | 'on-failure' | 'none';
+  readonly maxAttempts: number;
+}
+
+/**
+ * A container's health: its status and how many probes in a row failed. The engine marks every stopped
+ * container `unhealthy`, so only a failing streak says the healthcheck itself failed.
+ */
+export interface ContainerHealth {
+  readonly status: string;
+  readonly failingStreak: number;
+}
+
 export interface StackObjects {
   readonly services: readonly string[];
   readonly containers: readonly string[];
@@ -30,6 +45,10 @@ export interface Docker {
   /** Every task of a service, newest first, including failed and shut-down ones. */
   serviceTasks(service: string): Promise<TaskStatus[]>;
   serviceLabels(service: string): Promise<Record<string, string>>;
+  /** The service's restart policy as swarm holds it (swarm's default, condition any, when the compose sets none). */
+  serviceRestartPolicy(service: string): Promise<RestartPolicy>;
+  /** Health of a task's container, if it has a healthcheck and the container is still there. */
+  taskContainerHealth(taskId: string): Promise<ContainerHealth | undefined>;
   /** Swarm's rolling-update state of a service (`updating`, `completed`, `rollback_completed`, …), if any. */
   serviceUpdateState(service: string): Promise<string | undefined>;
   /** Ids of the running containers of a swarm service. */
@@ -82,6 +101,19 @@ export function createDocker(options: DockerOptions): Docker {
     async serviceLabels(service) {
       const result = await docker('service', 'inspect', service, '--format', '{{json .Spec.Labels}}');
       return (JSON.parse(result.stdout) ?? {}) as Record<string, string>;
+    },
+    async serviceRestartPolicy(service) {
+      const result = await docker('service', 'inspect', service, '--format', '{{json .Spec.TaskTemplate.RestartPolicy}}');
+      const policy = JSON.parse(result.stdout) as { Condition?: RestartPolicy['condition']; MaxAttempts?: number } | null;
+      return { condition: policy?.Condition ?? 'any', maxAttempts: policy?.MaxAttempts ?? 0 };
+    },
+    async taskContainerHealth(taskId) {
+      const task = await dockerQuiet('inspect', '--type', 'task', taskId, '--format', '{{.Status.ContainerStatus.ContainerID}}');
+      const container = task.stdout.trim();
+      if (task.failed || container === '') return undefined;
+      const health = await dockerQuiet('inspect', '--type', 'container', container, '--format', '{{json .State.Health}}');
+      const parsed = health.failed ? null : (JSON.parse(health.stdout) as { Status: string; FailingStreak: number } | null);
+      return parsed === null ? undefined : { status: parsed.Status, failingStreak: parsed.FailingStreak };
     },
     async serviceUpdateState(service) {
       const result = await docker('service', 'inspect', service, '--format', '{{json .UpdateStatus}}');

@@ -39,9 +39,12 @@ const RETRY_MS = 1_000;
  */
 const NEVER_STALE_MS = 2 ** 31 - 1;
 
+/** The file every takeover in a lock dir holds its flock on: one per lock dir, so none pile up per domain. */
+export const TAKEOVER_GUARD = '.takeover';
+
 export function lockPaths(lockDir: string, domain: string) {
   const target = join(lockDir, domain);
-  return { target, lockDirectory: `${target}.lock`, ownerFile: `${target}.owner.json`, takeoverGuard: `${target}.takeover` };
+  return { target, lockDirectory: `${target}.lock`, ownerFile: `${target}.owner.json`, takeoverGuard: join(lockDir, TAKEOVER_GUARD) };
 }
 
 // Runs under flock: re-checks, with the guard held, that the lock still has the mtime we judged

@@ -69,6 +69,7 @@ export const runMachine = setup({
     backupDue: ({ context }) => context.prepared?.backupCapable === true,
     backupFailed: ({ context }) => tierFailed(context, 'backup'),
     functionalDue: ({ context }) => (context.prepared?.functionalTests.length ?? 0) > 0,
+    appDead: ({ context }) => context.tiers.some((tier) => tier.appDead === true),
   },
 }).createMachine({
   id: 'run',
@@ -176,11 +177,12 @@ export const runMachine = setup({
                 afterInstall: { always: [{ guard: 'installFailed', target: 'tearingDown' }, { target: 'upgrading' }] },
                 upgrading: { always: [{ guard: 'upgradeDue', target: 'runningUpgrade' }, { target: 'backingUp' }] },
                 runningUpgrade: tierState('upgrade', 'backingUp'),
-                backingUp: { always: [{ guard: 'backupDue', target: 'runningBackup' }, { target: 'functionalTesting' }] },
+                // a tier that found the app dead ends the tiers that need it: nothing waits for it twice
+                backingUp: { always: [{ guard: 'appDead', target: 'tearingDown' }, { guard: 'backupDue', target: 'runningBackup' }, { target: 'functionalTesting' }] },
                 runningBackup: tierState('backup', 'afterBackup'),
                 afterBackup: { always: [{ guard: 'backupFailed', target: 'functionalTesting' }, { target: 'restoring' }] },
                 restoring: tierState('restore', 'functionalTesting'),
-                functionalTesting: { always: [{ guard: 'functionalDue', target: 'runningFunctional' }, { target: 'tearingDown' }] },
+                functionalTesting: { always: [{ guard: 'appDead', target: 'tearingDown' }, { guard: 'functionalDue', target: 'runningFunctional' }, { target: 'tearingDown' }] },
                 runningFunctional: tierState('functional', 'tearingDown'),
                 tearingDown: {
                   description: 'App first, then dependencies in reverse; volumes, secrets, configs and env file removed and verified gone.',

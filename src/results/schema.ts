@@ -26,6 +26,10 @@ export const TierResult = z.strictObject({
   reason: z.string(),
   ms: z.number().int().nonnegative(),
   tests: z.array(TestResult),
+  appDead: z
+    .literal(true)
+    .optional()
+    .describe('This tier found the app dead (its services will not run again): the later tiers that need a live app were not run'),
 });
 export type TierResult = z.infer<typeof TierResult>;
 

@@ -2,12 +2,13 @@
 // lock at the same moment. Real processes, real lock directories, many rounds: exactly one wins each.
 import test from 'ava';
 import { execa } from 'execa';
-import { mkdir, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { LOCK_STALE_MS, lockPaths } from '../../src/io/lock.js';
+import { silentLogger } from '../../src/io/log.js';
+import { LOCK_STALE_MS, lockPaths, TAKEOVER_GUARD, tryLock } from '../../src/io/lock.js';
 
 const CONTENDERS = 6;
 const ROUNDS = 15;
@@ -45,4 +46,20 @@ test('every round, exactly one of six simultaneous contenders takes over the sam
     const winners = lines.filter((line) => line.startsWith(`${round} `));
     t.is(winners.length, 1, `round ${round}: ${winners.join('; ') || 'nobody'}`);
   }
+});
+
+test('takeovers of many domains leave one guard file in the lock dir, not one per domain', async (t) => {
+  const lockDir = await mkdtemp(join(tmpdir(), 'ccci-lock-guard-'));
+  t.teardown(() => rm(lockDir, { recursive: true, force: true }));
+  const domains = ['aaaa-000001.ci.test', 'bbbb-000002.ci.test', 'cccc-000003.ci.test'];
+  for (const domain of domains) await leaveStaleLock(lockDir, domain);
+  const owner = { runId: 'guard-test', pid: process.pid, host: 'here', startedAt: new Date().toISOString() };
+  const held = [];
+  for (const domain of domains) {
+    const lock = await tryLock(domain, owner, { lockDir, log: silentLogger, onCompromised: (error) => t.fail(error.message) });
+    t.truthy(lock, `took over the stale lock of ${domain}`);
+    held.push(lock!);
+  }
+  for (const lock of held) await lock.release();
+  t.deepEqual((await readdir(lockDir)).filter((name) => name.includes('takeover')), [TAKEOVER_GUARD]);
 });

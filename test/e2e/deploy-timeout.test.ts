@@ -6,7 +6,7 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RunStageError } from '../../src/actors/run-world.js';
-import { waitUntilConverged } from '../../src/actors/wait-until-ready.js';
+import { waitUntilConverged, watchStack } from '../../src/actors/wait-until-ready.js';
 import { createDocker } from '../../src/io/docker.js';
 import { silentLogger } from '../../src/io/log.js';
 import { loadCustomization } from '../../src/recipes/load-customization.js';
@@ -24,7 +24,7 @@ test('a recipe\'s DEPLOY_TIMEOUT bounds the wait for convergence', async (t) => 
     '--constraint', 'node.labels.ccci-no-such-label==1', 'ccci-testbed/busybox:1.35.0', 'sleep', '600']);
   t.teardown(() => execa('docker', ['service', 'rm', service], { reject: false }).then(() => undefined));
 
-  const error = await t.throwsAsync(waitUntilConverged(createDocker({ log: silentLogger }), stack, meta, new Set(), AbortSignal.timeout(60_000)));
+  const error = await t.throwsAsync(waitUntilConverged(watchStack(createDocker({ log: silentLogger }), stack, new Set()), meta, AbortSignal.timeout(60_000)));
   t.true(error instanceof RunStageError);
   t.regex(error!.message, /^services did not converge within DEPLOY_TIMEOUT 3s: /);
   t.like((error as RunStageError).stageFailure, { stage: 'deploy', kind: 'recipe' });

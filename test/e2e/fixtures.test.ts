@@ -45,8 +45,11 @@ test.serial('web reaches level 5 with one deploy, an upgrade from the newest old
 });
 
 const negatives: { name: string; rung: keyof Results['rungs']; reason: RegExp; level: number }[] = [
-  { name: 'never-healthy', rung: 'install', reason: /never-healthy: service \S+ was killed as unhealthy 3 times/, level: 0 },
-  { name: 'crash-loop', rung: 'install', reason: /crash-looping: service \S+ has 3 failed tasks/, level: 0 },
+  { name: 'never-healthy', rung: 'install', reason: /never-healthy: service \S+ was stopped by swarm as unhealthy: its healthcheck never passed \(task Failed \(.*unhealthy/, level: 0 },
+  { name: 'exits-clean', rung: 'install', reason: /never-healthy: service \S+ was stopped by swarm as unhealthy: its healthcheck never passed \(task Complete, \d+ failed probes in a row\); its process exited 0, and restart_policy condition on-failure restarts only failures/, level: 0 },
+  { name: 'crash-loop', rung: 'install', reason: /crash-looping: service \S+ has 3 failed tasks; last: Failed \(task: non-zero exit \(3\)\)/, level: 0 },
+  { name: 'gives-up', rung: 'install', reason: /dead: service \S+ has no task running and will get none: its last task ended Failed \(task: non-zero exit \(3\)\); restart_policy condition on-failure, max_attempts 1: swarm gave up after 2 tasks/, level: 0 },
+  { name: 'no-image', rung: 'install', reason: /dead: service \S+ cannot start: its image is not available \(task Rejected \(No such image: ccci-testbed\/no-such-image:1/, level: 0 },
   { name: 'catch-all', rung: 'install', reason: /answers every path alike/, level: 0 },
   { name: 'lossy-restore', rung: 'backup_restore', reason: /is missing after restore: the restore lost data/, level: 1 },
 ];
@@ -64,6 +67,21 @@ for (const negative of negatives) {
     t.deepEqual(await stackLeftovers(stackName(results.domain)), []);
   });
 }
+
+test.serial('an upgrade that finds the app dead is the last tier: backup, restore and functional are not run, and say why', async (t) => {
+  const { exitCode, results } = await runFixture('dies-on-upgrade');
+  t.is(results.rungs.install.status, 'pass');
+  t.is(results.rungs.upgrade.status, 'fail');
+  t.regex(results.rungs.upgrade.reason, /^upgrade op failed: never-healthy: service \S+ was stopped by swarm as unhealthy: its healthcheck never passed/);
+  t.deepEqual(results.rungs.backup_restore, { status: 'unver', reason: 'not run: the upgrade tier found the app dead', cause: 'not-run' });
+  t.deepEqual(results.rungs.functional, { status: 'unver', reason: 'not run: the upgrade tier found the app dead', cause: 'not-run' });
+  t.deepEqual(results.tiers.map((tier) => [tier.name, tier.status, tier.appDead ?? false]), [['install', 'pass', false], ['upgrade', 'fail', true]]);
+  t.is(results.level, 1);
+  t.is(results.verdict, 'failure');
+  t.is(exitCode, 1);
+  t.true(results.flags.cleanTeardown);
+  t.deepEqual(await stackLeftovers(stackName(results.domain)), []);
+});
 
 test.serial('bad input exits 2 and deploys nothing', async (t) => {
   const run = await runCcci([fixture('web'), '--ref', 'no-such-branch'], { runsDir });

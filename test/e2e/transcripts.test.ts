@@ -30,7 +30,7 @@ test('a failing run, line by line: readable lines only, the failure said once, t
   const lines = byName('failing');
   t.deepEqual(lines.filter((line) => /^\s*[{[]/.test(line)), [], 'no logger JSON between the progress lines');
   const failure = lines.find((line) => line.startsWith('  deploy '))!;
-  t.regex(failure, /^ {2}deploy +\d+\.\ds {2}failed: crash-looping: service \S+ has 3 failed tasks; last error: "task: non-zero exit \(3\)"$/);
+  t.regex(failure, /^ {2}deploy +\d+\.\ds {2}failed: crash-looping: service \S+ has 3 failed tasks; last: Failed \(task: non-zero exit \(3\)\)$/);
   const message = failure.slice(failure.indexOf('failed: ') + 'failed: '.length);
   t.is(lines.filter((line) => line.includes(message)).length, 1, 'the failure message appears once');
   t.true(lines.includes('    install         fail   install failed (see deploy above)'));

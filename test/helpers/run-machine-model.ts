@@ -29,6 +29,9 @@ function tier(name: TierName, status: TierResult['status']): TierResult {
   return { name, status, reason: status, ms: 1, tests: [] };
 }
 
+/** The tiers whose op deploys and waits for the app: they can find it dead. */
+export const DEPLOYING_TIERS: TierName[] = ['upgrade', 'restore'];
+
 /**
  * Every event but the abort, including the done/error events of invoked actors (not in RunEvent:
  * the graph traversal and a live actor accept them like any other event).
@@ -44,6 +47,7 @@ export const DRIVING_EVENTS = [
   { type: 'xstate.done.actor.installApp' },
   { type: 'xstate.error.actor.installApp', error: new Error('crash-looping') },
   ...TIERS.flatMap((name) => (['pass', 'fail'] as const).map((status) => ({ type: `xstate.done.actor.runTier.${name}`, output: tier(name, status) }))),
+  ...DEPLOYING_TIERS.map((name) => ({ type: `xstate.done.actor.runTier.${name}`, output: { ...tier(name, 'fail'), appDead: true } })),
   { type: 'xstate.error.actor.runTier.install', error: new Error('runner crashed') },
   { type: 'xstate.done.actor.tearDownApp', output: { ran: true, leftovers: [], errors: [] } },
 ] as unknown as RunEvent[];

@@ -4,7 +4,7 @@ import test from 'ava';
 import { createActor } from 'xstate';
 import { getSimplePaths } from 'xstate/graph';
 import { runMachine, type RunContext, type RunEvent } from '../../src/machines/run.machine.js';
-import { DRIVING_EVENTS, modelRunMachine, prepared, TIERS } from '../helpers/run-machine-model.js';
+import { DEPLOYING_TIERS, DRIVING_EVENTS, modelRunMachine, prepared, TIERS } from '../helpers/run-machine-model.js';
 
 const EVENTS = [{ type: 'run.abort', reason: 'sigterm' } as RunEvent, ...DRIVING_EVENTS];
 
@@ -55,6 +55,20 @@ test('replayed on a live actor, every generated path starts the teardown actor a
     t.is(teardownStarts, expectedTeardowns(path.steps), events);
     actor.stop();
   }
+});
+
+test('on every generated path, a tier that found the app dead is the last tier: the next stage is teardown', (t) => {
+  let seen = 0;
+  for (const path of paths) {
+    const deadAt = path.steps.findIndex((step) => (step.event as { output?: { appDead?: boolean } }).output?.appDead === true);
+    if (deadAt === -1) continue;
+    seen++;
+    const events = path.steps.map((step) => step.event.type).join(' > ');
+    t.true(entersTeardown(path.steps[deadAt]!.state.value) || path.steps[deadAt]!.state.status === 'done', events);
+    t.false(path.steps.slice(deadAt + 1).some((step) => step.event.type.startsWith('xstate.done.actor.runTier')), events);
+  }
+  for (const name of DEPLOYING_TIERS) t.true(paths.some((path) => path.steps.some((step) => step.event.type === `xstate.done.actor.runTier.${name}` && (step.event as { output?: { appDead?: boolean } }).output?.appDead === true)), `no path finds the app dead in ${name}`);
+  t.true(seen > 0);
 });
 
 test('a second abort during teardown is ignored and counted, and the first reason is kept', (t) => {

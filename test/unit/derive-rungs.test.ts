@@ -305,3 +305,18 @@ test('an aborted run with a dependency that is not ready stays unverified', (t) 
   const rungs = deriveRungs(record({ tiers: [tier('install', 'pass')], abortReason: 'sigterm', unreadyDependencies: UNREADY }));
   t.is(rungs.functional.status, 'unver');
 });
+
+test('an upgrade that found the app dead: it fails, the tiers that needed the app are not run and point to it', (t) => {
+  const upgrade: TierResult = { ...tier('upgrade', 'fail', 'upgrade op failed: never-healthy: service s_app was stopped by swarm as unhealthy'), appDead: true };
+  const rungs = deriveRungs(record({ tiers: [tier('install', 'pass'), upgrade] }));
+  t.deepEqual(rungs.upgrade, { status: 'fail', reason: upgrade.reason });
+  t.deepEqual(rungs.backup_restore, { status: 'unver', reason: 'not run: the upgrade tier found the app dead', cause: 'not-run' });
+  t.deepEqual(rungs.functional, { status: 'unver', reason: 'not run: the upgrade tier found the app dead', cause: 'not-run' });
+});
+
+test('a restore that found the app dead: backup and restore fail on the restore, functional is not run', (t) => {
+  const restore: TierResult = { ...tier('restore', 'fail', 'restore op failed: dead: service s_app cannot start'), appDead: true };
+  const rungs = deriveRungs(record({ tiers: [tier('install', 'pass'), tier('upgrade', 'pass'), tier('backup', 'pass'), restore] }));
+  t.deepEqual(rungs.backup_restore, { status: 'fail', reason: restore.reason });
+  t.deepEqual(rungs.functional, { status: 'unver', reason: 'not run: the restore tier found the app dead', cause: 'not-run' });
+});

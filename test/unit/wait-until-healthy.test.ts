@@ -1,10 +1,12 @@
-// waitUntilHealthy against a real HTTP server: HEALTH_PATH, HEALTH_OK and HTTP_TIMEOUT consumed through the real registry.
+// waitUntilHealthy against a real HTTP server: HEALTH_PATH, HEALTH_OK and HTTP_TIMEOUT consumed through the real
+// registry; between unanswered probes the stack's state (a scripted StackWatch here, the real one in the e2e fixtures).
 import test from 'ava';
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { RunStageError } from '../../src/actors/run-world.js';
-import { waitUntilHealthy } from '../../src/actors/wait-until-ready.js';
+import { waitUntilHealthy, type StackWatch } from '../../src/actors/wait-until-ready.js';
+import type { Convergence } from '../../src/domain/convergence.js';
 import { parseMeta } from '../../src/recipes/load-customization.js';
 
 const FILE = '/etc/cc-ci/recipes/keycloak/meta.ts';
@@ -78,4 +80,56 @@ test('nothing listening: the reason is the connection error', async (t) => {
   const meta = parseMeta({ HTTP_TIMEOUT: 0.2 }, FILE);
   const error = await t.throwsAsync(waitUntilHealthy(async () => url, meta, live()), { instanceOf: RunStageError });
   t.is(error.message, '/ did not answer 200/301/302 within HTTP_TIMEOUT 0.2s (last: ECONNREFUSED)');
+});
+
+/** A StackWatch that answers from a list, then repeats its last answer. */
+function stackAnswering(...answers: Convergence[]): StackWatch & { asked: number } {
+  const watch = {
+    asked: 0,
+    async assess() {
+      return answers[Math.min(watch.asked++, answers.length - 1)]!;
+    },
+  };
+  return watch;
+}
+
+test('a stack that dies while its app does not answer fails at once with the stack\'s reason, not at HTTP_TIMEOUT', async (t) => {
+  const url = await closedPortUrl();
+  const stack = stackAnswering({ state: 'converged' }, { state: 'dead', detail: 'service s_app has no task running and will get none' });
+  const meta = parseMeta({ HTTP_TIMEOUT: 600 }, FILE);
+  const error = await t.throwsAsync(waitUntilHealthy(async () => url, meta, live(), stack), { instanceOf: RunStageError });
+  t.is(error.message, 'dead: service s_app has no task running and will get none');
+  t.like((error as RunStageError).stageFailure, { stage: 'deploy', kind: 'recipe', appDead: true });
+});
+
+test('a probe that hangs ends with the stack\'s reason when the stack dies meanwhile', async (t) => {
+  // accepts connections and never answers: a host port whose task is gone behaves like this
+  const silent = createServer(() => undefined);
+  silent.listen(0, '127.0.0.1');
+  await once(silent, 'listening');
+  t.teardown(() => new Promise<void>((resolve) => {
+    silent.close(() => resolve());
+    silent.closeAllConnections();
+  }));
+  const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+  const stack = stackAnswering({ state: 'converged' }, { state: 'crash-looping', detail: 'service s_app has 3 failed tasks' });
+  // how soon (about a second, not the probe's 10 s timeout) is a figure of npm run bench:convergence
+  const error = await t.throwsAsync(waitUntilHealthy(async () => url, parseMeta({ HTTP_TIMEOUT: 600 }, FILE), live(), stack), { instanceOf: RunStageError });
+  t.is(error.message, 'crash-looping: service s_app has 3 failed tasks');
+});
+
+test('a dead stack is not probed at all, even before a first answer', async (t) => {
+  const stack = stackAnswering({ state: 'never-healthy', detail: 'service s_app was stopped by swarm as unhealthy' });
+  let probes = 0;
+  const error = await t.throwsAsync(waitUntilHealthy(async () => (probes++, 'http://127.0.0.1:9'), parseMeta({}, FILE), live(), stack), { instanceOf: RunStageError });
+  t.is(error.message, 'never-healthy: service s_app was stopped by swarm as unhealthy');
+  t.is(probes, 0);
+});
+
+test('a settling or converged stack keeps the wait going while the connection is refused, asked once a second', async (t) => {
+  const url = await closedPortUrl();
+  const stack = stackAnswering({ state: 'settling', detail: 'starting' }, { state: 'converged' });
+  const error = await t.throwsAsync(waitUntilHealthy(async () => url, parseMeta({ HTTP_TIMEOUT: 2.5 }, FILE), live(), stack), { instanceOf: RunStageError });
+  t.regex(error.message, /within HTTP_TIMEOUT 2\.5s \(last: ECONNREFUSED\)$/);
+  t.true(stack.asked >= 1);
 });
