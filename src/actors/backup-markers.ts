@@ -12,7 +12,7 @@ export interface BackupMarker {
   readonly content: string;
 }
 
-/** Volumes backup-bot-two backs up for this stack, each with the path inside it (labels per SPEC §4.3). */
+/** Volumes backup-bot-two backs up for this stack, each with the path inside it (backupbot labels, docs/recipe-customization.md). */
 async function backedUpLocations(world: RunWorld): Promise<{ volume: string; path: string }[]> {
   const { stack } = world.identity;
   const services = await world.docker.stackServices(stack);

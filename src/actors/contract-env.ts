@@ -1,9 +1,9 @@
-// The env contract (SPEC §5.4) every child of a run gets: tier tests and install_steps.sh.
+// The env contract (docs/recipe-customization.md#the-env-contract) every child of a run gets: tier tests and install_steps.sh.
 import type { TierName } from '../results/schema.js';
 import type { ContractEnv } from '../tiers/tier-context.js';
 import type { RunWorld } from './run-world.js';
 
-/** The env contract (SPEC §5.4) for a child working on `target` (the app, or a dependency's install_steps.sh). */
+/** The env contract for a child working on `target` (the app, or a dependency's install_steps.sh). */
 export function contractEnv(world: RunWorld, target: { readonly recipe: string; readonly domain: string }, op: TierName, baseUrl: string): ContractEnv {
   const { identity, paths } = world;
   return {

@@ -1,4 +1,4 @@
-// Builds the one frozen ctx every recipe hook receives (SPEC §5.2), and calls hooks so that a hung
+// Builds the one frozen ctx every recipe hook receives (docs/recipe-customization.md#the-ctx), and calls hooks so that a hung
 // hook cannot hold up a cancelled run.
 import { deadline } from '../io/deadline.js';
 import { describeFailure } from '../io/exec.js';

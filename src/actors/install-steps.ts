@@ -1,4 +1,4 @@
-// install_steps.sh (SPEC §5.4): the one shell hook, after `abra app new` + env shaping and before the
+// install_steps.sh (docs/recipe-customization.md#install_stepssh): the one shell hook, after `abra app new` + env shaping and before the
 // first deploy. A non-zero exit fails the install with the tail of the script's stderr.
 import { runCommand } from '../io/exec.js';
 import { redactor } from '../io/redact.js';

@@ -1,4 +1,4 @@
-// READY_PROBE (SPEC §5.1): readiness beyond HEALTH_PATH, checked after every deploy and restore.
+// READY_PROBE (docs/recipe-customization.md#ready_probe): readiness beyond HEALTH_PATH, checked after every deploy and restore.
 // HTTP probes need one accepted answer; a TCP probe needs `stable` consecutive connects.
 import { wait } from '../io/clock.js';
 import { deadline } from '../io/deadline.js';

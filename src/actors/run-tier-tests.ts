@@ -1,4 +1,4 @@
-// Runs a tier's test files with node's test runner in a child process, under the env contract (SPEC §5.4).
+// Runs a tier's test files with node's test runner in a child process, under the env contract (docs/recipe-customization.md#the-env-contract).
 import { mkdir, readFile, realpath, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runCommand } from '../io/exec.js';
@@ -10,7 +10,7 @@ import type { RunWorld } from './run-world.js';
 
 const REPORTER = packageFile('src/tiers/json-reporter.mjs');
 const TSX = import.meta.resolve('tsx');
-/** Generic assertions every recipe gets (SPEC §4.3), one file per lifecycle op. */
+/** Generic assertions every recipe gets (the generic floor), one file per lifecycle op. */
 export function genericTestFile(tier: Exclude<TierName, 'functional'>): string {
   return packageFile(`src/tiers/generic/${tier}.test.ts`);
 }

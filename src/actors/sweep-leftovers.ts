@@ -1,4 +1,4 @@
-// The janitor (SPEC §6): reap per-run apps whose run is gone, never a live one. Every row of the
+// The janitor (docs/concurrency.md#the-janitor-decision-table): reap per-run apps whose run is gone, never a live one. Every row of the
 // decision table is one `JanitorRow`; `docs/concurrency.md` documents them and tests cover each.
 import { access, constants, readdir, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';

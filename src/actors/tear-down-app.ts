@@ -61,7 +61,7 @@ export interface TearDownInput {
   readonly dependencies: readonly { readonly domain: string; readonly stack: string }[];
 }
 
-/** The app first, then its dependencies in reverse order (SPEC §4.2 stage 10). */
+/** The app first, then its dependencies in reverse order (docs/architecture.md, stage teardown). */
 export async function tearDownRun(world: RunWorld, input: TearDownInput, budgetMs = TEARDOWN_TIMEOUT_MS): Promise<TeardownReport> {
   const targets = [{ domain: world.identity.domain, stack: world.identity.stack }, ...[...input.dependencies].reverse()];
   const leftovers: string[] = [];

@@ -1,4 +1,4 @@
-// The backup op's retry rule (SPEC §4.3, BACKUP_VERIFY): back up, ask the verifier, and back up again
+// The backup op's retry rule (BACKUP_VERIFY, docs/recipe-customization.md#backup_verify): back up, ask the verifier, and back up again
 // while it answers false, at most BACKUP_ATTEMPTS times. Plain function over its two steps.
 import { BACKUP_ATTEMPTS } from '../recipes/schema.js';
 

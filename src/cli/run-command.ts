@@ -1,4 +1,4 @@
-// `ccci run`: one run, one process; the exit code is the verdict (SPEC §4.8). The run's machinery is
+// `ccci run`: one run, one process; the exit code is the verdict (docs/results.md). The run's machinery is
 // imported after the arguments and the config have been checked, so bad input is answered at once.
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../config/load-config.js';

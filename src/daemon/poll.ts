@@ -1,4 +1,4 @@
-// One poll cycle (SPEC §7, the primary trigger): per enrolled repository, one listing of the comments
+// One poll cycle (the primary trigger, docs/daemon.md): per enrolled repository, one listing of the comments
 // updated since its cursor (a repository-wide call, so an idle cycle costs one request per
 // repository whatever the number of open pull requests). The first poll of a repository only marks
 // what exists as seen: old comments never fire.

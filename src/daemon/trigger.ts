@@ -1,4 +1,4 @@
-// The trigger grammar (SPEC §7): the comment body, trimmed, is exactly `!testme` or `!testme --quick`.
+// The trigger grammar (docs/daemon.md): the comment body, trimmed, is exactly `!testme` or `!testme --quick`.
 // Anything else — `!testme please`, a quote, a second line — is not a trigger.
 
 export type Trigger = { readonly kind: 'full' } | { readonly kind: 'quick' };

@@ -1,4 +1,4 @@
-// The deploy budget (SPEC §4.5): one `abra app new` + first deploy for the app and one per cold
+// The deploy budget (docs/results.md): one `abra app new` + first deploy for the app and one per cold
 // dependency, counted as attempts in the run's own state file. The upgrade adds none.
 
 export interface DeployBudgetInput {

@@ -103,7 +103,7 @@ export function deriveRungs(record: RunRecord): Rungs {
     lint: lintRung(record),
   };
   for (const name of ['upgrade', 'backup_restore', 'functional'] as const) rungs[name] = applyExpectedNa(rungs[name], expectedNa[name]);
-  // SPEC §4.6: a declared dependency that is not ready is red, whatever the functional tests did
+  // a declared dependency that is not ready is red, whatever the functional tests did
   // (skipped, timed out, none at all, declared not applicable); only an abort leaves it unverified
   if (record.unreadyDependencies.length > 0 && record.abortReason === null) {
     rungs.functional = { status: 'fail', reason: `dependencies not ready: ${record.unreadyDependencies.join('; ')}` };

@@ -1,4 +1,4 @@
-// Names of a run: its id, its app domain, and the swarm names derived from that domain (SPEC §4.1).
+// Names of a run: its id, its app domain, and the swarm names derived from that domain.
 import { createHash, randomBytes } from 'node:crypto';
 
 /** Sortable: UTC time first, then randomness; manual runs carry the pid too. */

@@ -1,4 +1,4 @@
-// The level: the largest i with rung_i = pass and every rung below it pass or skip; else 0 (SPEC §4.7).
+// The level: the largest i with rung_i = pass and every rung below it pass or skip; else 0 (docs/results.md).
 import { RUNG_NAMES, type RungStatus } from './rungs.js';
 
 export type RungStatuses = Readonly<Record<(typeof RUNG_NAMES)[number], RungStatus>>;

@@ -1,4 +1,4 @@
-// Every path of one run lives under <runsDir>/<runId>/ and reaches children by exact path (SPEC §4.1, §5.4).
+// Every path of one run lives under <runsDir>/<runId>/ and reaches children by exact path (docs/architecture.md#per-run-state-and-the-env-contract).
 import { join } from 'node:path';
 
 export interface RunPaths {

@@ -1,4 +1,4 @@
-// Which version the single deploy starts from, so the upgrade tier has something to upgrade (SPEC §4.4).
+// Which version the single deploy starts from, so the upgrade tier has something to upgrade (docs/results.md: the upgrade rung).
 import * as z from 'zod';
 import { compareRecipeVersions, parseRecipeVersion, sortedReleaseTags } from './versions.js';
 

@@ -1,4 +1,4 @@
-// Verdict and exit code of a run (SPEC §4.8). Lint shapes the level, never the verdict.
+// Verdict and exit code of a run (docs/results.md). Lint shapes the level, never the verdict.
 import * as z from 'zod';
 import { EXIT_CODES } from './exit-codes.js';
 import { RUNG_NAMES, type Rungs } from './rungs.js';

@@ -1,6 +1,6 @@
 // One `ccci run --json` child of the daemon. It runs in its own process group and session, and its
 // stdout and stderr are files in its run directory, not pipes: when the daemon dies the run keeps
-// writing, notices its parent is gone and tears down (the invariant chain, SPEC §3).
+// writing, notices its parent is gone and tears down (docs/concurrency.md).
 import { execa } from 'execa';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';

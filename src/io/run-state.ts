@@ -45,7 +45,7 @@ export async function writeStateFile(path: string, value: unknown): Promise<void
   await writeJsonAtomically(path, value);
 }
 
-/** One line per `abra app new` + first deploy attempted (SPEC §4.5). */
+/** One line per `abra app new` + first deploy attempted (the deploy budget, docs/results.md). */
 export async function recordDeploy(path: string, domain: string): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   await appendFile(path, `${new Date().toISOString()} ${domain}\n`);

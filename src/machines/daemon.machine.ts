@@ -1,4 +1,4 @@
-// The daemon's lifetime (SPEC §3, §7): listen, recover what a previous life left, serve (poll the
+// The daemon's lifetime (docs/daemon.md): listen, recover what a previous life left, serve (poll the
 // forge, sweep leftovers), and on SIGTERM drain — stop accepting, stop every run and record it —
 // then deliver what is owed to the forge and stop. Pure: every side effect is an actor named here.
 import { assign, raise, setup } from 'xstate';

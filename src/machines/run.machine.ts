@@ -1,4 +1,4 @@
-// The run machine (SPEC §4.2): one run, one machine. Pure: every side effect is an actor named in setup().
+// The run machine (docs/architecture.md): one run, one machine. Pure: every side effect is an actor named in setup().
 import { assign, setup } from 'xstate';
 import type { AbortReason } from '../domain/verdict.js';
 import type { LintResult, PreparedRun, StageFailure, TeardownReport, TierName, TierResult } from '../domain/run-types.js';

@@ -1,4 +1,4 @@
-// What every recipe hook receives (SPEC §5.2): one frozen ctx. Types only; the run builds it
+// What every recipe hook receives (docs/recipe-customization.md#the-ctx): one frozen ctx. Types only; the run builds it
 // (src/actors/hook-context.ts) and tier tests read the same facts through the env contract.
 import type { Logger } from 'pino';
 import type { RecipeMeta } from './schema.js';
@@ -6,7 +6,7 @@ import type { RecipeMeta } from './schema.js';
 /** The lifecycle op a hook runs for. */
 export type HookOp = 'install' | 'upgrade' | 'backup' | 'restore';
 
-/** A dependency deployed for this run (SPEC §4.6), as written to CCCI_DEPS_FILE and given as ctx.deps. */
+/** A dependency deployed for this run (docs/recipe-customization.md#dependencies-deps), as written to CCCI_DEPS_FILE and given as ctx.deps. */
 export interface DependencyRecord {
   readonly recipe: string;
   readonly domain: string;

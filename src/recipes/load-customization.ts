@@ -1,4 +1,4 @@
-// The one loader of a recipe's CI customization (SPEC §5): the operator's tree <customizationDir>/<recipe>/
+// The one loader of a recipe's CI customization (docs/recipe-customization.md): the operator's tree <customizationDir>/<recipe>/
 // and, for allowlisted recipes only, the recipe repository's own .ccci/ tree. Everything it returns is
 // validated and frozen; every consumer receives this object.
 import { readdir, stat } from 'node:fs/promises';

@@ -1,4 +1,4 @@
-// The customization manifest (SPEC §5): what a recipe customizes, printed at run start and embedded in
+// The customization manifest (docs/recipe-customization.md#the-manifest): what a recipe customizes, printed at run start and embedded in
 // results.json. Pure presentation: it lists only code that will run, and masks secret-looking values.
 import { isSecretName } from '../io/redact.js';
 import { LIFECYCLE_OPS, type Customization, type LifecycleOp } from './load-customization.js';

@@ -1,4 +1,4 @@
-// The generic floor's assertions (SPEC §4.3), shared by the per-op generic test files.
+// The generic floor's assertions, shared by the per-op generic test files.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { httpGet } from '../io/http.js';

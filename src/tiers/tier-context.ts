@@ -14,7 +14,7 @@ export const TierContext = z.strictObject({
 });
 export type TierContext = z.infer<typeof TierContext>;
 
-/** The environment every child of a run receives (SPEC §5.4); paths are this run's own files. */
+/** The environment every child of a run receives (docs/recipe-customization.md#the-env-contract); paths are this run's own files. */
 export const ENV_CONTRACT = {
   CCCI_RUN_ID: 'The run id',
   CCCI_APP_DOMAIN: 'The domain of the app under test (of the dependency, for a dependency\'s install_steps.sh)',

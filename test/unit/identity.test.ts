@@ -1,4 +1,4 @@
-// Run identity: run ids, per-run app domains, stack names and the name limits of swarm, DNS and the file system (SPEC §4.1).
+// Run identity: run ids, per-run app domains, stack names and the name limits of swarm, DNS and the file system.
 import test from 'ava';
 import {
   appDomain,

@@ -1,4 +1,4 @@
-// computeLevel over every one of the 4^5 rung-status combinations, against an independent statement of SPEC §4.7.
+// computeLevel over every one of the 4^5 rung-status combinations, against an independent statement of the rule in docs/results.md.
 import test from 'ava';
 import { computeLevel, type RungStatuses } from '../../src/domain/level.js';
 import type { RungStatus } from '../../src/domain/rungs.js';
@@ -6,7 +6,7 @@ import type { RungStatus } from '../../src/domain/rungs.js';
 const STATUSES: readonly RungStatus[] = ['pass', 'fail', 'skip', 'unver'];
 const LADDER = ['install', 'upgrade', 'backup_restore', 'functional', 'lint'] as const;
 
-/** SPEC, restated top-down: the first i from 5 to 1 whose rung passed and whose lower rungs are all pass or skip. */
+/** The rule, restated top-down: the first i from 5 to 1 whose rung passed and whose lower rungs are all pass or skip. */
 function specLevel(ladder: readonly RungStatus[]): number {
   for (let i = ladder.length; i >= 1; i--) {
     const rung = ladder[i - 1];
@@ -40,7 +40,7 @@ test('the enumeration covers all 1024 distinct combinations', (t) => {
   t.is(new Set(combinations.map((combination) => combination.join(','))).size, 1024);
 });
 
-test('computeLevel agrees with the SPEC definition on every combination', (t) => {
+test('computeLevel agrees with the documented definition on every combination', (t) => {
   const disagreements: string[] = [];
   const histogram = new Map<number, number>();
   for (const ladder of allCombinations()) {

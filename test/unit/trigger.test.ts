@@ -1,4 +1,4 @@
-// parseTrigger (SPEC §7): the trimmed comment body is exactly `!testme` (a full run) or `!testme --quick`;
+// parseTrigger (docs/daemon.md): the trimmed comment body is exactly `!testme` (a full run) or `!testme --quick`;
 // every other body — extra words, other case, other spacing, quotes, second lines, lookalike characters — is not a trigger.
 import test from 'ava';
 import { parseTrigger, type Trigger } from '../../src/daemon/trigger.js';

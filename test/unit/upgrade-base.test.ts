@@ -1,4 +1,4 @@
-// resolveUpgradeBase: each link of the chain in order, with the exact reason it gives (SPEC §4.4).
+// resolveUpgradeBase: each link of the chain in order, with the exact reason it gives.
 import test from 'ava';
 import { resolveUpgradeBase, UpgradeBase, type UpgradeBaseInput } from '../../src/domain/upgrade-base.js';
 

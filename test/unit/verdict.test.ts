@@ -1,4 +1,4 @@
-// Verdict and exit code (SPEC §4.8): failures and broken budgets fail, some unverified rungs are errors, lint never counts.
+// Verdict and exit code (docs/results.md): failures and broken budgets fail, some unverified rungs are errors, lint never counts.
 import test from 'ava';
 import type { Rung, Rungs, UnverCause } from '../../src/domain/rungs.js';
 import { EXIT_CODES } from '../../src/domain/exit-codes.js';

@@ -1,4 +1,4 @@
-// Seed hooks of the `seeded` fixture: the data-integrity round trip of SPEC §4.3. preBackup writes a
+// Seed hooks of the `seeded` fixture: the data-integrity round trip of the backup and restore tiers. preBackup writes a
 // marker into the app's volume, preRestore overwrites it, tests/restore.test.ts wants the original back.
 import { randomBytes } from 'node:crypto';
 import type { HookContext } from '../../../../src/recipes/hook-context.js';
