@@ -41,7 +41,8 @@ export function watchStack(docker: Docker, stack: string, before: ReadonlySet<st
 
 /** Throws the deploy failure when the stack is judged dead, crash-looping, never healthy or rolled back. */
 function failIfHopeless(convergence: Convergence): asserts convergence is Extract<Convergence, { state: 'converged' | 'settling' }> {
-  if (convergence.state !== 'converged' && convergence.state !== 'settling') throw appDeadError(`${convergence.state}: ${convergence.detail}`);
+  const hopeless = hopelessProbe(convergence, '', '');
+  if (hopeless !== undefined) throw appDeadError(hopeless);
 }
 
 /** Ids of the stack's tasks before a deploy: what they did is not evidence about the deploy. */

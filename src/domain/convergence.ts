@@ -85,9 +85,11 @@ export function judgeService(snapshot: ServiceSnapshot, before: ReadonlySet<stri
   if (killedUnhealthy !== undefined) {
     const ended = tasks.filter(isTerminalTask).length;
     const refusal = tasks.some(isLive) ? undefined : restartRefusal(killedUnhealthy, ended, policy);
+    // when the task's error does not say so, the container's failing streak is the evidence: name it
+    const streak = killedUnhealthy.error.includes('unhealthy') || !failedItsHealthcheck(killedUnhealthy) ? '' : `, ${killedUnhealthy.health!.failingStreak} failed probes in a row`;
     return {
       state: 'never-healthy',
-      detail: `service ${service.name} was stopped by swarm as unhealthy: its healthcheck never passed (task ${describeTask(killedUnhealthy)}${!killedUnhealthy.error.includes('unhealthy') && failedItsHealthcheck(killedUnhealthy) ? `, ${killedUnhealthy.health!.failingStreak} failed probes in a row` : ''})${refusal === undefined ? '' : `; ${refusal}`}`,
+      detail: `service ${service.name} was stopped by swarm as unhealthy: its healthcheck never passed (task ${describeTask(killedUnhealthy)}${streak})${refusal === undefined ? '' : `; ${refusal}`}`,
     };
   }
   const latest = tasks[0];
