@@ -34,11 +34,18 @@ test.serial('a member\'s !testme by webhook and by poll runs once: pending at on
     t.not(again.via, judged[0]?.via, `comment ${id} came by both paths`);
   }
   await eventually(async () => ((await testmeStatuses(first))[0] === 'pending: queued: position 1' ? true : undefined), 'a pending status on the first head', 30_000);
-  // a second !testme while the second pull request waits is not queued again, and the comment says so
+  // a second !testme while the second pull request is queued is not queued again, and the comment says
+  // so; by the time the daemon judges it the first run may have ended and the second started
   await daemon.waitForLog(byMessage('request queued', { pull: second.number }), 'the second request queued');
   const again = await comment('member', REPO, second.number, '!testme');
   await daemon.waitForLog(byMessage('trigger duplicate', { comment: again }), 'the second !testme judged a duplicate');
-  await eventually(async () => ((await botComments(second))[0]?.body.includes('this `!testme` was not queued: this pull request is already waiting in the queue.') ? true : undefined), 'the duplicate noted in the bot comment', 60_000);
+  const judged = await daemon.waitForLog(byMessage('duplicate request: not queued', { pull: second.number }), 'the duplicate not queued');
+  const note = {
+    waiting: 'this `!testme` was not queued: this pull request is already waiting in the queue.',
+    running: 'this `!testme` was not queued: a run of this pull request is already running; comment again once it has finished.',
+  }[String(judged.ofState) as 'waiting' | 'running'];
+  t.truthy(note, `the duplicate was judged against a waiting or running request, not ${String(judged.ofState)}`);
+  await botCommentsOnce(second, new RegExp(note.replace(/[.*+?^${}()|[\]\\`]/g, '\\$&')));
 
   for (const pull of [first, second]) {
     await eventually(async () => ((await testmeStatuses(pull)).at(-1)?.startsWith('success') ? true : undefined), `success on #${pull.number}`, 5 * 60_000);
