@@ -1,7 +1,9 @@
 // Writes the published JSON Schemas (docs/*.schema.json) from the zod schemas, their single source, and
-// the generated sections of docs/recipe-customization.md (meta key table, env contract).
+// the generated sections of docs/recipe-customization.md (meta key table, env contract) and of
+// docs/concurrency.md (the janitor decision table).
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { CONCURRENCY_DOC, renderJanitorSections } from '../src/domain/janitor-table-doc.js';
 import { CUSTOMIZATION_DOC, renderGeneratedSections } from '../src/recipes/meta-docs.js';
 import { publishedSchemas } from '../src/results/published-schemas.js';
 
@@ -15,3 +17,7 @@ for (const { file, schema } of publishedSchemas()) {
 const doc = inRepository(CUSTOMIZATION_DOC);
 await writeFile(doc, renderGeneratedSections(await readFile(doc, 'utf8')));
 console.log(`wrote the generated sections of ${CUSTOMIZATION_DOC}`);
+
+const concurrency = inRepository(CONCURRENCY_DOC);
+await writeFile(concurrency, renderJanitorSections(await readFile(concurrency, 'utf8')));
+console.log(`wrote the generated sections of ${CONCURRENCY_DOC}`);

@@ -72,7 +72,7 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
   log.info({ identity: request.identity }, 'run started');
   const machine = runMachine.provide({
     actors: {
-      superviseRun: makeSuperviseRun(world),
+      superviseRun: makeSuperviseRun({ cancelFile: world.paths.cancelFile, deadlineAt: world.identity.deadlineAt, log }),
       // the janitor works on other runs' apps: it uses the shared ABRA_DIR where their env files live
       sweepLeftovers: makeSweepLeftovers(world, abraFor(request.config, request.config.abra.dir, log)),
       prepareRun: makePrepareRun(world),

@@ -1,53 +1,49 @@
-// The supervisor: signals, parent death, a cancel request, the hard deadline and a crash inside the
-// process become ONE event, run.abort with a reason.
+// The supervisor's eyes (src/machines/supervisor.machine.ts): process signals, re-parenting, the cancel
+// file, the hard deadline and crashes inside the process, each sent as an event; the machine decides.
 import { existsSync } from 'node:fs';
 import { fromCallback } from 'xstate';
-import type { RunEvent } from '../machines/run.machine.js';
-import type { AbortReason } from '../domain/verdict.js';
-import type { RunWorld } from './run-world.js';
+import { supervisorMachine, WATCHED_SIGNALS, type SupervisorEvent } from '../machines/supervisor.machine.js';
+import type { Logger } from '../io/log.js';
 
-const SIGNAL_REASONS: ReadonlyArray<[NodeJS.Signals, AbortReason]> = [
-  ['SIGTERM', 'sigterm'],
-  ['SIGINT', 'sigint'],
-  ['SIGHUP', 'sighup'],
-];
 /** Node has no PDEATHSIG: notice re-parenting by polling the parent pid (and the cancel file). */
 const POLL_MS = 1_000;
 
-export function makeSuperviseRun(world: RunWorld) {
-  return fromCallback<RunEvent, undefined>(({ sendBack }) => {
-    const abort = (reason: AbortReason) => {
-      world.log.warn({ reason }, 'run abort requested');
-      sendBack({ type: 'run.abort', reason });
-    };
-    const handlers = SIGNAL_REASONS.map(([signal, reason]) => {
-      const handler = () => abort(reason);
+export interface WatchedProcess {
+  readonly cancelFile: string;
+  readonly deadlineAt: number;
+  readonly log: Logger;
+}
+
+export function makeWatchProcess({ cancelFile, deadlineAt, log }: WatchedProcess) {
+  return fromCallback<SupervisorEvent, undefined>(({ sendBack }) => {
+    const handlers = WATCHED_SIGNALS.map((signal) => {
+      const handler = () => sendBack({ type: 'signal.received', signal });
       process.on(signal, handler);
       return [signal, handler] as const;
     });
     // recipe hooks run in this process: a stray promise or a throw in a callback must end the run
     // through teardown, not kill the process with the app still deployed
     const onCrash = (error: unknown) => {
-      world.log.error({ err: error }, 'uncaught error inside the cc-ci process');
-      abort('harness-crash');
+      log.error({ err: error }, 'uncaught error inside the cc-ci process');
+      sendBack({ type: 'crashed', message: error instanceof Error ? error.message : String(error) });
     };
     process.on('unhandledRejection', onCrash);
     process.on('uncaughtException', onCrash);
     const parentPid = process.ppid;
     let cancelSeen = false;
     let parentGone = false;
-    // each cause is raised once: the machine keeps the first reason anyway, and the log says it once
+    // each polled cause is raised once: the machine keeps the first reason anyway, and the log says it once
     const watch = setInterval(() => {
       if (!parentGone && process.ppid !== parentPid) {
         parentGone = true;
-        abort('parent-gone');
+        sendBack({ type: 'parent.gone' });
       }
-      if (!cancelSeen && existsSync(world.paths.cancelFile)) {
+      if (!cancelSeen && existsSync(cancelFile)) {
         cancelSeen = true;
-        abort('cancel');
+        sendBack({ type: 'cancel.requested' });
       }
     }, POLL_MS);
-    const deadline = setTimeout(() => abort('deadline'), Math.max(0, world.identity.deadlineAt - Date.now()));
+    const deadline = setTimeout(() => sendBack({ type: 'deadline.passed' }), Math.max(0, deadlineAt - Date.now()));
     return () => {
       for (const [signal, handler] of handlers) process.off(signal, handler);
       process.off('unhandledRejection', onCrash);
@@ -55,5 +51,16 @@ export function makeSuperviseRun(world: RunWorld) {
       clearInterval(watch);
       clearTimeout(deadline);
     };
+  });
+}
+
+/** The supervisor the run machine invokes: the pure machine, watching this process, logging what it decides. */
+export function makeSuperviseRun(watched: WatchedProcess) {
+  return supervisorMachine.provide({
+    actors: { watchProcess: makeWatchProcess(watched) },
+    actions: {
+      reportAbort: (_, { reason }) => watched.log.warn({ reason }, 'run abort requested'),
+      reportIgnored: (_, { reason, first }) => watched.log.warn({ reason, first }, 'abort request ignored: the run is already stopping'),
+    },
   });
 }

@@ -1,34 +1,22 @@
-// The janitor (docs/concurrency.md#the-janitor-decision-table): reap per-run apps whose run is gone, never a live one. Every row of the
-// decision table is one `JanitorRow`; `docs/concurrency.md` documents them and tests cover each.
+// The janitor's live actors and one pass of the janitor machine (docs/concurrency.md#the-janitor-decision-table):
+// reap per-run apps whose run is gone, never a live one. `ccci janitor`, every run's first stage and
+// the daemon's periodic pass all call `sweepLeftovers`.
 import { access, constants, readdir, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { fromPromise } from 'xstate';
+import { createActor, fromPromise } from 'xstate';
 import type { Config } from '../config/schema.js';
+import type { CandidateFacts } from '../domain/janitor-decision.js';
+import type { JanitorDecision } from '../domain/describe-janitor-decision.js';
 import { perRunDomainPattern } from '../domain/identity.js';
+import type { LockOwner } from '../domain/lock-owner.js';
 import type { Abra } from '../io/abra.js';
 import type { Docker } from '../io/docker.js';
-import { currentOwner, LOCK_STALE_MS, lockPaths, readLockOwner, tryLock, type LockOwner } from '../io/lock.js';
+import { currentOwner, LOCK_STALE_MS, lockPaths, readLockOwner, tryLock, type HeldLock } from '../io/lock.js';
 import type { Logger } from '../io/log.js';
+import { janitorMachine, type IdentityOutput, type JanitorCandidate, type JanitorOutput, type ProbeOutput } from '../machines/janitor.machine.js';
 import { reapApp } from './tear-down-app.js';
 import type { RunWorld } from './run-world.js';
-
-export type JanitorRow =
-  | 'owner-gone'
-  | 'live'
-  | 'dead-owner-lock-fresh'
-  | 'possible-leaked-run'
-  | 'lock-record-without-app'
-  | 'replaced-while-acquiring'
-  | 'lock-unreadable'
-  | 'lock-dir-missing';
-
-export interface JanitorDecision {
-  readonly domain: string;
-  readonly row: JanitorRow;
-  readonly action: 'reaped' | 'would-reap' | 'left' | 'removed-record' | 'skipped' | 'failed';
-  readonly detail: string;
-}
 
 export interface JanitorAdapters {
   readonly config: Config;
@@ -58,98 +46,132 @@ async function recordedDomains(lockDir: string, ciDomain: string): Promise<strin
     .filter((domain) => pattern.test(domain));
 }
 
-function ownerText(owner: LockOwner | undefined): string {
-  return owner === undefined ? 'an unknown run' : `run ${owner.runId} (pid ${owner.pid} on ${owner.host}, since ${owner.startedAt})`;
-}
-
-/** An owner on this host whose process is gone; a recycled pid reads as alive, which only delays the reap. */
-function ownerIsDeadHere(owner: LockOwner): boolean {
-  if (owner.host !== hostname()) return false;
+/** The owner's pid on this host; a recycled pid reads as alive, which only delays the reap. */
+function ownerProcess(owner: LockOwner): CandidateFacts['ownerProcess'] {
+  if (owner.host !== hostname()) return 'elsewhere';
   try {
     process.kill(owner.pid, 0);
-    return false;
+    return 'alive';
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+    return (error as NodeJS.ErrnoException).code === 'ESRCH' ? 'dead' : 'alive';
   }
 }
 
-/** When a lock nobody refreshes any more goes stale, from its mtime. */
-async function lockStaleAt(lockDir: string, domain: string): Promise<string | undefined> {
+/** What one probe learns, without taking the lock: the lock dir's freshness and the owner record. */
+export async function probeCandidate(config: Config, domain: string): Promise<ProbeOutput> {
+  let lock: CandidateFacts['lock'] = 'free';
+  let staleAt: string | undefined;
   try {
-    return new Date((await stat(lockPaths(lockDir, domain).lockDirectory)).mtimeMs + LOCK_STALE_MS).toISOString();
-  } catch {
-    return undefined;
+    const { mtimeMs } = await stat(lockPaths(config.lockDir, domain).lockDirectory);
+    lock = Date.now() - mtimeMs < LOCK_STALE_MS ? 'fresh' : 'stale';
+    staleAt = new Date(mtimeMs + LOCK_STALE_MS).toISOString();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
+  const owner = await readLockOwner(config.lockDir, domain);
+  if (owner === undefined) return { facts: { lock, owner: 'missing', ownerProcess: 'unknown', age: 'unknown' }, evidence: { staleAt } };
+  const heldMs = Date.now() - Date.parse(owner.startedAt);
+  return {
+    facts: { lock, owner: 'recorded', ownerProcess: ownerProcess(owner), age: heldMs > 2 * config.deadlineMinutes * 60_000 ? 'over' : 'within' },
+    evidence: { owner, heldMs, staleAt },
+  };
 }
 
-async function judge(adapters: JanitorAdapters, domain: string, hasApp: boolean, signal: AbortSignal): Promise<JanitorDecision> {
+/** Tries the lock once (a stale one is taken over); a lock taken is kept in `held`. */
+export async function takeJanitorLock(adapters: JanitorAdapters, held: Map<string, HeldLock>, domain: string): Promise<'acquired' | 'refused'> {
   const { config, log } = adapters;
+  const lock = await tryLock(domain, currentOwner(adapters.runId), {
+    lockDir: config.lockDir,
+    log,
+    onCompromised: (error) => log.error({ err: error, domain }, 'janitor lost the lock while reaping'),
+  });
+  if (lock === undefined) return 'refused';
+  held.set(domain, lock);
+  return 'acquired';
+}
+
+/** The live actors of one pass; held locks are kept here, by domain, so the machine's context stays data. */
+export function janitorActors(adapters: JanitorAdapters, held: Map<string, HeldLock>) {
+  const { config } = adapters;
   const me = currentOwner(adapters.runId);
-  let lock;
-  try {
-    lock = await tryLock(domain, me, { lockDir: config.lockDir, log, onCompromised: (error) => log.error({ err: error, domain }, 'janitor lost the lock while reaping') });
-  } catch (error) {
-    return { domain, row: 'lock-unreadable', action: 'skipped', detail: `cannot probe the lock: ${(error as Error).message}` };
-  }
-  if (lock === undefined) {
-    const owner = await readLockOwner(config.lockDir, domain);
-    const heldMs = owner === undefined ? 0 : Date.now() - Date.parse(owner.startedAt);
-    if (heldMs > 2 * config.deadlineMinutes * 60_000) {
-      return { domain, row: 'possible-leaked-run', action: 'left', detail: `possible leaked run: lock held by ${ownerText(owner)} for ${Math.round(heldMs / 60_000)} min, over twice the deadline; never stolen` };
-    }
-    if (owner !== undefined && ownerIsDeadHere(owner)) {
-      const staleAt = await lockStaleAt(config.lockDir, domain);
-      return {
-        domain,
-        row: 'dead-owner-lock-fresh',
-        action: 'left',
-        detail: `${ownerText(owner)} is gone, but its lock is still fresh: reaped by the first pass after ${staleAt ?? `the lock goes stale (${LOCK_STALE_MS / 1000} s after its last refresh)`}`,
-      };
-    }
-    return { domain, row: 'live', action: 'left', detail: `lock held by ${ownerText(owner)}` };
-  }
-  try {
+  const heldLock = (domain: string) => {
+    const lock = held.get(domain);
+    if (lock === undefined) throw new Error(`the janitor holds no lock for ${domain}`);
+    held.delete(domain);
+    return lock;
+  };
+  return {
+    checkLockDir: fromPromise<void, undefined>(async () => {
+      try {
+        await access(config.lockDir, constants.R_OK | constants.W_OK);
+      } catch (error) {
+        throw new Error(`lock dir ${config.lockDir} is missing or not writable: ${(error as Error).message}`);
+      }
+    }),
+    listCandidates: fromPromise<JanitorCandidate[], undefined>(async () => {
+      const withApp = new Set(candidateDomains(await adapters.docker.stackNames(), config.ciDomain));
+      const domains = [...new Set([...withApp, ...(await recordedDomains(config.lockDir, config.ciDomain))])].sort();
+      return domains.map((domain) => ({ domain, stack: withApp.has(domain) ? 'present' : 'absent' }));
+    }),
+    probeCandidate: fromPromise<ProbeOutput, { domain: string }>(({ input }) => probeCandidate(config, input.domain)),
+    acquireLock: fromPromise<'acquired' | 'refused', { domain: string }>(({ input }) => takeJanitorLock(adapters, held, input.domain)),
     // someone may have replaced the lock between our mkdir and our owner record: then it is not ours
-    const recorded = await readLockOwner(config.lockDir, domain);
-    if (recorded?.runId !== me.runId || recorded.pid !== me.pid) {
-      return { domain, row: 'replaced-while-acquiring', action: 'skipped', detail: `the lock now belongs to ${ownerText(recorded)}` };
-    }
-    if (!hasApp) {
-      if (adapters.dryRun !== true) await rm(lockPaths(config.lockDir, domain).ownerFile, { force: true });
-      return { domain, row: 'lock-record-without-app', action: adapters.dryRun === true ? 'skipped' : 'removed-record', detail: 'owner record of a run that left no app' };
-    }
-    if (adapters.dryRun === true) return { domain, row: 'owner-gone', action: 'would-reap', detail: 'lock free: owner gone (dry run)' };
-    const report = await reapApp(adapters, {
-      domain,
-      stack: domain.replaceAll('.', '_'),
-      envFile: join(config.abra.dir, 'servers', config.abra.server, `${domain}.env`),
-    }, signal);
-    return report.leftovers.length === 0
-      ? { domain, row: 'owner-gone', action: 'reaped', detail: 'lock free: owner gone' }
-      : { domain, row: 'owner-gone', action: 'failed', detail: `left: ${report.leftovers.join(', ')}` };
-  } finally {
-    await lock.release();
+    checkIdentity: fromPromise<IdentityOutput, { domain: string }>(async ({ input }) => {
+      const recorded = await readLockOwner(config.lockDir, input.domain);
+      return recorded?.runId === me.runId && recorded.pid === me.pid ? { identity: 'ours' } : { identity: 'replaced', ownerNow: recorded };
+    }),
+    reapApp: fromPromise<{ leftovers: string[] }, { domain: string }>(async ({ input, signal }) => {
+      const { domain } = input;
+      const report = await reapApp(adapters, { domain, stack: domain.replaceAll('.', '_'), envFile: join(config.abra.dir, 'servers', config.abra.server, `${domain}.env`) }, signal);
+      return { leftovers: [...report.leftovers] };
+    }),
+    removeRecord: fromPromise<void, { domain: string }>(({ input }) => rm(lockPaths(config.lockDir, input.domain).ownerFile, { force: true })),
+    releaseLock: fromPromise<void, { domain: string }>(({ input }) => heldLock(input.domain).release()),
+    abandonLock: fromPromise<void, { domain: string }>(({ input }) => heldLock(input.domain).abandon()),
+  };
+}
+
+export class JanitorPassError extends Error {
+  constructor(message: string, readonly decisions: readonly JanitorDecision[]) {
+    super(message);
+    this.name = 'JanitorPassError';
   }
 }
 
+/** One janitor pass. An abort stops it where it is; a lock it holds at that moment is released. */
 export async function sweepLeftovers(adapters: JanitorAdapters, signal: AbortSignal): Promise<JanitorDecision[]> {
-  const { config, docker, log } = adapters;
+  signal.throwIfAborted();
+  const held = new Map<string, HeldLock>();
+  const actor = createActor(janitorMachine.provide({ actors: janitorActors(adapters, held) }), { input: { dryRun: adapters.dryRun === true } });
   try {
-    await access(config.lockDir, constants.R_OK | constants.W_OK);
-  } catch (error) {
-    log.error({ lockDir: config.lockDir, err: error }, 'janitor: lock dir missing or not writable; nothing probed');
-    return [{ domain: '*', row: 'lock-dir-missing', action: 'skipped', detail: `lock dir ${config.lockDir} is missing or not writable: ${(error as Error).message}` }];
+    const output = await new Promise<JanitorOutput>((resolve, reject) => {
+      const onAbort = () => {
+        reject(signal.reason);
+        actor.stop();
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      actor.subscribe({
+        next: (snapshot) => adapters.log.debug({ janitor: snapshot.value }, 'janitor step'),
+        complete: () => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(actor.getSnapshot().output!);
+        },
+        error: (error) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(error);
+        },
+      });
+      actor.start();
+    });
+    for (const decision of output.decisions) {
+      (decision.row === 'possible-leaked-run' || decision.action === 'failed' ? adapters.log.warn : adapters.log.info).call(adapters.log, { ...decision }, 'janitor decision');
+    }
+    if (output.error !== null) throw new JanitorPassError(output.error, output.decisions);
+    if (output.decisions.some((decision) => decision.row === 'lock-dir-missing')) adapters.log.error({ lockDir: adapters.config.lockDir }, 'janitor: lock dir missing or not writable; nothing probed');
+    return [...output.decisions];
+  } finally {
+    await Promise.allSettled([...held.values()].map((lock) => lock.release()));
   }
-  const withApp = new Set(candidateDomains(await docker.stackNames(), config.ciDomain));
-  const domains = [...new Set([...withApp, ...(await recordedDomains(config.lockDir, config.ciDomain))])].sort();
-  const decisions: JanitorDecision[] = [];
-  for (const domain of domains) {
-    signal.throwIfAborted();
-    const decision = await judge(adapters, domain, withApp.has(domain), signal);
-    (decision.row === 'possible-leaked-run' || decision.action === 'failed' ? log.warn : log.info).call(log, { ...decision }, 'janitor decision');
-    decisions.push(decision);
-  }
-  return decisions;
 }
 
 export function makeSweepLeftovers(world: RunWorld, janitorAbra: Abra) {

@@ -34,17 +34,24 @@ export async function janitorCommand(argv: readonly string[]): Promise<number> {
     return error instanceof ConfigError || error instanceof TypeError ? EXIT_CODES.badInput : EXIT_CODES.error;
   }
   const log = createLogger({ stderrLevel: 'warn', stderrFormat: 'human' });
-  const decisions = await sweepLeftovers(
-    {
-      config,
-      abra: createAbra({ bin: config.abra.bin, abraDir: config.abra.dir, server: config.abra.server, tty: config.abra.tty, log }),
-      docker: createDocker({ log }),
-      log,
-      runId: makeRunId(new Date(), { pid: process.pid }),
-      dryRun: values['dry-run'],
-    },
-    AbortSignal.timeout(30 * 60_000),
-  );
+  let decisions;
+  try {
+    decisions = await sweepLeftovers(
+      {
+        config,
+        abra: createAbra({ bin: config.abra.bin, abraDir: config.abra.dir, server: config.abra.server, tty: config.abra.tty, log }),
+        docker: createDocker({ log }),
+        log,
+        runId: makeRunId(new Date(), { pid: process.pid }),
+        dryRun: values['dry-run'],
+      },
+      AbortSignal.timeout(30 * 60_000),
+    );
+  } catch (error) {
+    await settleLockReleases();
+    process.stderr.write(`ccci janitor: the pass stopped: ${(error as Error).message}\n`);
+    return EXIT_CODES.error;
+  }
   await settleLockReleases();
   process.stdout.write(janitorTable(decisions).map((line) => `${line}\n`).join(''));
   return decisions.some((decision) => decision.action === 'failed' || decision.row === 'lock-dir-missing') ? EXIT_CODES.error : 0;

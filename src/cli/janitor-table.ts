@@ -1,5 +1,5 @@
 // `ccci janitor`'s table: one row per candidate, columns aligned, the detail last and whole.
-import type { JanitorDecision } from '../actors/sweep-leftovers.js';
+import type { JanitorDecision } from '../domain/describe-janitor-decision.js';
 
 const HEADER = { domain: 'DOMAIN', row: 'ROW', action: 'ACTION', detail: 'DETAIL' };
 

@@ -2,7 +2,7 @@
 // (src/results/run-events.ts) with --json. The terminal view says each thing once: a failure on its stage's
 // line (the rungs point to it), what is customized in a few lines, hints at the end.
 import type { RunNotice } from '../actors/run-world.js';
-import type { LockOwner } from '../io/lock.js';
+import { describeOwner } from '../domain/lock-owner.js';
 import type { RunContext } from '../machines/run.machine.js';
 import { summarizeCustomization } from '../recipes/manifest.js';
 import type { Results } from '../results/schema.js';
@@ -53,10 +53,6 @@ function stageTracker(onStart: (stage: string) => void, onFinish: (stage: string
       }
     }
   };
-}
-
-export function describeOwner(owner: LockOwner | undefined): string {
-  return owner === undefined ? 'another run' : `run ${owner.runId} (pid ${owner.pid} on ${owner.host}, since ${owner.startedAt})`;
 }
 
 /** A rung's reason on the terminal: a failure message already printed on its stage's line is pointed to, not repeated. */

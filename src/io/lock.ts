@@ -1,21 +1,21 @@
 // The per-domain lock (proper-lockfile) with its owner record: who holds it, since when.
+import fs from 'node:fs';
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import lockfile from 'proper-lockfile';
+import { LockOwner } from '../domain/lock-owner.js';
 import { wait } from './clock.js';
 import { runCommand } from './exec.js';
 import type { Logger } from './log.js';
 
-export interface LockOwner {
-  readonly runId: string;
-  readonly pid: number;
-  readonly host: string;
-  readonly startedAt: string;
-}
+export type { LockOwner };
 
 export interface HeldLock {
+  /** Removes the owner record and the lock dir; after a compromise, only stops refreshing. */
   release(): Promise<void>;
+  /** Stops refreshing without removing anything: for a lock found replaced by someone else. */
+  abandon(): Promise<void>;
 }
 
 export interface LockOptions {
@@ -79,7 +79,8 @@ async function takeOverIfStale(paths: ReturnType<typeof lockPaths>, log: Logger)
 
 export async function readLockOwner(lockDir: string, domain: string): Promise<LockOwner | undefined> {
   try {
-    return JSON.parse(await readFile(lockPaths(lockDir, domain).ownerFile, 'utf8')) as LockOwner;
+    const parsed = LockOwner.safeParse(JSON.parse(await readFile(lockPaths(lockDir, domain).ownerFile, 'utf8')));
+    return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined;
   }
@@ -95,8 +96,13 @@ export async function settleLockReleases(): Promise<void> {
 export async function tryLock(domain: string, owner: LockOwner, options: Omit<LockOptions, 'onWait' | 'signal'>): Promise<HeldLock | undefined> {
   const paths = lockPaths(options.lockDir, domain);
   await mkdir(options.lockDir, { recursive: true });
-  const attempt = () =>
-    lockfile.lock(paths.target, { realpath: false, stale: NEVER_STALE_MS, update: LOCK_UPDATE_MS, retries: 0, onCompromised: options.onCompromised });
+  // once compromised, the lock dir and owner record belong to whoever took it over: never removed by us
+  let compromised = false;
+  const onCompromised = (error: Error) => {
+    compromised = true;
+    options.onCompromised(error);
+  };
+  const attempt = () => lockfile.lock(paths.target, { realpath: false, stale: NEVER_STALE_MS, update: LOCK_UPDATE_MS, retries: 0, onCompromised });
   let releaseLock: () => Promise<void>;
   try {
     releaseLock = await attempt();
@@ -113,19 +119,30 @@ export async function tryLock(domain: string, owner: LockOwner, options: Omit<Lo
   await writeFile(paths.ownerFile, `${JSON.stringify(owner)}\n`);
   options.log.info({ domain, owner }, 'domain lock acquired');
   let released: Promise<void> | undefined;
+  const settle = (work: () => Promise<void>) => {
+    released ??= work();
+    pendingReleases.add(released);
+    void released.finally(() => pendingReleases.delete(released!)).catch(() => undefined);
+    return released;
+  };
+  const abandon = async () => {
+    // stops the refresh; the lock dir is left to whoever holds it now (proper-lockfile's fs hook)
+    await lockfile.unlock(paths.target, { realpath: false, fs: { ...fs, rmdir: (_path: string, callback: () => void) => callback() } }).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOTACQUIRED') throw error;
+    });
+    options.log.warn({ domain }, 'domain lock abandoned: it belongs to someone else now');
+  };
   return {
-    release() {
-      released ??= (async () => {
+    release: () =>
+      settle(async () => {
+        if (compromised) return abandon();
         await rm(paths.ownerFile, { force: true });
         await releaseLock().catch((error: NodeJS.ErrnoException) => {
           if (error.code !== 'ERELEASED') throw error;
         });
         options.log.info({ domain }, 'domain lock released');
-      })();
-      pendingReleases.add(released);
-      void released.finally(() => pendingReleases.delete(released!)).catch(() => undefined);
-      return released;
-    },
+      }),
+    abandon: () => settle(abandon),
   };
 }
 

@@ -2,6 +2,7 @@
 import { assign, setup } from 'xstate';
 import type { AbortReason } from '../domain/verdict.js';
 import type { LintResult, PreparedRun, StageFailure, TeardownReport, TierName, TierResult } from '../domain/run-types.js';
+import { supervisorMachine } from './supervisor.machine.js';
 import { unprovidedCallback, unprovidedPromise } from './unprovided.js';
 
 export interface RunContext {
@@ -44,7 +45,7 @@ export const runMachine = setup({
     output: {} as RunOutput,
   },
   actors: {
-    superviseRun: unprovidedCallback<RunEvent, undefined>('superviseRun'),
+    superviseRun: supervisorMachine,
     sweepLeftovers: unprovidedPromise<void, undefined>('sweepLeftovers'),
     prepareRun: unprovidedPromise<PreparedRun, undefined>('prepareRun'),
     lintRecipe: unprovidedPromise<LintResult, { readonly prepared: PreparedRun }>('lintRecipe'),

@@ -1,6 +1,7 @@
 // The generated parts of docs/recipe-customization.md: the meta key table (from the RecipeMeta registry)
 // and the env contract (from src/tiers/tier-context.ts). scripts/generate-schemas.ts writes them and
 // test/unit/meta-docs.test.ts fails when the document and the sources differ.
+import { replaceSection } from '../domain/generated-section.js';
 import * as z from 'zod';
 import { ENV_CONTRACT, INSTALL_STEPS_ENV } from '../tiers/tier-context.js';
 import { RecipeMeta } from './schema.js';
@@ -65,30 +66,6 @@ export function envContractTable(): string {
     '',
     table(['Name', 'Meaning'], rows(INSTALL_STEPS_ENV)),
   ].join('\n');
-}
-
-function startMarker(section: string): string {
-  return `<!-- generated:${section} -->`;
-}
-
-function endMarker(section: string): string {
-  return `<!-- /generated:${section} -->`;
-}
-
-function missingMarker(marker: string, section: string): Error {
-  return new Error(`missing marker ${marker}: the generated section ${section} must sit between ${startMarker(section)} and ${endMarker(section)}`);
-}
-
-/** Replaces what lies between `<!-- generated:<section> -->` and `<!-- /generated:<section> -->`. */
-function replaceSection(doc: string, section: string, content: string): string {
-  const start = startMarker(section);
-  const end = endMarker(section);
-  const from = doc.indexOf(start);
-  if (from === -1) throw missingMarker(start, section);
-  if (doc.indexOf(start, from + start.length) !== -1) throw new Error(`marker ${start} appears more than once`);
-  const to = doc.indexOf(end, from + start.length);
-  if (to === -1) throw missingMarker(end, section);
-  return `${doc.slice(0, from + start.length)}\n${content}\n${doc.slice(to)}`;
 }
 
 /** The document with its generated sections (meta-keys, env-contract) rewritten from the sources. */

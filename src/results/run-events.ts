@@ -1,6 +1,7 @@
 // The `ccci run --json` event stream: one JSON object a line. This schema is its single source;
 // docs/run-events.schema.json is generated from it, and the daemon reads the stream through it.
 import * as z from 'zod';
+import { LockOwner } from '../domain/lock-owner.js';
 import { Rungs } from '../domain/rungs.js';
 import { Verdict } from '../domain/verdict.js';
 
@@ -11,12 +12,6 @@ export type RunStage = z.infer<typeof RunStage>;
 
 const At = z.iso.datetime().describe('When the event was written');
 
-export const LockOwnerRecord = z.strictObject({
-  runId: z.string(),
-  pid: z.number().int(),
-  host: z.string(),
-  startedAt: z.string(),
-});
 
 export const RunEvent = z
   .discriminatedUnion('event', [
@@ -42,7 +37,7 @@ export const RunEvent = z
       event: z.literal('lock.waiting'),
       at: At,
       domain: z.string(),
-      holder: LockOwnerRecord.nullable().describe('The lock owner record, null when it cannot be read'),
+      holder: LockOwner.nullable().describe('The lock owner record, null when it cannot be read'),
       waitedMs: z.number().int().nonnegative().describe('0 when the wait starts; repeated while it goes on'),
     }),
     z.strictObject({ event: z.literal('notice'), at: At, message: z.string() }),

@@ -1,12 +1,19 @@
 // The janitor's decision table (docs/concurrency.md), row by row, with real lock-holding processes,
-// real SIGKILLs and apps really deployed on the test bed's swarm.
+// real SIGKILLs and apps really deployed on the test bed's swarm; replaced-while-acquiring through the
+// janitor machine's acquire slot, against the real lock and a real second process.
 import test from 'ava';
 import { execa } from 'execa';
-import { mkdtemp, readdir, symlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stackName } from '../../src/domain/identity.js';
-import { LOCK_STALE_MS, lockPaths } from '../../src/io/lock.js';
+import { createActor, fromPromise, toPromise } from 'xstate';
+import { janitorActors, takeJanitorLock } from '../../src/actors/sweep-leftovers.js';
+import { createAbra } from '../../src/io/abra.js';
+import { createDocker } from '../../src/io/docker.js';
+import { LOCK_STALE_MS, lockPaths, readLockOwner, type HeldLock } from '../../src/io/lock.js';
+import { silentLogger } from '../../src/io/log.js';
+import { janitorMachine } from '../../src/machines/janitor.machine.js';
 import { bedConfig, bedConfigFile, ccciBin, stackLeftovers } from '../helpers/test-bed.js';
 import { deployApp } from '../helpers/deploy-app.js';
 import { holdLock as holdDomainLock } from '../helpers/lock-holder.js';
@@ -119,4 +126,43 @@ test.serial('warm and canonical apps are never probed: no lock record is ever cr
   } finally {
     await execa('docker', ['service', 'rm', `${warmStack}_app`]);
   }
+});
+
+test.serial('replaced-while-acquiring: another process takes the lock between our acquire and our identity re-check; nothing of it is touched and the app stays', async (t) => {
+  const domain = `jan7-5a5b5c.${config.ciDomain}`;
+  await deployApp(domain);
+  const adapters = { config, abra: createAbra({ bin: config.abra.bin, abraDir: config.abra.dir, server: config.abra.server, tty: config.abra.tty, log: silentLogger }), docker: createDocker({ log: silentLogger }), log: silentLogger, runId: 'janitor-test' };
+  const held = new Map<string, HeldLock>();
+  const live = janitorActors(adapters, held);
+  let replacement: Awaited<ReturnType<typeof holdLock>> | undefined;
+  // the machine's acquire slot: the real acquire, then the replacement a racing takeover would make —
+  // our lock dir and record removed, and a real process taking the lock — before the re-check runs
+  const acquireThenReplaced = fromPromise<'acquired' | 'refused', { domain: string }>(async ({ input }) => {
+    const outcome = await takeJanitorLock(adapters, held, input.domain);
+    if (input.domain === domain && outcome === 'acquired') {
+      const paths = lockPaths(config.lockDir, domain);
+      await rm(paths.ownerFile, { force: true });
+      await rm(paths.lockDirectory, { recursive: true, force: true });
+      replacement = await holdLock(domain);
+    }
+    return outcome;
+  });
+  const actor = createActor(janitorMachine.provide({ actors: { ...live, acquireLock: acquireThenReplaced } }), { input: { dryRun: false } });
+  const output = await toPromise(actor.start());
+  try {
+    const decision = output.decisions.find((entry) => entry.domain === domain);
+    t.like(decision, { row: 'replaced-while-acquiring', action: 'skipped' });
+    t.regex(decision!.detail, /^the lock now belongs to run holder-\d+ /);
+    t.not((await stackLeftovers(stackName(domain))).length, 0, 'the app is not reaped');
+    // the new holder's lock dir and record are still its own, and it never saw its lock compromised
+    t.like(await readLockOwner(config.lockDir, domain), { runId: `holder-${replacement!.process.pid}` });
+    await pause(6_000); // past a refresh of ours, had the abandoned lock still been refreshed
+    t.is(replacement!.process.exitCode, null, 'the holder is still running: its lock was never compromised');
+    t.is(held.size, 0);
+  } finally {
+    replacement?.process.kill('SIGKILL');
+    await replacement?.process;
+  }
+  await pause(LOCK_STALE_MS + 1_000);
+  t.regex((await janitor()).stdout, new RegExp(`^${escape(domain)}\\s+owner-gone\\s+reaped`, 'm'));
 });

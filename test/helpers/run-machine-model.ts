@@ -2,6 +2,7 @@
 import { fromCallback, fromPromise } from 'xstate';
 import type { PreparedRun, TierName, TierResult } from '../../src/domain/run-types.js';
 import { runMachine, type RunEvent } from '../../src/machines/run.machine.js';
+import { supervisorMachine } from '../../src/machines/supervisor.machine.js';
 import { RecipeMeta } from '../../src/recipes/schema.js';
 import { zeroCustomization } from './customization.js';
 
@@ -68,7 +69,8 @@ export function pendingForever(onStart: () => void = () => undefined) {
 export function modelRunMachine(onTeardown: () => void = () => undefined) {
   return runMachine.provide({
     actors: {
-      superviseRun: fromCallback(() => () => undefined),
+      // the real supervisor, watching nothing: the tests send run.abort themselves
+      superviseRun: supervisorMachine.provide({ actors: { watchProcess: fromCallback(() => () => undefined) } }),
       sweepLeftovers: pendingForever(),
       prepareRun: pendingForever(),
       lintRecipe: pendingForever(),

@@ -8,7 +8,7 @@ import type { ReportLinks } from '../../daemon/report.js';
 import type { Forge } from '../../forge/forge.js';
 import type { DaemonStore } from '../../io/daemon-store.js';
 import type { Logger } from '../../io/log.js';
-import type { JanitorDecision } from '../sweep-leftovers.js';
+import type { JanitorDecision } from '../../domain/describe-janitor-decision.js';
 
 export interface DaemonWorld {
   readonly config: Config;
