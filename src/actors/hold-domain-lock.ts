@@ -1,7 +1,8 @@
 // Holds the per-domain lock for as long as the invoking state is active; releases it on exit. A run
 // with DEPS also holds its dependencies' domains, so the janitor sees them as live, not leftovers.
 import { fromCallback } from 'xstate';
-import { acquireDomainLock, currentOwner, type HeldLock } from '../io/lock.js';
+import { describeOwner } from '../domain/lock-owner.js';
+import { acquireDomainLock, currentOwner, readLockOwner, type HeldLock } from '../io/lock.js';
 import type { RunEvent } from '../machines/run.machine.js';
 import type { RunWorld } from './run-world.js';
 
@@ -39,7 +40,10 @@ export function makeHoldDomainLock(world: RunWorld) {
           },
           onCompromised: (error) => {
             world.log.error({ err: error, domain }, 'domain lock compromised: this run no longer owns the domain');
-            sendBack({ type: 'run.abort', reason: 'lock-lost' });
+            // the new owner's record says who has the domain now; the app there is theirs, not ours to remove
+            void readLockOwner(world.config.lockDir, domain).then((holder) => {
+              if (!stopped) sendBack({ type: 'lock.lost', message: `lost the lock of ${domain} (${error.message}); it is now held by ${describeOwner(holder, 'an unknown run')}` });
+            });
           },
         });
         clearInterval(waitNotices);

@@ -18,8 +18,14 @@ function causeOfFailure(failure: StageFailure): UnverCause {
 }
 
 /** A rung that never got its tier: say why, in the terms of the verdict rules. */
+function abortedText(record: RunRecord): string {
+  // a lost lock names who holds the domain now
+  const detail = record.abortReason === 'lock-lost' && record.lockLost !== null ? `: ${record.lockLost}` : '';
+  return `not run: the run was aborted (${record.abortReason})${detail}`;
+}
+
 function notReached(record: RunRecord, tier: TierName): Rung {
-  if (record.abortReason !== null) return unver(`not run: the run was aborted (${record.abortReason})`, 'aborted');
+  if (record.abortReason !== null) return unver(abortedText(record), 'aborted');
   if (record.failure !== null) {
     const { stage, message } = record.failure;
     if (record.failure.kind === 'recipe') return unver(`not run: ${stage} failed`, 'not-run');
@@ -85,7 +91,7 @@ function functionalRung(record: RunRecord): Rung {
 function lintRung(record: RunRecord): Rung {
   const lint = record.lint;
   if (lint === null) {
-    if (record.abortReason !== null) return unver(`not run: the run was aborted (${record.abortReason})`, 'aborted');
+    if (record.abortReason !== null) return unver(abortedText(record), 'aborted');
     return record.failure === null ? unver('lint did not run', 'harness') : unver(`not run: ${record.failure.stage} failed`, 'not-run');
   }
   if (lint.status === 'pass') return { status: 'pass', reason: lint.detail };

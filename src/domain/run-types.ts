@@ -63,6 +63,8 @@ export interface RunRecord {
   readonly lint: LintResult | null;
   readonly teardown: TeardownReport | null;
   readonly abortReason: AbortReason | null;
+  /** The held domain lock was taken over: by whom (the app was left to the new owner). */
+  readonly lockLost: string | null;
   readonly deploysRecorded: number;
   /** DEPS that did not become ready, as "<recipe> (<reason>)" (CCCI_DEPS_SKIP_FILE). */
   readonly unreadyDependencies: readonly string[];

@@ -13,7 +13,9 @@ export type AbortReason = z.infer<typeof AbortReason>;
 
 const ERROR_CAUSES = new Set(['aborted', 'infra', 'timeout', 'harness']);
 
-export function computeVerdict(rungs: Rungs, deployBudgetKept: boolean): Verdict {
+export function computeVerdict(rungs: Rungs, deployBudgetKept: boolean, abortReason: AbortReason | null = null): Verdict {
+  // the domain was taken over while this run stalled: what its tiers saw after that may be another run's app
+  if (abortReason === 'lock-lost') return 'error';
   const verdictRungs = RUNG_NAMES.filter((name) => name !== 'lint').map((name) => rungs[name]);
   if (!deployBudgetKept || verdictRungs.some((rung) => rung.status === 'fail')) return 'failure';
   if (verdictRungs.some((rung) => rung.status === 'unver' && rung.cause !== undefined && ERROR_CAUSES.has(rung.cause))) {
@@ -25,7 +27,8 @@ export function computeVerdict(rungs: Rungs, deployBudgetKept: boolean): Verdict
 /** An abort decides the exit code whatever the verdict: the run did not finish. */
 export function exitCodeFor(verdict: Verdict, abortReason: AbortReason | undefined): number {
   if (abortReason === 'deadline') return EXIT_CODES.deadline;
-  if (abortReason === 'harness-crash') return EXIT_CODES.error;
+  // nobody asked these runs to stop: a crash inside cc-ci, or the domain taken over by another run
+  if (abortReason === 'harness-crash' || abortReason === 'lock-lost') return EXIT_CODES.error;
   if (abortReason !== undefined) return EXIT_CODES.cancelled;
   return EXIT_CODES[verdict];
 }

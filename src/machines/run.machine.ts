@@ -9,6 +9,8 @@ export interface RunContext {
   readonly prepared: PreparedRun | null;
   readonly failure: StageFailure | null;
   readonly lockHeld: boolean;
+  /** Set when the held lock was taken over (says by whom): the domain is someone else's now, so it is never torn down. */
+  readonly lockLost: string | null;
   readonly tiers: readonly TierResult[];
   readonly lint: LintResult | null;
   readonly teardown: TeardownReport | null;
@@ -19,7 +21,9 @@ export interface RunContext {
 export type RunEvent =
   | { type: 'run.abort'; reason: AbortReason }
   | { type: 'lock.acquired' }
-  | { type: 'lock.failed'; message: string };
+  | { type: 'lock.failed'; message: string }
+  /** The held lock was compromised (this process stalled past the staleness window and another run took the domain). */
+  | { type: 'lock.lost'; message: string };
 
 export type RunOutput = RunContext;
 
@@ -59,6 +63,10 @@ export const runMachine = setup({
       abortReason: ({ context, event }) =>
         context.abortReason ?? (event.type === 'run.abort' ? event.reason : context.abortReason),
     }),
+    recordLockLost: assign({
+      lockLost: ({ event }) => (event.type === 'lock.lost' ? event.message : 'the domain lock was lost'),
+      abortReason: ({ context }) => context.abortReason ?? 'lock-lost',
+    }),
     countIgnoredAbort: assign({ abortsIgnored: ({ context }) => context.abortsIgnored + 1 }),
     recordTier: assign({
       tiers: ({ context }, tier: TierResult) => [...context.tiers, tier],
@@ -78,6 +86,7 @@ export const runMachine = setup({
     prepared: null,
     failure: null,
     lockHeld: false,
+    lockLost: null,
     tiers: [],
     lint: null,
     teardown: null,
@@ -150,7 +159,11 @@ export const runMachine = setup({
               },
               initial: 'waitingForLock',
               onDone: 'released',
-              on: { 'run.abort': { target: '.tearingDown', actions: 'recordAbort' } },
+              on: {
+                'run.abort': { target: '.tearingDown', actions: 'recordAbort' },
+                // whatever it was doing, teardown included: the app on that domain may be the new owner's now
+                'lock.lost': { target: '#run.testing.app.released', actions: 'recordLockLost' },
+              },
               states: {
                 waitingForLock: {
                   meta: { stage: 'lock' },

@@ -40,7 +40,7 @@ export function buildResults(input: ResultsInput): Results {
   if (!budgetKept && rungs.install.status === 'pass') {
     rungs.install = { status: 'fail', reason: `deploy budget broken: ${record.deploysRecorded} deploys, expected ${expected}` };
   }
-  const verdict = computeVerdict(rungs, budgetKept);
+  const verdict = computeVerdict(rungs, budgetKept, record.abortReason);
   const badInput = record.failure?.kind === 'bad-input' && record.abortReason === null;
   const teardown = record.teardown ?? { ran: false, leftovers: [], errors: [] };
   return {
@@ -57,6 +57,7 @@ export function buildResults(input: ResultsInput): Results {
     verdict,
     exitCode: badInput ? 2 : exitCodeFor(verdict, record.abortReason ?? undefined),
     abortReason: record.abortReason,
+    ...(record.abortReason === 'lock-lost' && record.lockLost !== null ? { abortDetail: record.lockLost } : {}),
     level: computeLevel({
       install: rungs.install.status,
       upgrade: rungs.upgrade.status,

@@ -56,6 +56,7 @@ export const Results = z
     verdict: Verdict,
     exitCode: z.number().int(),
     abortReason: AbortReason.nullable(),
+    abortDetail: z.string().optional().describe('What the abort reason alone does not say; present for lock-lost: whose the domain is now'),
     level: z.number().int().min(0).max(5),
     rungs: Rungs,
     tiers: z.array(TierResult),

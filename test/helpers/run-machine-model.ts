@@ -40,6 +40,7 @@ export const DEPLOYING_TIERS: TierName[] = ['upgrade', 'restore'];
 export const DRIVING_EVENTS = [
   { type: 'lock.acquired' },
   { type: 'lock.failed', message: 'lock dir unwritable' },
+  { type: 'lock.lost', message: 'lost the lock of web-abcdef.ci.test; it is now held by run other' },
   { type: 'xstate.done.actor.sweepLeftovers' },
   { type: 'xstate.done.actor.prepareRun', output: prepared('version', true, 1) },
   { type: 'xstate.done.actor.prepareRun', output: prepared('skip', false, 0) },

@@ -19,14 +19,19 @@ function entersTeardown(value: unknown): boolean {
   return JSON.stringify(value).includes('"tearingDown"');
 }
 
-function expectedTeardowns(steps: readonly { state: { context: unknown } }[]): number {
-  return steps.some((step) => (step.state.context as RunContext).lockHeld) ? 1 : 0;
+/** Once if the lock was taken and not lost before teardown began; a lost lock never starts one. */
+function expectedTeardowns(steps: readonly { state: { context: unknown; value: unknown } }[]): number {
+  const lostAt = steps.findIndex((step) => (step.state.context as RunContext).lockLost !== null);
+  const teardownAt = steps.findIndex((step) => entersTeardown(step.state.value));
+  if (!steps.some((step) => (step.state.context as RunContext).lockHeld)) return 0;
+  return lostAt === -1 || (teardownAt !== -1 && teardownAt < lostAt) ? 1 : 0;
 }
 
 test('the generated paths cover locked and unlocked runs and every tier outcome', (t) => {
   t.true(paths.length > 100, `only ${paths.length} paths generated`);
   t.true(paths.some((path) => expectedTeardowns(path.steps) === 1));
   t.true(paths.some((path) => expectedTeardowns(path.steps) === 0));
+  t.true(paths.some((path) => (path.state.context as RunContext).lockLost !== null && (path.state.context as RunContext).lockHeld), 'a path loses a held lock');
   for (const name of TIERS) t.true(paths.some((path) => path.steps.some((step) => step.event.type === `xstate.done.actor.runTier.${name}`)), `no path runs ${name}`);
 });
 
@@ -41,7 +46,7 @@ test('on every generated path, teardown is entered exactly once if the lock was 
     const events = path.steps.map((step) => step.event.type).join(' > ');
     t.is(entries, expectedTeardowns(path.steps), events);
     const final = path.state.context as RunContext;
-    t.is(final.teardown !== null, final.lockHeld, `teardown recorded iff the lock was held: ${events}`);
+    t.is(final.teardown !== null, final.lockHeld && final.lockLost === null, `teardown recorded iff the lock was held and not lost: ${events}`);
   }
 });
 

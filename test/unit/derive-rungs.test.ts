@@ -41,6 +41,7 @@ function record(overrides: Partial<RunRecord> = {}): RunRecord {
     lint: LINT_PASS,
     teardown: { ran: true, leftovers: [], errors: [] },
     abortReason: null,
+    lockLost: null,
     deploysRecorded: 1,
     unreadyDependencies: [],
     ...overrides,
@@ -215,7 +216,7 @@ test('a lint that never reported without a stage failure is unverified, cause ha
 test('a prepare failure of kind bad-input leaves every rung unverified', (t) => {
   const failure: StageFailure = { stage: 'prepare', kind: 'bad-input', message: 'ref "nope" does not exist in /src/web' };
   const notRun = { status: 'unver', reason: 'not run: prepare failed: ref "nope" does not exist in /src/web', cause: 'infra' } as const;
-  t.deepEqual(deriveRungs({ prepared: null, failure, tiers: [], lint: null, teardown: null, abortReason: null, deploysRecorded: 0, unreadyDependencies: [] }), {
+  t.deepEqual(deriveRungs({ prepared: null, failure, tiers: [], lint: null, teardown: null, abortReason: null, lockLost: null, deploysRecorded: 0, unreadyDependencies: [] }), {
     install: notRun,
     upgrade: notRun,
     backup_restore: notRun,
@@ -227,7 +228,7 @@ test('a prepare failure of kind bad-input leaves every rung unverified', (t) => 
 const stageFailureCause = test.macro({
   exec(t, kind: StageFailure['kind'], cause: string) {
     const failure: StageFailure = { stage: 'lock', kind, message: 'boom' };
-    const rungs = deriveRungs({ prepared: null, failure, tiers: [], lint: null, teardown: null, abortReason: null, deploysRecorded: 0, unreadyDependencies: [] });
+    const rungs = deriveRungs({ prepared: null, failure, tiers: [], lint: null, teardown: null, abortReason: null, lockLost: null, deploysRecorded: 0, unreadyDependencies: [] });
     t.deepEqual(rungs.install, { status: 'unver', reason: 'not run: lock failed: boom', cause });
   },
   title: (_providedTitle, kind: StageFailure['kind'], cause: string) => `a lock failure of kind ${kind} gives cause ${cause}`,

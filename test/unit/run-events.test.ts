@@ -18,7 +18,7 @@ test('the schema names exactly the stages of the run machine', (t) => {
   t.deepEqual([...new Set(stagesOf(runMachine.root))].sort(), [...RUN_STAGES].sort());
 });
 
-const context: RunContext = { prepared: null, failure: null, lockHeld: false, tiers: [], lint: null, teardown: null, abortReason: null, abortsIgnored: 0 };
+const context: RunContext = { prepared: null, failure: null, lockHeld: false, lockLost: null, tiers: [], lint: null, teardown: null, abortReason: null, abortsIgnored: 0 };
 
 test('every event jsonProgress writes is a valid run event', (t) => {
   const lines: string[] = [];

@@ -61,6 +61,13 @@ test(exitCode, 'failure', undefined, 1);
 test(exitCode, 'error', undefined, 3);
 for (const verdict of ['success', 'failure', 'error'] as const) {
   test(exitCode, verdict, 'deadline', 142);
-  for (const reason of ['sigterm', 'sigint', 'sighup', 'parent-gone', 'cancel', 'lock-lost'] as const) test(exitCode, verdict, reason, 143);
+  for (const reason of ['sigterm', 'sigint', 'sighup', 'parent-gone', 'cancel'] as const) test(exitCode, verdict, reason, 143);
   test(exitCode, verdict, 'harness-crash', 3);
+  test(exitCode, verdict, 'lock-lost', 3);
 }
+
+test('a lost lock is an error whatever the rungs say: after the takeover the tiers may have looked at another run\'s app', (t) => {
+  t.is(computeVerdict(rungs(), true, 'lock-lost'), 'error');
+  t.is(computeVerdict(rungs({ install: FAIL }), true, 'lock-lost'), 'error');
+  for (const reason of ['sigterm', 'deadline', 'cancel', 'harness-crash'] as const) t.is(computeVerdict(rungs(), true, reason), 'success', reason);
+});
