@@ -3,6 +3,7 @@
 import { fromPromise } from 'xstate';
 import type { DependencyPlan, PreparedRun } from '../domain/run-types.js';
 import { editEnvFile } from '../io/env-file.js';
+import { pathExists } from '../io/fs.js';
 import { CommandError } from '../io/exec.js';
 import { recordDeploy, writeStateFile } from '../io/run-state.js';
 import type { DependencyRecord } from '../recipes/hook-context.js';
@@ -12,6 +13,7 @@ import { HookError, makeHookContext } from './hook-context.js';
 import { InstallStepsError, runInstallSteps } from './install-steps.js';
 import { contractEnv } from './contract-env.js';
 import { RunStageError, stageError, type RunWorld } from './run-world.js';
+import { reapApp } from './tear-down-app.js';
 import { taskIdsBefore, waitUntilReady } from './wait-until-ready.js';
 
 export interface BasePlan {
@@ -22,12 +24,27 @@ export interface BasePlan {
 }
 
 /**
+ * We hold the domain's lock, so whatever is on the domain belongs to no live run: a previous owner
+ * stopped refreshing its lock (SIGKILLed, or stalled and then taken over) and left its app. Reaped
+ * before our `abra app new`, which would refuse an existing env file, and our deploy, which would
+ * otherwise land on the other run's stack.
+ */
+async function reapPreviousOwner(world: RunWorld, target: AppTarget, envFile: string, signal: AbortSignal): Promise<void> {
+  const objects = await world.docker.stackObjects(target.stack);
+  if (!Object.values(objects).some((names) => names.length > 0) && !(await pathExists(envFile))) return;
+  world.notify({ type: 'notice', message: `${target.domain}: removing what a previous run left on it (its lock had gone stale)` });
+  const report = await reapApp(world, { domain: target.domain, stack: target.stack, envFile }, signal);
+  if (report.leftovers.length > 0) throw stageError('deploy', 'infra', `cannot clear what a previous run left on ${target.domain}: ${report.leftovers.join(', ')}`);
+}
+
+/**
  * `abra app new`, env shaping (LETS_ENCRYPT_ENV, EXTRA_ENV, compose.ccci.yml, previous/ for the app),
  * install_steps.sh, one deploy, then wait until ready. Returns the base URL and the generated secrets.
  */
 export async function deployTarget(world: RunWorld, target: AppTarget, plan: BasePlan, signal: AbortSignal): Promise<{ baseUrl: string; secrets: Record<string, string> }> {
   const { customization } = target;
   const envFile = envFileOf(world, target.domain);
+  await reapPreviousOwner(world, target, envFile, signal);
   const byVersion = plan.version !== null;
   // counted as an attempt: a dependency whose `abra app new` fails still spent its place in the budget
   await recordDeploy(world.paths.deploysFile, target.domain);

@@ -21,6 +21,8 @@ interface Started {
   readonly waitFor: (predicate: (event: RunEvent) => boolean) => Promise<RunEvent>;
   /** Resolves with the run.started event. */
   readonly started: () => Promise<Extract<RunEvent, { event: 'run.started' }>>;
+  /** Every JSON event so far. */
+  readonly events: readonly RunEvent[];
 }
 
 function startRun(pr: string, extra: readonly string[] = [], recipe = 'web'): Started {
@@ -40,6 +42,7 @@ function startRun(pr: string, extra: readonly string[] = [], recipe = 'web'): St
   });
   return {
     child,
+    events,
     started: () => waitFor((event) => event.event === 'run.started') as Promise<Extract<RunEvent, { event: 'run.started' }>>,
     waitFor: (predicate) => waitFor(predicate),
   };
@@ -187,4 +190,45 @@ test.serial('a run whose parent is SIGKILLed notices, tears down by itself and e
   t.is(results.abortReason, 'parent-gone');
   t.is(results.exitCode, 143);
   await assertNothingLeft(t, results);
+});
+
+test.serial('a run stalled past the lock staleness loses its domain: it stops without tearing down, the new owner\'s app is untouched and green, the stalled run ends error lock-lost', async (t) => {
+  const first = startRun('107');
+  const firstStarted = await first.started();
+  await first.waitFor((event) => event.event === 'stage.started' && event.stage === 'install');
+  // an event loop stalled past the staleness window, as a frozen VM or a swapped-out host would stall it
+  process.kill(first.child.pid!, 'SIGSTOP');
+  let second: Started;
+  let secondStarted: Extract<RunEvent, { event: 'run.started' }>;
+  try {
+    second = startRun('107');
+    secondStarted = await second.started();
+    t.is(secondStarted.domain, firstStarted.domain);
+    const endedEarly = second.child.then((result) => Promise.reject(new Error(`the second run ended before installing: ${String(result.stdout)}`)));
+    await Promise.race([second.waitFor((event) => event.event === 'lock.waiting' && event.holder?.runId === firstStarted.runId), endedEarly]);
+    // took the stale lock over, cleared what the stalled run had deployed, and deployed its own app
+    await Promise.race([second.waitFor((event) => event.event === 'stage.started' && event.stage === 'install'), endedEarly]);
+    endedEarly.catch(() => undefined);
+  } finally {
+    process.kill(first.child.pid!, 'SIGCONT');
+  }
+  const firstExit = await first.child;
+  t.is(firstExit.exitCode, 3);
+  const lost = await resultsOf(String(firstStarted.runId));
+  t.is(lost.abortReason, 'lock-lost');
+  t.is(lost.verdict, 'error');
+  t.regex(lost.abortDetail ?? '', new RegExp(`it is now held by run ${secondStarted.runId} `));
+  t.false(lost.teardown.ran, 'the stalled run never tore the domain down');
+  const lostLog = await readFile(join(runsDir, lost.runId, 'run.log'), 'utf8');
+  t.false(lostLog.includes('"msg":"teardown finished"'));
+  t.deepEqual(await processesOf(lost.runId), []);
+
+  const secondExit = await second.child;
+  t.is(secondExit.exitCode, 0, String(secondExit.stdout));
+  const owner = await resultsOf(String(secondStarted.runId));
+  t.is(owner.verdict, 'success', JSON.stringify(owner.rungs));
+  t.deepEqual(owner.deploys, { expected: 1, actual: 1 });
+  t.true(second.events.some((event) => event.event === 'notice' && event.message === `${owner.domain}: removing what a previous run left on it (its lock had gone stale)`));
+  await assertNothingLeft(t, owner);
+  t.false(await pathExists(lockPaths((await bedConfig()).lockDir, owner.domain).ownerFile), 'the new owner released its lock');
 });
