@@ -16,6 +16,9 @@ import { RunStageError, stageError, type RunWorld } from './run-world.js';
 import { reapApp } from './tear-down-app.js';
 import { taskIdsBefore, waitUntilReady } from './wait-until-ready.js';
 
+/** What abra app new says when the server or the domain, not the recipe, is the problem. */
+const ENVIRONMENT_REFUSAL = /already exists|does not exist\? \(abra server add\)|no server provided/;
+
 export interface BasePlan {
   /** Release tag to deploy, or null to deploy what is checked out (a chaos deploy). */
   readonly version: string | null;
@@ -48,7 +51,11 @@ export async function deployTarget(world: RunWorld, target: AppTarget, plan: Bas
   const byVersion = plan.version !== null;
   // counted as an attempt: a dependency whose `abra app new` fails still spent its place in the budget
   await recordDeploy(world.paths.deploysFile, target.domain);
-  const { table } = await world.abra.appNew({ recipe: target.recipe, domain: target.domain, version: plan.version, chaos: !byVersion }, signal);
+  const { table } = await world.abra.appNew({ recipe: target.recipe, domain: target.domain, version: plan.version, chaos: !byVersion }, signal).catch((error: unknown) => {
+    // the recipe's own files were checked before (prepare): a refusal about the server or an existing app is the environment's
+    if (error instanceof CommandError && ENVIRONMENT_REFUSAL.test(`${error.result.stdout}\n${error.result.stderr}`)) throw stageError('deploy', 'infra', `abra app new refused ${target.domain}: ${error.message}`);
+    throw error;
+  });
   const publicUrl = `https://${target.domain}`;
   const makeCtx = () => makeHookContext(world, target, 'install', publicUrl, signal);
   await editEnvFile(envFile, { LETS_ENCRYPT_ENV: '', ...(await resolveEnvValues('EXTRA_ENV', target.meta, makeCtx, signal)) });

@@ -3,18 +3,32 @@
 // the app deploys, and by then the run needs nothing of the forge.
 import { join } from 'node:path';
 import { fromPromise } from 'xstate';
-import type { LintResult, PreparedRun } from '../domain/run-types.js';
+import { CommandError } from '../io/exec.js';
+import type { LintResult } from '../domain/run-types.js';
 import { createRunAbraDir } from './prepare-run.js';
 import type { RunWorld } from './run-world.js';
 
-export async function lintRecipe(world: RunWorld, prepared: PreparedRun, signal: AbortSignal): Promise<LintResult> {
-  const { paths, git, config } = world;
+export interface LintInput {
+  /** The commit under test: lint runs on it even when the recipe's files are too broken to deploy. */
+  readonly headSha: string;
+}
+
+export async function lintRecipe(world: RunWorld, { headSha }: LintInput, signal: AbortSignal): Promise<LintResult> {
+  const { paths, git, config, identity } = world;
   await createRunAbraDir(paths.lintAbraDir, config.abra.dir);
-  const pristine = join(paths.lintAbraDir, 'recipes', prepared.recipe);
+  const pristine = join(paths.lintAbraDir, 'recipes', identity.recipe);
   await git.clone(paths.recipeDir, pristine);
-  await git.checkout(pristine, prepared.headSha);
+  await git.checkout(pristine, headSha);
   signal.throwIfAborted();
-  const report = await world.lintAbra.recipeLint(prepared.recipe, signal);
+  let report;
+  try {
+    report = await world.lintAbra.recipeLint(identity.recipe, signal);
+  } catch (error) {
+    // abra's own words for a recipe whose files it cannot read: the recipe fails lint, lint did run
+    const refusal = error instanceof CommandError ? /unable to validate recipe: .*/.exec(`${error.result.stdout}\n${error.result.stderr}`)?.[0] : undefined;
+    if (refusal === undefined) throw error;
+    return { status: 'fail', rulesFailed: [], warnings: [], detail: `abra recipe lint refused the recipe: ${refusal.trim()}` };
+  }
   const warned = report.warnings.length === 0 ? '' : `; warnings: ${report.warnings.join(', ')}`;
   return report.rulesFailed.length === 0
     ? { status: 'pass', rulesFailed: [], warnings: [...report.warnings], detail: `no error-level rule failed${warned}` }
@@ -22,5 +36,5 @@ export async function lintRecipe(world: RunWorld, prepared: PreparedRun, signal:
 }
 
 export function makeLintRecipe(world: RunWorld) {
-  return fromPromise<LintResult, { readonly prepared: PreparedRun }>(({ input, signal }) => lintRecipe(world, input.prepared, signal));
+  return fromPromise<LintResult, LintInput>(({ input, signal }) => lintRecipe(world, input, signal));
 }

@@ -16,7 +16,8 @@ import { CustomizationError, loadCustomization, REPO_LOCAL_DIR, type Customizati
 import { customizationManifest } from '../recipes/manifest.js';
 import type { RecipeMeta } from '../recipes/schema.js';
 import type { TierContext } from '../tiers/tier-context.js';
-import { stageError, type RunWorld } from './run-world.js';
+import { describeDefect, recipeDefects } from '../recipes/recipe-defects.js';
+import { recipeDefectError, stageError, type RunWorld } from './run-world.js';
 
 /** A per-run ABRA_DIR: servers/ is the shared server config, recipes/ starts empty. */
 export async function createRunAbraDir(abraDir: string, sharedAbraDir: string): Promise<void> {
@@ -98,6 +99,8 @@ export async function prepareRun(world: RunWorld, signal: AbortSignal): Promise<
   const headSha = await git.resolve(paths.recipeDir, identity.ref ?? 'HEAD');
   if (headSha === undefined) throw stageError('prepare', 'bad-input', `ref "${identity.ref}" does not exist in ${identity.source}`);
   await git.checkout(paths.recipeDir, headSha);
+  const defects = recipeDefects(await readComposeFiles(paths.recipeDir), await readOptionalFile(join(paths.recipeDir, '.env.sample')));
+  if (defects.length > 0) throw recipeDefectError(defects.map(describeDefect).join('; '), headSha);
 
   const allowlist = await readAllowlist(config.repoLocalAllowlist);
   for (const note of allowlist.notes) {
@@ -117,8 +120,7 @@ export async function prepareRun(world: RunWorld, signal: AbortSignal): Promise<
   const customization = await load(world, identity.recipe, repoLocalDir, allowlist);
   const meta = customization.meta;
 
-  const composeText = await readOptionalFile(join(paths.recipeDir, 'compose.yml'));
-  if (composeText === undefined) throw stageError('prepare', 'bad-input', `${identity.source} at ${headSha.slice(0, 8)} has no compose.yml: not a Co-op Cloud recipe`);
+  const composeText = await readFile(join(paths.recipeDir, 'compose.yml'), 'utf8');
   const headVersion = composeVersion(composeText) ?? null;
   await checkSwarmNames(paths.recipeDir, composeText, identity.stack, identity.domain);
 

@@ -58,3 +58,8 @@ export function stageError(stage: StageFailure['stage'], kind: StageFailure['kin
 export function appDeadError(message: string): RunStageError {
   return new RunStageError({ stage: 'deploy', kind: 'recipe', message, appDead: true });
 }
+
+/** The recipe's own files are broken at the tested commit: its failure, and lint still runs on that commit. */
+export function recipeDefectError(message: string, headSha: string): RunStageError {
+  return new RunStageError({ stage: 'prepare', kind: 'recipe', message, headSha });
+}

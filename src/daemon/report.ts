@@ -89,7 +89,8 @@ function describeOutcome(outcome: RequestOutcome, limitMinutes: number): string 
 }
 
 export function finalStatus(links: ReportLinks, outcome: RequestOutcome, limitMinutes: number): CommitStatus {
-  const state = outcome.kind === 'results' && outcome.stoppedBy === null ? outcome.verdict : 'error';
+  // a commit status has no word for bad input: it is an error the pull request's author can fix
+  const state = outcome.kind === 'results' && outcome.stoppedBy === null && outcome.verdict !== 'bad-input' ? outcome.verdict : 'error';
   return { state, context: STATUS_CONTEXT, description: clip(outcomeLine(outcome, limitMinutes)), targetUrl: runPageUrl(links, outcome.runId) };
 }
 

@@ -53,7 +53,8 @@ function applyExpectedNa(rung: Rung, declared: string | undefined): Rung {
 function installRung(record: RunRecord): Rung {
   const tier = record.tiers.find((candidate) => candidate.name === 'install');
   if (tier !== undefined) return fromTier(tier);
-  if (record.failure?.stage === 'deploy' && record.failure.kind === 'recipe') {
+  // the recipe's own files (prepare) or its deploy (deploy) are at fault: install is what failed
+  if (record.failure?.kind === 'recipe' && (record.failure.stage === 'deploy' || record.failure.stage === 'prepare')) {
     return { status: 'fail', reason: `install failed: ${record.failure.message}` };
   }
   return notReached(record, 'install');
@@ -95,7 +96,7 @@ function lintRung(record: RunRecord): Rung {
     return record.failure === null ? unver('lint did not run', 'harness') : unver(`not run: ${record.failure.stage} failed`, 'not-run');
   }
   if (lint.status === 'pass') return { status: 'pass', reason: lint.detail };
-  if (lint.status === 'fail') return { status: 'fail', reason: `rules failed: ${lint.rulesFailed.join(', ')}` };
+  if (lint.status === 'fail') return { status: 'fail', reason: lint.rulesFailed.length > 0 ? `rules failed: ${lint.rulesFailed.join(', ')}` : lint.detail };
   return unver(lint.detail, record.abortReason === null ? 'infra' : 'aborted');
 }
 

@@ -48,6 +48,8 @@ export interface StageFailure {
   readonly kind: 'recipe' | 'bad-input' | 'infra' | 'timeout' | 'harness';
   /** The app's services are dead and will not run again: nothing later waits for them. */
   readonly appDead?: true;
+  /** The commit tested, when the failure came after the checkout: lint still runs on it. */
+  readonly headSha?: string;
 }
 
 export interface TeardownReport {

@@ -3,7 +3,9 @@ import * as z from 'zod';
 import { EXIT_CODES } from './exit-codes.js';
 import { RUNG_NAMES, type Rungs } from './rungs.js';
 
-export const Verdict = z.enum(['success', 'failure', 'error']);
+export const Verdict = z
+  .enum(['success', 'failure', 'error', 'bad-input'])
+  .describe('success and failure judge the recipe; error: cc-ci, the engine or the environment failed; bad-input: the request itself was wrong (a ref that does not exist, a broken customization), nothing was tested');
 export type Verdict = z.infer<typeof Verdict>;
 
 export const AbortReason = z
@@ -26,6 +28,7 @@ export function computeVerdict(rungs: Rungs, deployBudgetKept: boolean, abortRea
 
 /** An abort decides the exit code whatever the verdict: the run did not finish. */
 export function exitCodeFor(verdict: Verdict, abortReason: AbortReason | undefined): number {
+  if (verdict === 'bad-input') return EXIT_CODES.badInput;
   if (abortReason === 'deadline') return EXIT_CODES.deadline;
   // nobody asked these runs to stop: a crash inside cc-ci, or the domain taken over by another run
   if (abortReason === 'harness-crash' || abortReason === 'lock-lost') return EXIT_CODES.error;

@@ -52,7 +52,7 @@ export const runMachine = setup({
     superviseRun: supervisorMachine,
     sweepLeftovers: unprovidedPromise<void, undefined>('sweepLeftovers'),
     prepareRun: unprovidedPromise<PreparedRun, undefined>('prepareRun'),
-    lintRecipe: unprovidedPromise<LintResult, { readonly prepared: PreparedRun }>('lintRecipe'),
+    lintRecipe: unprovidedPromise<LintResult, { readonly headSha: string }>('lintRecipe'),
     holdDomainLock: unprovidedCallback<RunEvent, { readonly dependencyDomains: readonly string[] }>('holdDomainLock'),
     installApp: unprovidedPromise<void, { readonly prepared: PreparedRun }>('installApp'),
     runTier: unprovidedPromise<TierResult, { readonly prepared: PreparedRun; readonly tier: TierName }>('runTier'),
@@ -68,6 +68,7 @@ export const runMachine = setup({
       abortReason: ({ context }) => context.abortReason ?? 'lock-lost',
     }),
     countIgnoredAbort: assign({ abortsIgnored: ({ context }) => context.abortsIgnored + 1 }),
+    recordLint: assign({ lint: (_, lint: LintResult) => lint }),
     recordTier: assign({
       tiers: ({ context }, tier: TierResult) => [...context.tiers, tier],
     }),
@@ -79,6 +80,7 @@ export const runMachine = setup({
     backupFailed: ({ context }) => tierFailed(context, 'backup'),
     functionalDue: ({ context }) => (context.prepared?.functionalTests.length ?? 0) > 0,
     appDead: ({ context }) => context.tiers.some((tier) => tier.appDead === true),
+    checkedOut: ({ context }) => context.failure?.headSha !== undefined,
   },
 }).createMachine({
   id: 'run',
@@ -111,8 +113,17 @@ export const runMachine = setup({
         id: 'prepareRun',
         src: 'prepareRun',
         onDone: { target: 'testing', actions: assign({ prepared: ({ event }) => event.output }) },
-        onError: { target: 'reporting', actions: assign({ failure: ({ event }) => toStageFailure('prepare', event.error) }) },
+        onError: { target: 'prepareFailed', actions: assign({ failure: ({ event }) => toStageFailure('prepare', event.error) }) },
       },
+      on: { 'run.abort': { target: 'reporting', actions: 'recordAbort' } },
+    },
+    prepareFailed: {
+      always: [{ guard: 'checkedOut', target: 'lintingBrokenRecipe' }, { target: 'reporting' }],
+    },
+    lintingBrokenRecipe: {
+      description: 'The recipe is too broken to deploy at the tested commit; lint needs no deploy and still reports.',
+      meta: { stage: 'lint' },
+      invoke: lintInvoke('reporting', ({ context }) => context.failure!.headSha!),
       on: { 'run.abort': { target: 'reporting', actions: 'recordAbort' } },
     },
     testing: {
@@ -125,18 +136,7 @@ export const runMachine = setup({
             linting: {
               description: 'abra recipe lint on a pristine clone at the tested ref; independent of the deployment.',
               meta: { stage: 'lint' },
-              invoke: {
-                id: 'lintRecipe',
-                src: 'lintRecipe',
-                input: ({ context }) => ({ prepared: context.prepared! }),
-                onDone: { target: 'linted', actions: assign({ lint: ({ event }) => event.output }) },
-                onError: {
-                  target: 'linted',
-                  actions: assign({
-                    lint: ({ event }) => ({ status: 'unver', rulesFailed: [], warnings: [], detail: `lint did not run: ${String((event.error as Error)?.message ?? event.error)}` }),
-                  }),
-                },
-              },
+              invoke: lintInvoke('linted', ({ context }) => context.prepared!.headSha),
               on: {
                 'run.abort': {
                   target: 'linted',
@@ -231,6 +231,23 @@ export const runMachine = setup({
   },
   output: ({ context }) => context,
 });
+
+/** Lint on a pristine clone at the tested commit; a lint that could not run is recorded as unverified. */
+function lintInvoke(next: string, headShaOf: (args: { context: RunContext }) => string) {
+  return {
+    id: 'lintRecipe',
+    src: 'lintRecipe' as const,
+    input: (args: { context: RunContext }) => ({ headSha: headShaOf(args) }),
+    onDone: { target: next, actions: { type: 'recordLint' as const, params: ({ event }: { event: { output: LintResult } }) => event.output } },
+    onError: {
+      target: next,
+      actions: {
+        type: 'recordLint' as const,
+        params: ({ event }: { event: { error: unknown } }): LintResult => ({ status: 'unver', rulesFailed: [], warnings: [], detail: `lint did not run: ${String((event.error as Error)?.message ?? event.error)}` }),
+      },
+    },
+  };
+}
 
 /** One tier: run its op and assertions, record the result (a harness crash is recorded as unver), move on. */
 function tierState(tier: TierName, next: string) {

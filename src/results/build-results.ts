@@ -40,8 +40,9 @@ export function buildResults(input: ResultsInput): Results {
   if (!budgetKept && rungs.install.status === 'pass') {
     rungs.install = { status: 'fail', reason: `deploy budget broken: ${record.deploysRecorded} deploys, expected ${expected}` };
   }
-  const verdict = computeVerdict(rungs, budgetKept, record.abortReason);
+  // a wrong request judges nothing: its own word, never error (an error would read as cc-ci's fault)
   const badInput = record.failure?.kind === 'bad-input' && record.abortReason === null;
+  const verdict = badInput ? 'bad-input' : computeVerdict(rungs, budgetKept, record.abortReason);
   const teardown = record.teardown ?? { ran: false, leftovers: [], errors: [] };
   return {
     schema: RESULTS_SCHEMA_VERSION,
@@ -55,7 +56,7 @@ export function buildResults(input: ResultsInput): Results {
     startedAt: input.startedAt.toISOString(),
     finishedAt: input.finishedAt.toISOString(),
     verdict,
-    exitCode: badInput ? 2 : exitCodeFor(verdict, record.abortReason ?? undefined),
+    exitCode: exitCodeFor(verdict, record.abortReason ?? undefined),
     abortReason: record.abortReason,
     ...(record.abortReason === 'lock-lost' && record.lockLost !== null ? { abortDetail: record.lockLost } : {}),
     level: computeLevel({

@@ -83,9 +83,35 @@ test.serial('an upgrade that finds the app dead is the last tier: backup, restor
   t.deepEqual(await stackLeftovers(stackName(results.domain)), []);
 });
 
+// recipe defects (docs/results.md#failure-or-error): the recipe's own files are broken at the tested
+// commit. Install fails naming the file and line, nothing is deployed, lint still runs on that commit.
+const defects: { name: string; install: RegExp; lint: { status: 'pass' | 'fail'; reason: RegExp } }[] = [
+  { name: 'broken-yaml', install: /^install failed: compose\.yml:8: not valid YAML: Tabs are not allowed as indentation/, lint: { status: 'fail', reason: /^abra recipe lint refused the recipe: unable to validate recipe: compose\.yml: / } },
+  { name: 'bad-version', install: /^install failed: compose\.yml:15: version label "coop-cloud\.\$\{STACK_NAME\}\.version=next" is not a recipe version/, lint: { status: 'pass', reason: /^no error-level rule failed/ } },
+  { name: 'imageless', install: /^install failed: compose\.yml:16: service "worker" has no image$/, lint: { status: 'fail', reason: /^rules failed: R011$/ } },
+  { name: 'no-env-sample', install: /^install failed: \.env\.sample: missing: abra app new copies it into the app's env file$/, lint: { status: 'fail', reason: /^rules failed: R008$/ } },
+];
+
+for (const defect of defects) {
+  test.serial(`${defect.name}: a recipe defect fails install with the file and line (verdict failure, exit 1), deploys nothing, and lint still reports`, async (t) => {
+    const { exitCode, results } = await runFixture(defect.name);
+    t.is(results.rungs.install.status, 'fail', JSON.stringify(results.rungs, null, 2));
+    t.regex(results.rungs.install.reason, defect.install);
+    t.is(results.rungs.lint.status, defect.lint.status, results.rungs.lint.reason);
+    t.regex(results.rungs.lint.reason, defect.lint.reason);
+    for (const name of ['upgrade', 'backup_restore', 'functional'] as const) t.deepEqual(results.rungs[name], { status: 'unver', reason: 'not run: prepare failed', cause: 'not-run' });
+    t.is(results.verdict, 'failure');
+    t.is(exitCode, 1);
+    t.is(results.level, 0);
+    t.is(results.deploys.actual, 0);
+    t.deepEqual(await stackLeftovers(stackName(results.domain)), []);
+  });
+}
+
 test.serial('bad input exits 2 and deploys nothing', async (t) => {
   const run = await runCcci([fixture('web'), '--ref', 'no-such-branch'], { runsDir });
   t.is(run.exitCode, 2);
+  t.is(run.results?.verdict, 'bad-input', 'its own verdict: neither the recipe\'s failure nor cc-ci\'s error');
   t.is(run.results?.deploys.actual, 0);
   t.regex(run.results?.rungs.install.reason ?? '', /ref "no-such-branch" does not exist/);
   t.deepEqual(await stackLeftovers(stackName(run.results!.domain)), []);

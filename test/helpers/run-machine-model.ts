@@ -45,6 +45,8 @@ export const DRIVING_EVENTS = [
   { type: 'xstate.done.actor.prepareRun', output: prepared('version', true, 1) },
   { type: 'xstate.done.actor.prepareRun', output: prepared('skip', false, 0) },
   { type: 'xstate.error.actor.prepareRun', error: new Error('clone failed') },
+  // a recipe too broken to deploy: prepare fails after the checkout, lint still runs on that commit
+  { type: 'xstate.error.actor.prepareRun', error: { stageFailure: { stage: 'prepare', kind: 'recipe', message: 'compose.yml:3: not valid YAML', headSha: 'b'.repeat(40) } } },
   { type: 'xstate.done.actor.lintRecipe', output: { status: 'pass', rulesFailed: [], warnings: [], detail: 'ok' } },
   { type: 'xstate.done.actor.installApp' },
   { type: 'xstate.error.actor.installApp', error: new Error('crash-looping') },
