@@ -60,6 +60,7 @@ export function createRunWorld(request: RunRequest, log: Logger): RunWorld {
     docker: createDocker({ log: log.child({ component: 'docker' }) }),
     git: createGit({ log: log.child({ component: 'git' }) }),
     notify: (notice) => request.notify(redactDeep(notice, redactor.redact)),
+    stopping: { reason: null },
   };
 }
 
@@ -72,7 +73,7 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
   log.info({ identity: request.identity }, 'run started');
   const machine = runMachine.provide({
     actors: {
-      superviseRun: makeSuperviseRun({ cancelFile: world.paths.cancelFile, deadlineAt: world.identity.deadlineAt, log }),
+      superviseRun: makeSuperviseRun({ cancelFile: world.paths.cancelFile, deadlineAt: world.identity.deadlineAt, log, stopping: world.stopping }),
       // the janitor works on other runs' apps: it uses the shared ABRA_DIR where their env files live
       sweepLeftovers: makeSweepLeftovers(world, abraFor(request.config, request.config.abra.dir, log)),
       prepareRun: makePrepareRun(world),

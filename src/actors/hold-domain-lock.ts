@@ -42,6 +42,7 @@ export function makeHoldDomainLock(world: RunWorld) {
             world.log.error({ err: error, domain }, 'domain lock compromised: this run no longer owns the domain');
             // the new owner's record says who has the domain now; the app there is theirs, not ours to remove
             void readLockOwner(world.config.lockDir, domain).then((holder) => {
+              world.stopping.reason ??= 'lock-lost';
               if (!stopped) sendBack({ type: 'lock.lost', message: `lost the lock of ${domain} (${error.message}); it is now held by ${describeOwner(holder, 'an unknown run')}` });
             });
           },

@@ -12,7 +12,7 @@ import { appTarget, envFileOf, type AppTarget } from './app-target.js';
 import { HookError, makeHookContext } from './hook-context.js';
 import { InstallStepsError, runInstallSteps } from './install-steps.js';
 import { contractEnv } from './contract-env.js';
-import { RunStageError, stageError, type RunWorld } from './run-world.js';
+import { RunStageError, stageError, stageSignal, type RunWorld } from './run-world.js';
 import { reapApp } from './tear-down-app.js';
 import { taskIdsBefore, waitUntilReady } from './wait-until-ready.js';
 
@@ -121,7 +121,7 @@ function isRecipeProblem(error: unknown): boolean {
 export async function installApp(world: RunWorld, prepared: PreparedRun, signal: AbortSignal): Promise<void> {
   const { base } = prepared;
   const byVersion = base.kind === 'version';
-  if (!byVersion) await world.git.checkout(prepared.recipeDir, base.kind === 'ref' ? base.value! : prepared.headSha);
+  if (!byVersion) await world.git.checkout(prepared.recipeDir, base.kind === 'ref' ? base.value! : prepared.headSha, signal);
   try {
     await deployDependencies(world, prepared.dependencies, signal);
     // without an older base the first deploy is the head itself, which a repair for an old release must not touch
@@ -138,6 +138,6 @@ export async function installApp(world: RunWorld, prepared: PreparedRun, signal:
 }
 
 export function makeInstallApp(world: RunWorld) {
-  return fromPromise<void, { readonly prepared: PreparedRun }>(({ input, signal }) => installApp(world, input.prepared, signal));
+  return fromPromise<void, { readonly prepared: PreparedRun }>(({ input, signal }) => installApp(world, input.prepared, stageSignal(world, signal)));
 }
 

@@ -6,7 +6,7 @@ import { fromPromise } from 'xstate';
 import { CommandError } from '../io/exec.js';
 import type { LintResult } from '../domain/run-types.js';
 import { createRunAbraDir } from './prepare-run.js';
-import type { RunWorld } from './run-world.js';
+import { stageSignal, type RunWorld } from './run-world.js';
 
 export interface LintInput {
   /** The commit under test: lint runs on it even when the recipe's files are too broken to deploy. */
@@ -17,8 +17,8 @@ export async function lintRecipe(world: RunWorld, { headSha }: LintInput, signal
   const { paths, git, config, identity } = world;
   await createRunAbraDir(paths.lintAbraDir, config.abra.dir);
   const pristine = join(paths.lintAbraDir, 'recipes', identity.recipe);
-  await git.clone(paths.recipeDir, pristine);
-  await git.checkout(pristine, headSha);
+  await git.clone(paths.recipeDir, pristine, signal);
+  await git.checkout(pristine, headSha, signal);
   signal.throwIfAborted();
   let report;
   try {
@@ -36,5 +36,5 @@ export async function lintRecipe(world: RunWorld, { headSha }: LintInput, signal
 }
 
 export function makeLintRecipe(world: RunWorld) {
-  return fromPromise<LintResult, LintInput>(({ input, signal }) => lintRecipe(world, input, signal));
+  return fromPromise<LintResult, LintInput>(({ input, signal }) => lintRecipe(world, input, stageSignal(world, signal)));
 }

@@ -17,7 +17,7 @@ import { customizationManifest } from '../recipes/manifest.js';
 import type { RecipeMeta } from '../recipes/schema.js';
 import type { TierContext } from '../tiers/tier-context.js';
 import { describeDefect, recipeDefects } from '../recipes/recipe-defects.js';
-import { recipeDefectError, stageError, type RunWorld } from './run-world.js';
+import { recipeDefectError, stageError, stageSignal, type RunWorld } from './run-world.js';
 
 /** A per-run ABRA_DIR: servers/ is the shared server config, recipes/ starts empty. */
 export async function createRunAbraDir(abraDir: string, sharedAbraDir: string): Promise<void> {
@@ -59,7 +59,7 @@ async function load(world: RunWorld, recipe: string, repoLocalDir: string | null
 }
 
 /** Clones each of DEPS at its newest release, with its own customization tree (no repo-local code, no nested DEPS). */
-async function planDependencies(world: RunWorld, meta: Readonly<RecipeMeta>): Promise<DependencyPlan[]> {
+async function planDependencies(world: RunWorld, meta: Readonly<RecipeMeta>, signal: AbortSignal): Promise<DependencyPlan[]> {
   const { identity, config, paths, git } = world;
   const plans: DependencyPlan[] = [];
   for (const recipe of meta.DEPS) {
@@ -67,7 +67,7 @@ async function planDependencies(world: RunWorld, meta: Readonly<RecipeMeta>): Pr
     const source = config.dependencySource.replaceAll('{recipe}', recipe);
     const recipeDir = join(paths.abraDir, 'recipes', recipe);
     try {
-      await git.clone(source, recipeDir);
+      await git.clone(source, recipeDir, signal);
     } catch (error) {
       throw stageError('prepare', 'bad-input', `cannot clone dependency ${recipe} from ${source}: ${(error as Error).message}`);
     }
@@ -78,7 +78,7 @@ async function planDependencies(world: RunWorld, meta: Readonly<RecipeMeta>): Pr
     const version = sortedReleaseTags(await git.tags(recipeDir)).at(-1)?.text ?? null;
     const domain = dependencyDomain(identity.domain, recipe, config.ciDomain);
     const stack = stackName(domain);
-    if (version !== null) await git.checkout(recipeDir, version);
+    if (version !== null) await git.checkout(recipeDir, version, signal);
     const composeText = await readOptionalFile(join(recipeDir, 'compose.yml'));
     if (composeText === undefined) throw stageError('prepare', 'bad-input', `dependency ${recipe} (${source}) has no compose.yml: not a Co-op Cloud recipe`);
     await checkSwarmNames(recipeDir, composeText, stack, domain);
@@ -91,14 +91,14 @@ export async function prepareRun(world: RunWorld, signal: AbortSignal): Promise<
   const { identity, paths, git, config } = world;
   await createRunAbraDir(paths.abraDir, config.abra.dir);
   try {
-    await git.clone(identity.source, paths.recipeDir);
+    await git.clone(identity.source, paths.recipeDir, signal);
   } catch (error) {
     throw stageError('prepare', 'bad-input', `cannot clone the recipe from ${identity.source}: ${(error as Error).message}`);
   }
   signal.throwIfAborted();
   const headSha = await git.resolve(paths.recipeDir, identity.ref ?? 'HEAD');
   if (headSha === undefined) throw stageError('prepare', 'bad-input', `ref "${identity.ref}" does not exist in ${identity.source}`);
-  await git.checkout(paths.recipeDir, headSha);
+  await git.checkout(paths.recipeDir, headSha, signal);
   const defects = recipeDefects(await readComposeFiles(paths.recipeDir), await readOptionalFile(join(paths.recipeDir, '.env.sample')));
   if (defects.length > 0) throw recipeDefectError(defects.map(describeDefect).join('; '), headSha);
 
@@ -145,7 +145,7 @@ export async function prepareRun(world: RunWorld, signal: AbortSignal): Promise<
   });
   world.notify({ type: 'manifest', manifest });
   world.log.info({ manifest }, 'customization manifest');
-  const dependencies = await planDependencies(world, meta);
+  const dependencies = await planDependencies(world, meta, signal);
   signal.throwIfAborted();
 
   const context: TierContext = {
@@ -182,5 +182,5 @@ export async function prepareRun(world: RunWorld, signal: AbortSignal): Promise<
 }
 
 export function makePrepareRun(world: RunWorld) {
-  return fromPromise<PreparedRun, undefined>(({ signal }) => prepareRun(world, signal));
+  return fromPromise<PreparedRun, undefined>(({ signal }) => prepareRun(world, stageSignal(world, signal)));
 }

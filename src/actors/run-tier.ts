@@ -14,7 +14,7 @@ import { placeBackupMarkers, removeBackupMarkers, type BackupMarker } from './ba
 import { callHook, makeHookContext } from './hook-context.js';
 import { verifiedBackup } from './verified-backup.js';
 import { genericTestFile, runTierTests, type TierTestFile } from './run-tier-tests.js';
-import { RunStageError, type RunWorld } from './run-world.js';
+import { RunStageError, stageSignal, type RunWorld } from './run-world.js';
 import { deadline, type Deadline } from '../io/deadline.js';
 import { editEnvFile } from '../io/env-file.js';
 import { taskIdsBefore, resolveBaseUrl, waitUntilReady } from './wait-until-ready.js';
@@ -23,7 +23,7 @@ import { taskIdsBefore, resolveBaseUrl, waitUntilReady } from './wait-until-read
 async function upgrade(world: RunWorld, prepared: PreparedRun, target: AppTarget, makeCtx: () => Promise<HookContext>, signal: AbortSignal): Promise<string> {
   const envFile = envFileOf(world, target.domain);
   await removePreviousOverlays(prepared.customization.previousOverlays, prepared.recipeDir, envFile);
-  await world.git.checkout(prepared.recipeDir, prepared.headSha);
+  await world.git.checkout(prepared.recipeDir, prepared.headSha, signal);
   const extraEnv = await resolveEnvValues('EXTRA_ENV', target.meta, makeCtx, signal);
   const upgradeEnv = await resolveEnvValues('UPGRADE_EXTRA_ENV', target.meta, makeCtx, signal);
   await editEnvFile(envFile, { ...extraEnv, ...upgradeEnv });
@@ -159,5 +159,5 @@ async function backupAttempts(world: RunWorld, tier: TierName): Promise<string> 
 }
 
 export function makeRunTier(world: RunWorld) {
-  return fromPromise<TierResult, { readonly prepared: PreparedRun; readonly tier: TierName }>(({ input, signal }) => runTier(world, input.prepared, input.tier, signal));
+  return fromPromise<TierResult, { readonly prepared: PreparedRun; readonly tier: TierName }>(({ input, signal }) => runTier(world, input.prepared, input.tier, stageSignal(world, signal)));
 }

@@ -4,6 +4,7 @@ import type { LockOwner } from '../io/lock.js';
 import type { CustomizationManifest } from '../recipes/manifest.js';
 import type { RunPaths } from '../domain/run-paths.js';
 import type { StageFailure } from '../domain/run-types.js';
+import type { AbortReason } from '../domain/verdict.js';
 import type { Abra } from '../io/abra.js';
 import type { Docker } from '../io/docker.js';
 import type { Git } from '../io/git.js';
@@ -41,6 +42,20 @@ export interface RunWorld {
   readonly docker: Docker;
   readonly git: Git;
   readonly notify: (notice: RunNotice) => void;
+  /** Why the run is stopping, set by whoever stops it (the supervisor, the lock actor) before the stage's actor is stopped. */
+  readonly stopping: { reason: AbortReason | null };
+}
+
+/**
+ * The stage's signal, aborted with the run's stop reason: xstate aborts a stopped promise actor
+ * without one, and a child killed for `sigterm` should say so, not `AbortError`.
+ */
+export function stageSignal(world: Pick<RunWorld, 'stopping'>, signal: AbortSignal): AbortSignal {
+  const controller = new AbortController();
+  const abort = () => controller.abort(world.stopping.reason ?? 'the stage was stopped');
+  if (signal.aborted) abort();
+  else signal.addEventListener('abort', abort, { once: true });
+  return controller.signal;
 }
 
 export class RunStageError extends Error {

@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { fromCallback } from 'xstate';
 import { supervisorMachine, WATCHED_SIGNALS, type SupervisorEvent } from '../machines/supervisor.machine.js';
+import type { AbortReason } from '../domain/verdict.js';
 import type { Logger } from '../io/log.js';
 
 /** Node has no PDEATHSIG: notice re-parenting by polling the parent pid (and the cancel file). */
@@ -12,6 +13,8 @@ export interface WatchedProcess {
   readonly cancelFile: string;
   readonly deadlineAt: number;
   readonly log: Logger;
+  /** Set to the first reason as it is decided, before the run machine stops the running stage. */
+  readonly stopping: { reason: AbortReason | null };
 }
 
 export function makeWatchProcess({ cancelFile, deadlineAt, log }: WatchedProcess) {
@@ -59,7 +62,10 @@ export function makeSuperviseRun(watched: WatchedProcess) {
   return supervisorMachine.provide({
     actors: { watchProcess: makeWatchProcess(watched) },
     actions: {
-      reportAbort: (_, { reason }) => watched.log.warn({ reason }, 'run abort requested'),
+      reportAbort: (_, { reason }) => {
+        watched.stopping.reason ??= reason;
+        watched.log.warn({ reason }, 'run abort requested');
+      },
       reportIgnored: (_, { reason, first }) => watched.log.warn({ reason, first }, 'abort request ignored: the run is already stopping'),
     },
   });

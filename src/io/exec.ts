@@ -73,7 +73,9 @@ export async function runCommand(argv: readonly [string, ...string[]], options: 
   const started = performance.now();
 
   if (options.signal?.aborted) {
-    return { command, exitCode: undefined, signal: undefined, timedOut: false, stopReason: String(options.signal.reason ?? 'aborted'), failed: true, stdout: '', stderr: '', durationMs: 0 };
+    const stopReason = String(options.signal.reason ?? 'aborted');
+    log.debug({ stopReason }, 'command not started: its stage was stopped');
+    return { command, exitCode: undefined, signal: undefined, timedOut: false, stopReason, failed: true, stdout: '', stderr: '', durationMs: 0 };
   }
   const subprocess = execa(argv[0], argv.slice(1), {
     cwd: options.cwd,

@@ -4,12 +4,12 @@ import { runChecked, runCommand, type CommandOptions } from './exec.js';
 export type GitOptions = Pick<CommandOptions, 'log' | 'signal'>;
 
 export interface Git {
-  /** Full clone (tags and forge pull-request heads included) of a path or URL into `directory`. */
-  clone(source: string, directory: string): Promise<void>;
+  /** Full clone (tags and forge pull-request heads included) of a path or URL into `directory`; `signal` stops it. */
+  clone(source: string, directory: string, signal?: AbortSignal): Promise<void>;
   /** Resolves a ref (sha, tag, local or source branch) to a full commit sha; undefined when it does not exist. */
   resolve(directory: string, ref: string): Promise<string | undefined>;
   /** Forced checkout, detached: untracked overlays never block it. */
-  checkout(directory: string, ref: string): Promise<void>;
+  checkout(directory: string, ref: string, signal?: AbortSignal): Promise<void>;
   tags(directory: string): Promise<string[]>;
   /** The remote's default branch tip (origin/HEAD), if it has one. */
   defaultBranchTip(directory: string): Promise<string | undefined>;
@@ -19,15 +19,16 @@ export interface Git {
 }
 
 export function createGit(options: GitOptions): Git {
-  const git = (directory: string | undefined, ...commandArguments: string[]) =>
-    runChecked(['git', ...(directory === undefined ? [] : ['-C', directory]), ...commandArguments], options);
+  // a call's own signal (the stage's) wins over the adapter's: an aborted stage's clone stops with it
+  const git = (directory: string | undefined, commandArguments: string[], signal?: AbortSignal) =>
+    runChecked(['git', ...(directory === undefined ? [] : ['-C', directory]), ...commandArguments], { ...options, signal: signal ?? options.signal });
   const gitQuiet = (directory: string, ...commandArguments: string[]) =>
     runCommand(['git', '-C', directory, ...commandArguments], options);
   return {
-    async clone(source, directory) {
-      await git(undefined, 'clone', '--quiet', '--no-hardlinks', source, directory);
+    async clone(source, directory, signal) {
+      await git(undefined, ['clone', '--quiet', '--no-hardlinks', source, directory], signal);
       // a pull request from a fork has its head only under refs/pull/<n>/head of the target repository
-      await git(directory, 'fetch', '--quiet', '--tags', 'origin', '+refs/heads/*:refs/remotes/origin/*', '+refs/pull/*/head:refs/remotes/origin/pull/*');
+      await git(directory, ['fetch', '--quiet', '--tags', 'origin', '+refs/heads/*:refs/remotes/origin/*', '+refs/pull/*/head:refs/remotes/origin/pull/*'], signal);
     },
     async resolve(directory, ref) {
       // a branch of the source exists in the clone only as a remote-tracking ref
@@ -37,11 +38,11 @@ export function createGit(options: GitOptions): Git {
       }
       return undefined;
     },
-    async checkout(directory, ref) {
-      await git(directory, '-c', 'advice.detachedHead=false', 'checkout', '--quiet', '--force', '--detach', ref);
+    async checkout(directory, ref, signal) {
+      await git(directory, ['-c', 'advice.detachedHead=false', 'checkout', '--quiet', '--force', '--detach', ref], signal);
     },
     async tags(directory) {
-      const result = await git(directory, 'tag', '--list');
+      const result = await git(directory, ['tag', '--list']);
       return result.stdout.split('\n').map((line) => line.trim()).filter((line) => line !== '');
     },
     async defaultBranchTip(directory) {
@@ -49,7 +50,7 @@ export function createGit(options: GitOptions): Git {
       return head.failed ? undefined : head.stdout.trim();
     },
     async isDirty(directory) {
-      const result = await git(directory, 'status', '--porcelain');
+      const result = await git(directory, ['status', '--porcelain']);
       return result.stdout.trim() !== '';
     },
     async readFileAt(directory, ref, path) {
