@@ -1,7 +1,7 @@
 // One app cc-ci deploys in a run: the recipe under test, or one of its DEPS. Deploy, readiness and
 // teardown code works on a target, so dependencies go through exactly the same path as the app.
 import { join } from 'node:path';
-import type { PreparedRun } from '../domain/run-types.js';
+import type { PreparedRun } from '../recipes/prepared-run.js';
 import type { Customization } from '../recipes/load-customization.js';
 import type { RecipeMeta } from '../recipes/schema.js';
 import type { RunWorld } from './run-world.js';

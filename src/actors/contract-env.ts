@@ -1,5 +1,5 @@
 // The env contract (docs/recipe-customization.md#the-env-contract) every child of a run gets: tier tests and install_steps.sh.
-import type { TierName } from '../results/schema.js';
+import type { TierName } from '../domain/tier-result.js';
 import type { ContractEnv } from '../tiers/tier-context.js';
 import type { RunWorld } from './run-world.js';
 

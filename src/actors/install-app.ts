@@ -1,7 +1,7 @@
 // Stage 8: dependencies, then the app: `abra app new` + env shaping + install_steps.sh, the single
 // deploy at the base, and the wait until it is ready. Dependencies go through the same deploy path.
 import { fromPromise } from 'xstate';
-import type { DependencyPlan, PreparedRun } from '../domain/run-types.js';
+import type { DependencyPlan, PreparedRun } from '../recipes/prepared-run.js';
 import { editEnvFile } from '../io/env-file.js';
 import { pathExists } from '../io/fs.js';
 import { CommandError } from '../io/exec.js';

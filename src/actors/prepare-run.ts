@@ -4,7 +4,7 @@ import { cp, mkdir, readFile, readdir, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fromPromise } from 'xstate';
 import { dependencyDomain, stackName, swarmNameProblems } from '../domain/identity.js';
-import type { DependencyPlan, PreparedRun } from '../domain/run-types.js';
+import type { DependencyPlan, PreparedRun } from '../recipes/prepared-run.js';
 import { resolveUpgradeBase } from '../domain/upgrade-base.js';
 import { sortedReleaseTags } from '../domain/versions.js';
 import { parseEnv } from '../io/env-file.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { runCommand } from '../io/exec.js';
 import { packageFile } from '../io/package-root.js';
 import { redactor } from '../io/redact.js';
-import type { TestResult, TierName } from '../results/schema.js';
+import type { TestResult, TierName } from '../domain/tier-result.js';
 import { contractEnv } from './contract-env.js';
 import type { RunWorld } from './run-world.js';
 

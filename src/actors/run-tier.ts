@@ -3,7 +3,8 @@
 import { relative } from 'node:path';
 import { fromPromise } from 'xstate';
 import { counted } from '../domain/count-words.js';
-import type { PreparedRun, TierName, TierResult } from '../domain/run-types.js';
+import type { TierName, TierResult } from '../domain/run-types.js';
+import type { PreparedRun } from '../recipes/prepared-run.js';
 import { readJsonFile, recordOpState } from '../io/run-state.js';
 import { OP_HOOK_BY_TIER, type HookContext } from '../recipes/hook-context.js';
 import { REPO_LOCAL_DIR, type SourcedFile } from '../recipes/load-customization.js';

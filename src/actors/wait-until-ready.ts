@@ -3,7 +3,8 @@
 import { assessConvergence, isTerminalTask, type Convergence, type ObservedTask, type ServiceSnapshot } from '../domain/convergence.js';
 import { hopelessProbe } from '../domain/reachability.js';
 import { wait } from '../io/clock.js';
-import type { ContainerHealth, Docker, RestartPolicy, ServiceStatus, TaskStatus } from '../io/docker.js';
+import type { ContainerHealth, RestartPolicy, ServiceStatus, TaskStatus } from '../domain/swarm-state.js';
+import type { Docker } from '../io/docker.js';
 import { describeHttpError, httpGet } from '../io/http.js';
 import type { HookOp } from '../recipes/hook-context.js';
 import type { RecipeMeta } from '../recipes/schema.js';

@@ -1,6 +1,6 @@
 // Reading a stack's state: converged, still settling, or already dead — said as soon as it is, not
 // after DEPLOY_TIMEOUT. Only tasks of this deploy count (ids not in `before`).
-import type { ContainerHealth, RestartPolicy, ServiceStatus, TaskStatus } from '../io/docker.js';
+import type { ContainerHealth, RestartPolicy, ServiceStatus, TaskStatus } from './swarm-state.js';
 
 /** A task as observed, with its container's health when it ended (when the container was still there to ask). */
 export interface ObservedTask extends TaskStatus {

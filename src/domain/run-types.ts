@@ -1,18 +1,16 @@
 // Data that flows between the run machine's stages. Plain values: machines and actors both use them.
 import type { RungName } from './rungs.js';
-import type { RecipeMeta } from '../recipes/schema.js';
-import type { Customization } from '../recipes/load-customization.js';
 import type { UpgradeBase } from './upgrade-base.js';
 import type { AbortReason } from './verdict.js';
-import type { LintResult, TierName, TierResult } from '../results/schema.js';
+import type { LintResult, TierName, TierResult } from './tier-result.js';
 
-export type { LintResult, TierName, TierResult } from '../results/schema.js';
+export type { LintResult, TierName, TierResult } from './tier-result.js';
 
-/** What stage 3–5 learned about the recipe under test. */
-export interface PreparedRun {
-  readonly recipe: string;
-  /** The run's own checkout: <runDir>/abra/recipes/<recipe>. */
-  readonly recipeDir: string;
+/**
+ * What the rules (rungs, results) read of what prepare learned; the full record with the recipe's
+ * meta and customization is `PreparedRun` (src/recipes/prepared-run.ts), which extends this.
+ */
+export interface PreparedFacts {
   readonly headSha: string;
   readonly headVersion: string | null;
   readonly base: UpgradeBase;
@@ -21,23 +19,6 @@ export interface PreparedRun {
   readonly expectedNa: Readonly<Partial<Record<RungName, string>>>;
   readonly functionalTests: readonly string[];
   readonly manifest: Readonly<Record<string, unknown>>;
-  readonly meta: Readonly<RecipeMeta>;
-  readonly customization: Customization;
-  /** DEPS in declaration order: deployed before the app, torn down after it in reverse. */
-  readonly dependencies: readonly DependencyPlan[];
-}
-
-/** A dependency (DEPS) of the recipe under test: its own domain, checkout and customization. */
-export interface DependencyPlan {
-  readonly recipe: string;
-  readonly domain: string;
-  readonly stack: string;
-  /** Where it was cloned from. */
-  readonly source: string;
-  readonly recipeDir: string;
-  /** The release tag deployed, or null when the repository has none (its default branch is deployed). */
-  readonly version: string | null;
-  readonly customization: Customization;
 }
 
 /** A stage that failed outside the tiers: it decides the rungs that never ran. */
@@ -59,7 +40,7 @@ export interface TeardownReport {
 }
 
 export interface RunRecord {
-  readonly prepared: PreparedRun | null;
+  readonly prepared: PreparedFacts | null;
   readonly failure: StageFailure | null;
   readonly tiers: readonly TierResult[];
   readonly lint: LintResult | null;

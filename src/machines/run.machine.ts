@@ -1,7 +1,8 @@
 // The run machine (docs/architecture.md): one run, one machine. Pure: every side effect is an actor named in setup().
 import { assign, setup } from 'xstate';
 import type { AbortReason } from '../domain/verdict.js';
-import type { LintResult, PreparedRun, StageFailure, TeardownReport, TierName, TierResult } from '../domain/run-types.js';
+import type { LintResult, StageFailure, TeardownReport, TierName, TierResult } from '../domain/run-types.js';
+import type { PreparedRun } from '../recipes/prepared-run.js';
 import { supervisorMachine } from './supervisor.machine.js';
 import { unprovidedCallback, unprovidedPromise } from './unprovided.js';
 

@@ -1,6 +1,7 @@
 // Shared by the run machine's model-based tests: the events that drive it and actors that never settle.
 import { fromCallback, fromPromise } from 'xstate';
-import type { PreparedRun, TierName, TierResult } from '../../src/domain/run-types.js';
+import type { TierName, TierResult } from '../../src/domain/run-types.js';
+import type { PreparedRun } from '../../src/recipes/prepared-run.js';
 import { runMachine, type RunEvent } from '../../src/machines/run.machine.js';
 import { supervisorMachine } from '../../src/machines/supervisor.machine.js';
 import { RecipeMeta } from '../../src/recipes/schema.js';

@@ -12,7 +12,7 @@ import {
   type ObservedTask,
   type ServiceSnapshot,
 } from '../../src/domain/convergence.js';
-import type { ContainerHealth, RestartPolicy, TaskStatus } from '../../src/io/docker.js';
+import type { ContainerHealth, RestartPolicy, TaskStatus } from '../../src/domain/swarm-state.js';
 
 const running = (id: string): ObservedTask => ({ id, currentState: 'Running 2 minutes ago', desiredState: 'Running', error: '' });
 const starting = (id: string): ObservedTask => ({ id, currentState: 'Starting 1 second ago', desiredState: 'Running', error: '' });

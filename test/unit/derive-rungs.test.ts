@@ -2,7 +2,8 @@
 import test from 'ava';
 import { deriveRungs } from '../../src/domain/derive-rungs.js';
 import type { Rungs } from '../../src/domain/rungs.js';
-import type { LintResult, PreparedRun, RunRecord, StageFailure, TierName, TierResult } from '../../src/domain/run-types.js';
+import type { LintResult, RunRecord, StageFailure, TierName, TierResult } from '../../src/domain/run-types.js';
+import type { PreparedRun } from '../../src/recipes/prepared-run.js';
 import { TIER_ORDER } from '../../src/domain/run-types.js';
 import { RecipeMeta } from '../../src/recipes/schema.js';
 import { zeroCustomization } from '../helpers/customization.js';

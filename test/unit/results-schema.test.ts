@@ -1,6 +1,7 @@
 // results.json's schema: a full record survives JSON unchanged; anything unknown or malformed is rejected.
 import test from 'ava';
-import { LintResult, Results, RESULTS_SCHEMA_VERSION, TestResult, TierResult } from '../../src/results/schema.js';
+import { LintResult, TestResult, TierResult } from '../../src/domain/tier-result.js';
+import { Results, RESULTS_SCHEMA_VERSION } from '../../src/results/schema.js';
 
 function fullResults(): Results {
   return {
