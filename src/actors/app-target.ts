@@ -16,7 +16,7 @@ export interface AppTarget {
   readonly customization: Customization;
 }
 
-export function appTarget(world: RunWorld, prepared: PreparedRun): AppTarget {
+export function appTarget(world: Pick<RunWorld, 'identity'>, prepared: PreparedRun): AppTarget {
   const { identity } = world;
   return {
     recipe: prepared.recipe,
@@ -29,6 +29,6 @@ export function appTarget(world: RunWorld, prepared: PreparedRun): AppTarget {
 }
 
 /** The app's env file in the shared server config (abra finds apps there). */
-export function envFileOf(world: RunWorld, domain: string): string {
+export function envFileOf(world: Pick<RunWorld, 'config'>, domain: string): string {
   return join(world.config.abra.dir, 'servers', world.config.abra.server, `${domain}.env`);
 }

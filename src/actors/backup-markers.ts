@@ -6,6 +6,9 @@ import { access, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunWorld } from './run-world.js';
 
+/** What this actor touches of the run's world. */
+export type MarkerWorld = Pick<RunWorld, 'identity' | 'docker' | 'log'>;
+
 export interface BackupMarker {
   readonly volume: string;
   readonly file: string;
@@ -13,7 +16,7 @@ export interface BackupMarker {
 }
 
 /** Volumes backup-bot-two backs up for this stack, each with the path inside it (backupbot labels, docs/recipe-customization.md). */
-async function backedUpLocations(world: RunWorld): Promise<{ volume: string; path: string }[]> {
+async function backedUpLocations(world: MarkerWorld): Promise<{ volume: string; path: string }[]> {
   const { stack } = world.identity;
   const services = await world.docker.stackServices(stack);
   const labels = Object.assign({}, ...(await Promise.all(services.map((service) => world.docker.serviceLabels(service.name))))) as Record<string, string>;
@@ -26,7 +29,7 @@ async function backedUpLocations(world: RunWorld): Promise<{ volume: string; pat
   });
 }
 
-export async function placeBackupMarkers(world: RunWorld): Promise<BackupMarker[]> {
+export async function placeBackupMarkers(world: MarkerWorld): Promise<BackupMarker[]> {
   const markers: BackupMarker[] = [];
   for (const { volume, path } of await backedUpLocations(world)) {
     const mountpoint = await world.docker.volumeMountpoint(volume);

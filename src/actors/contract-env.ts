@@ -3,8 +3,11 @@ import type { TierName } from '../domain/tier-result.js';
 import type { ContractEnv } from '../tiers/tier-context.js';
 import type { RunWorld } from './run-world.js';
 
+/** What this actor touches of the run's world. */
+export type ContractWorld = Pick<RunWorld, 'identity' | 'paths'>;
+
 /** The env contract for a child working on `target` (the app, or a dependency's install_steps.sh). */
-export function contractEnv(world: RunWorld, target: { readonly recipe: string; readonly domain: string }, op: TierName, baseUrl: string): ContractEnv {
+export function contractEnv(world: ContractWorld, target: { readonly recipe: string; readonly domain: string }, op: TierName, baseUrl: string): ContractEnv {
   const { identity, paths } = world;
   return {
     CCCI_RUN_ID: identity.runId,

@@ -6,6 +6,9 @@ import { acquireDomainLock, currentOwner, readLockOwner, type HeldLock } from '.
 import type { RunEvent } from '../machines/run.machine.js';
 import type { RunWorld } from './run-world.js';
 
+/** What this actor touches of the run's world. */
+export type LockWorld = Pick<RunWorld, 'config' | 'identity' | 'log' | 'notify' | 'stopping'>;
+
 /** How often a run waiting for a domain lock says it still waits. */
 export const LOCK_WAIT_REPEAT_MS = 30_000;
 
@@ -13,7 +16,7 @@ export interface HoldDomainLockInput {
   readonly dependencyDomains: readonly string[];
 }
 
-export function makeHoldDomainLock(world: RunWorld) {
+export function makeHoldDomainLock(world: LockWorld) {
   return fromCallback<RunEvent, HoldDomainLockInput>(({ sendBack, input }) => {
     const { runId } = world.identity;
     const domains = [world.identity.domain, ...input.dependencyDomains];

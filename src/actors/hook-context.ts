@@ -7,6 +7,9 @@ import type { DependencyRecord, HookContext, HookOp } from '../recipes/hook-cont
 import type { RecipeMeta } from '../recipes/schema.js';
 import type { RunWorld } from './run-world.js';
 
+/** What this actor touches of the run's world. */
+export type HookWorld = Pick<RunWorld, 'identity' | 'paths' | 'log' | 'docker'>;
+
 export interface HookTarget {
   readonly recipe: string;
   readonly domain: string;
@@ -15,11 +18,11 @@ export interface HookTarget {
 }
 
 /** Ready dependencies of this run, as written to CCCI_DEPS_FILE. */
-export function readDependencies(world: RunWorld): Promise<Record<string, DependencyRecord>> {
+export function readDependencies(world: HookWorld): Promise<Record<string, DependencyRecord>> {
   return readJsonFile<Record<string, DependencyRecord>>(world.paths.depsFile, {});
 }
 
-export async function makeHookContext(world: RunWorld, target: HookTarget, op: HookOp, baseUrl: string, signal: AbortSignal): Promise<HookContext> {
+export async function makeHookContext(world: HookWorld, target: HookTarget, op: HookOp, baseUrl: string, signal: AbortSignal): Promise<HookContext> {
   const { docker, paths } = world;
   const deps = await readDependencies(world);
   const serviceName = (service: string) => `${target.stack}_${service}`;

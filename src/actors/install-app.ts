@@ -16,6 +16,9 @@ import { RunStageError, stageError, stageSignal, type RunWorld } from './run-wor
 import { reapApp } from './tear-down-app.js';
 import { taskIdsBefore, waitUntilReady } from './wait-until-ready.js';
 
+/** What this actor touches of the run's world. */
+export type InstallWorld = Pick<RunWorld, 'config' | 'identity' | 'paths' | 'log' | 'abra' | 'docker' | 'git' | 'notify' | 'stopping'>;
+
 /** What abra app new says when the server or the domain, not the recipe, is the problem. */
 const ENVIRONMENT_REFUSAL = /already exists|does not exist\? \(abra server add\)|no server provided/;
 
@@ -32,7 +35,7 @@ export interface BasePlan {
  * before our `abra app new`, which would refuse an existing env file, and our deploy, which would
  * otherwise land on the other run's stack.
  */
-async function reapPreviousOwner(world: RunWorld, target: AppTarget, envFile: string, signal: AbortSignal): Promise<void> {
+async function reapPreviousOwner(world: InstallWorld, target: AppTarget, envFile: string, signal: AbortSignal): Promise<void> {
   const objects = await world.docker.stackObjects(target.stack);
   if (!Object.values(objects).some((names) => names.length > 0) && !(await pathExists(envFile))) return;
   world.notify({ type: 'notice', message: `${target.domain}: removing what a previous run left on it (its lock had gone stale)` });
@@ -44,7 +47,7 @@ async function reapPreviousOwner(world: RunWorld, target: AppTarget, envFile: st
  * `abra app new`, env shaping (LETS_ENCRYPT_ENV, EXTRA_ENV, compose.ccci.yml, previous/ for the app),
  * install_steps.sh, one deploy, then wait until ready. Returns the base URL and the generated secrets.
  */
-export async function deployTarget(world: RunWorld, target: AppTarget, plan: BasePlan, signal: AbortSignal): Promise<{ baseUrl: string; secrets: Record<string, string> }> {
+export async function deployTarget(world: InstallWorld, target: AppTarget, plan: BasePlan, signal: AbortSignal): Promise<{ baseUrl: string; secrets: Record<string, string> }> {
   const { customization } = target;
   const envFile = envFileOf(world, target.domain);
   await reapPreviousOwner(world, target, envFile, signal);
@@ -93,7 +96,7 @@ function dependencyTarget(dependency: DependencyPlan): AppTarget {
  * app is still installed (the generic tiers never depend on dependencies); the functional rung then fails.
  * A failure of cc-ci itself is thrown on: it is no verdict on the dependency.
  */
-async function deployDependencies(world: RunWorld, dependencies: readonly DependencyPlan[], signal: AbortSignal): Promise<void> {
+async function deployDependencies(world: InstallWorld, dependencies: readonly DependencyPlan[], signal: AbortSignal): Promise<void> {
   const ready: Record<string, DependencyRecord> = {};
   const notReady: Record<string, string> = {};
   for (const dependency of dependencies) {
@@ -118,7 +121,7 @@ function isRecipeProblem(error: unknown): boolean {
   return (error instanceof RunStageError && error.stageFailure.kind === 'recipe') || error instanceof CommandError || error instanceof HookError || error instanceof InstallStepsError;
 }
 
-export async function installApp(world: RunWorld, prepared: PreparedRun, signal: AbortSignal): Promise<void> {
+export async function installApp(world: InstallWorld, prepared: PreparedRun, signal: AbortSignal): Promise<void> {
   const { base } = prepared;
   const byVersion = base.kind === 'version';
   if (!byVersion) await world.git.checkout(prepared.recipeDir, base.kind === 'ref' ? base.value! : prepared.headSha, signal);
@@ -137,7 +140,7 @@ export async function installApp(world: RunWorld, prepared: PreparedRun, signal:
   }
 }
 
-export function makeInstallApp(world: RunWorld) {
+export function makeInstallApp(world: InstallWorld) {
   return fromPromise<void, { readonly prepared: PreparedRun }>(({ input, signal }) => installApp(world, input.prepared, stageSignal(world, signal)));
 }
 

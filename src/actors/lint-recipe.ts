@@ -8,12 +8,15 @@ import type { LintResult } from '../domain/run-types.js';
 import { createRunAbraDir } from './prepare-run.js';
 import { stageSignal, type RunWorld } from './run-world.js';
 
+/** What this actor touches of the run's world. */
+export type LintWorld = Pick<RunWorld, 'config' | 'identity' | 'paths' | 'git' | 'lintAbra' | 'stopping'>;
+
 export interface LintInput {
   /** The commit under test: lint runs on it even when the recipe's files are too broken to deploy. */
   readonly headSha: string;
 }
 
-export async function lintRecipe(world: RunWorld, { headSha }: LintInput, signal: AbortSignal): Promise<LintResult> {
+export async function lintRecipe(world: LintWorld, { headSha }: LintInput, signal: AbortSignal): Promise<LintResult> {
   const { paths, git, config, identity } = world;
   await createRunAbraDir(paths.lintAbraDir, config.abra.dir);
   const pristine = join(paths.lintAbraDir, 'recipes', identity.recipe);
@@ -35,6 +38,6 @@ export async function lintRecipe(world: RunWorld, { headSha }: LintInput, signal
     : { status: 'fail', rulesFailed: [...report.rulesFailed], warnings: [...report.warnings], detail: `error-level rules failed: ${report.rulesFailed.join(', ')}${warned}` };
 }
 
-export function makeLintRecipe(world: RunWorld) {
+export function makeLintRecipe(world: LintWorld) {
   return fromPromise<LintResult, LintInput>(({ input, signal }) => lintRecipe(world, input, stageSignal(world, signal)));
 }

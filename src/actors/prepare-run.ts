@@ -19,6 +19,9 @@ import type { TierContext } from '../tiers/tier-context.js';
 import { describeDefect, recipeDefects } from '../recipes/recipe-defects.js';
 import { recipeDefectError, stageError, stageSignal, type RunWorld } from './run-world.js';
 
+/** What this actor touches of the run's world. */
+export type PrepareWorld = Pick<RunWorld, 'config' | 'identity' | 'paths' | 'git' | 'log' | 'notify' | 'stopping'>;
+
 /** A per-run ABRA_DIR: servers/ is the shared server config, recipes/ starts empty. */
 export async function createRunAbraDir(abraDir: string, sharedAbraDir: string): Promise<void> {
   await mkdir(join(abraDir, 'recipes'), { recursive: true });
@@ -49,7 +52,7 @@ async function checkSwarmNames(recipeDir: string, composeText: string, stack: st
   if (problems.length > 0) throw stageError('prepare', 'bad-input', `swarm names too long for domain ${domain}: ${problems.join('; ')}`);
 }
 
-async function load(world: RunWorld, recipe: string, repoLocalDir: string | null, allowlist: Allowlist): Promise<Customization> {
+async function load(world: PrepareWorld, recipe: string, repoLocalDir: string | null, allowlist: Allowlist): Promise<Customization> {
   try {
     return await loadCustomization({ customizationDir: world.config.customizationDir, recipe, repoLocalDir, allowlist });
   } catch (error) {
@@ -59,7 +62,7 @@ async function load(world: RunWorld, recipe: string, repoLocalDir: string | null
 }
 
 /** Clones each of DEPS at its newest release, with its own customization tree (no repo-local code, no nested DEPS). */
-async function planDependencies(world: RunWorld, meta: Readonly<RecipeMeta>, signal: AbortSignal): Promise<DependencyPlan[]> {
+async function planDependencies(world: PrepareWorld, meta: Readonly<RecipeMeta>, signal: AbortSignal): Promise<DependencyPlan[]> {
   const { identity, config, paths, git } = world;
   const plans: DependencyPlan[] = [];
   for (const recipe of meta.DEPS) {
@@ -87,7 +90,7 @@ async function planDependencies(world: RunWorld, meta: Readonly<RecipeMeta>, sig
   return plans;
 }
 
-export async function prepareRun(world: RunWorld, signal: AbortSignal): Promise<PreparedRun> {
+export async function prepareRun(world: PrepareWorld, signal: AbortSignal): Promise<PreparedRun> {
   const { identity, paths, git, config } = world;
   await createRunAbraDir(paths.abraDir, config.abra.dir);
   try {
@@ -181,6 +184,6 @@ export async function prepareRun(world: RunWorld, signal: AbortSignal): Promise<
   };
 }
 
-export function makePrepareRun(world: RunWorld) {
+export function makePrepareRun(world: PrepareWorld) {
   return fromPromise<PreparedRun, undefined>(({ signal }) => prepareRun(world, stageSignal(world, signal)));
 }

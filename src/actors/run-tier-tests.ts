@@ -8,6 +8,9 @@ import type { TestResult, TierName } from '../domain/tier-result.js';
 import { contractEnv } from './contract-env.js';
 import type { RunWorld } from './run-world.js';
 
+/** What this actor touches of the run's world. */
+export type TierTestsWorld = Pick<RunWorld, 'identity' | 'paths' | 'log'>;
+
 const REPORTER = packageFile('src/tiers/json-reporter.mjs');
 const TSX = import.meta.resolve('tsx');
 /** Generic assertions every recipe gets (the generic floor), one file per lifecycle op. */
@@ -27,7 +30,7 @@ export interface TierTestOutcome {
   readonly runnerProblem: string | undefined;
 }
 
-export async function runTierTests(world: RunWorld, tier: TierName, files: readonly TierTestFile[], baseUrl: string, signal: AbortSignal): Promise<TierTestOutcome> {
+export async function runTierTests(world: TierTestsWorld, tier: TierName, files: readonly TierTestFile[], baseUrl: string, signal: AbortSignal): Promise<TierTestOutcome> {
   await mkdir(world.paths.tierReportsDir, { recursive: true });
   const report = join(world.paths.tierReportsDir, `${tier}.jsonl`);
   const result = await runCommand(

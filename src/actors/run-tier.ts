@@ -20,8 +20,11 @@ import { deadline, type Deadline } from '../io/deadline.js';
 import { editEnvFile } from '../io/env-file.js';
 import { taskIdsBefore, resolveBaseUrl, waitUntilReady } from './wait-until-ready.js';
 
+/** What this actor touches of the run's world. */
+export type TierWorld = Pick<RunWorld, 'config' | 'identity' | 'paths' | 'log' | 'abra' | 'docker' | 'git' | 'notify' | 'stopping'>;
+
 /** The head deploy: previous/ out, head checked out, EXTRA_ENV then UPGRADE_EXTRA_ENV, one chaos redeploy in place. */
-async function upgrade(world: RunWorld, prepared: PreparedRun, target: AppTarget, makeCtx: () => Promise<HookContext>, signal: AbortSignal): Promise<string> {
+async function upgrade(world: TierWorld, prepared: PreparedRun, target: AppTarget, makeCtx: () => Promise<HookContext>, signal: AbortSignal): Promise<string> {
   const envFile = envFileOf(world, target.domain);
   await removePreviousOverlays(prepared.customization.previousOverlays, prepared.recipeDir, envFile);
   await world.git.checkout(prepared.recipeDir, prepared.headSha, signal);
@@ -39,7 +42,7 @@ async function upgrade(world: RunWorld, prepared: PreparedRun, target: AppTarget
 }
 
 /** Markers, then `abra app backup create`, redone while BACKUP_VERIFY answers false (verified-backup.ts). */
-async function backup(world: RunWorld, target: AppTarget, makeCtx: () => Promise<HookContext>, signal: AbortSignal): Promise<void> {
+async function backup(world: TierWorld, target: AppTarget, makeCtx: () => Promise<HookContext>, signal: AbortSignal): Promise<void> {
   const { paths } = world;
   const markers = await placeBackupMarkers(world);
   await recordOpState(paths.opStateFile, 'backup', { markers });
@@ -59,7 +62,7 @@ async function backup(world: RunWorld, target: AppTarget, makeCtx: () => Promise
   if (outcome.verified) await recordOpState(paths.opStateFile, 'backup', { verifiedOnAttempt: outcome.attempt });
 }
 
-async function restore(world: RunWorld, target: AppTarget, signal: AbortSignal): Promise<string> {
+async function restore(world: TierWorld, target: AppTarget, signal: AbortSignal): Promise<string> {
   const { paths } = world;
   const state = await readJsonFile<{ backup?: { snapshotId?: string; markers?: BackupMarker[] } }>(paths.opStateFile, {});
   const snapshotId = state.backup?.snapshotId;
@@ -72,7 +75,7 @@ async function restore(world: RunWorld, target: AppTarget, signal: AbortSignal):
 }
 
 /** The recipe's pre<Op> hook, then the op; returns the base URL the app answers on afterwards. */
-async function performOp(world: RunWorld, prepared: PreparedRun, tier: TierName, signal: AbortSignal): Promise<string> {
+async function performOp(world: TierWorld, prepared: PreparedRun, tier: TierName, signal: AbortSignal): Promise<string> {
   const target = appTarget(world, prepared);
   let baseUrl = await resolveBaseUrl(world.docker, target);
   if (tier === 'functional') return baseUrl;
@@ -98,20 +101,20 @@ async function performOp(world: RunWorld, prepared: PreparedRun, tier: TierName,
 }
 
 /** Prefix of a customization test's names in results: its source and its path in that tree. */
-function testLabel(world: RunWorld, test: SourcedFile): string {
+function testLabel(world: TierWorld, test: SourcedFile): string {
   return test.source === 'repo-local'
     ? `repo-local ${REPO_LOCAL_DIR}/${relative(world.paths.repoLocalDir, test.file)}`
     : `cc-ci ${relative(world.config.customizationDir, test.file)}`;
 }
 
 /** The generic file and the recipe's overlay for a lifecycle tier; the functional tests for functional. */
-function tierTestFiles(world: RunWorld, prepared: PreparedRun, tier: TierName): TierTestFile[] {
+function tierTestFiles(world: TierWorld, prepared: PreparedRun, tier: TierName): TierTestFile[] {
   if (tier === 'functional') return prepared.customization.functionalTests.map((test) => ({ file: test.file, label: testLabel(world, test) }));
   const overlay = prepared.customization.overlays[tier];
   return [{ file: genericTestFile(tier), label: null }, ...(overlay === undefined ? [] : [{ file: overlay.file, label: testLabel(world, overlay) }])];
 }
 
-export async function runTier(world: RunWorld, prepared: PreparedRun, tier: TierName, signal: AbortSignal): Promise<TierResult> {
+export async function runTier(world: TierWorld, prepared: PreparedRun, tier: TierName, signal: AbortSignal): Promise<TierResult> {
   const timeoutSeconds = prepared.meta.TIMEOUTS[tier] ?? DEFAULT_TIER_TIMEOUT_SECONDS;
   const budget = deadline(signal, timeoutSeconds * 1_000);
   try {
@@ -121,7 +124,7 @@ export async function runTier(world: RunWorld, prepared: PreparedRun, tier: Tier
   }
 }
 
-async function runTierWithin(world: RunWorld, prepared: PreparedRun, tier: TierName, budget: Deadline, timeoutSeconds: number, signal: AbortSignal): Promise<TierResult> {
+async function runTierWithin(world: TierWorld, prepared: PreparedRun, tier: TierName, budget: Deadline, timeoutSeconds: number, signal: AbortSignal): Promise<TierResult> {
   const started = performance.now();
   const tierSignal = budget.signal;
   const elapsed = () => Math.round(performance.now() - started);
@@ -152,13 +155,13 @@ async function runTierWithin(world: RunWorld, prepared: PreparedRun, tier: TierN
 }
 
 /** How many backups BACKUP_VERIFY needed, when it needed more than one. */
-async function backupAttempts(world: RunWorld, tier: TierName): Promise<string> {
+async function backupAttempts(world: TierWorld, tier: TierName): Promise<string> {
   if (tier !== 'backup') return '';
   const state = await readJsonFile<{ backup?: { verifiedOnAttempt?: number } }>(world.paths.opStateFile, {});
   const attempt = state.backup?.verifiedOnAttempt;
   return attempt === undefined ? '' : `; BACKUP_VERIFY held on backup ${attempt} of ${BACKUP_ATTEMPTS}`;
 }
 
-export function makeRunTier(world: RunWorld) {
+export function makeRunTier(world: TierWorld) {
   return fromPromise<TierResult, { readonly prepared: PreparedRun; readonly tier: TierName }>(({ input, signal }) => runTier(world, input.prepared, input.tier, stageSignal(world, signal)));
 }

@@ -18,6 +18,9 @@ import { janitorMachine, type IdentityOutput, type JanitorCandidate, type Janito
 import { reapApp } from './tear-down-app.js';
 import type { RunWorld } from './run-world.js';
 
+/** What this actor touches of the run's world. */
+export type JanitorWorld = Pick<RunWorld, 'config' | 'identity' | 'docker' | 'log' | 'notify'>;
+
 export interface JanitorAdapters {
   readonly config: Config;
   readonly abra: Abra;
@@ -174,7 +177,7 @@ export async function sweepLeftovers(adapters: JanitorAdapters, signal: AbortSig
   }
 }
 
-export function makeSweepLeftovers(world: RunWorld, janitorAbra: Abra) {
+export function makeSweepLeftovers(world: JanitorWorld, janitorAbra: Abra) {
   return fromPromise<void, undefined>(async ({ signal }) => {
     try {
       const decisions = await sweepLeftovers(

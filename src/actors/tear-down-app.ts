@@ -13,6 +13,9 @@ import { envFileOf } from './app-target.js';
 import type { RunWorld } from './run-world.js';
 import { pathExists } from '../io/fs.js';
 
+/** What this actor touches of the run's world. */
+export type TeardownWorld = Pick<RunWorld, 'config' | 'identity' | 'abra' | 'docker' | 'log'>;
+
 /** Each app's teardown gets its own budget: the run's abort must not cut it short, nor the app's its dependencies'. */
 const TEARDOWN_TIMEOUT_MS = 10 * 60_000;
 const VERIFY_ATTEMPTS = 30;
@@ -62,7 +65,7 @@ export interface TearDownInput {
 }
 
 /** The app first, then its dependencies in reverse order (docs/architecture.md, stage teardown). */
-export async function tearDownRun(world: RunWorld, input: TearDownInput, budgetMs = TEARDOWN_TIMEOUT_MS): Promise<TeardownReport> {
+export async function tearDownRun(world: TeardownWorld, input: TearDownInput, budgetMs = TEARDOWN_TIMEOUT_MS): Promise<TeardownReport> {
   const targets = [{ domain: world.identity.domain, stack: world.identity.stack }, ...[...input.dependencies].reverse()];
   const leftovers: string[] = [];
   const errors: string[] = [];
@@ -83,6 +86,6 @@ export async function tearDownRun(world: RunWorld, input: TearDownInput, budgetM
   return { ran: true, leftovers, errors };
 }
 
-export function makeTearDownApp(world: RunWorld) {
+export function makeTearDownApp(world: TeardownWorld) {
   return fromPromise<TeardownReport, TearDownInput>(({ input }) => tearDownRun(world, input));
 }

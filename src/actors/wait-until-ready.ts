@@ -13,6 +13,9 @@ import { makeHookContext } from './hook-context.js';
 import { waitForReadyProbe } from './ready-probe.js';
 import { appDeadError, stageError, type RunWorld } from './run-world.js';
 
+/** What this actor touches of the run's world. */
+export type ReadyWorld = Pick<RunWorld, 'identity' | 'paths' | 'log' | 'docker'>;
+
 const POLL_MS = 1_000;
 
 /** One deploy's view of its stack: asks swarm, remembering what cannot change (restart policies, health of ended tasks). */
@@ -152,7 +155,7 @@ export async function waitUntilHealthy(locate: () => Promise<string>, meta: Read
 }
 
 /** Converged, healthy and READY_PROBE holding; returns the base URL the app answered on. */
-export async function waitUntilReady(world: RunWorld, target: AppTarget, before: ReadonlySet<string>, op: HookOp, signal: AbortSignal): Promise<string> {
+export async function waitUntilReady(world: ReadyWorld, target: AppTarget, before: ReadonlySet<string>, op: HookOp, signal: AbortSignal): Promise<string> {
   const { meta } = target;
   const stack = watchStack(world.docker, target.stack, before);
   await waitUntilConverged(stack, meta, signal);
