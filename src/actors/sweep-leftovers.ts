@@ -134,13 +134,6 @@ export function janitorActors(adapters: JanitorAdapters, held: Map<string, HeldL
   };
 }
 
-export class JanitorPassError extends Error {
-  constructor(message: string, readonly decisions: readonly JanitorDecision[]) {
-    super(message);
-    this.name = 'JanitorPassError';
-  }
-}
-
 /** One janitor pass. An abort stops it where it is; a lock it holds at that moment is released. */
 export async function sweepLeftovers(adapters: JanitorAdapters, signal: AbortSignal): Promise<JanitorDecision[]> {
   signal.throwIfAborted();
@@ -169,7 +162,7 @@ export async function sweepLeftovers(adapters: JanitorAdapters, signal: AbortSig
     for (const decision of output.decisions) {
       (decision.row === 'possible-leaked-run' || decision.action === 'failed' ? adapters.log.warn : adapters.log.info).call(adapters.log, { ...decision }, 'janitor decision');
     }
-    if (output.error !== null) throw new JanitorPassError(output.error, output.decisions);
+    if (output.error !== null) throw new Error(output.error);
     if (output.decisions.some((decision) => decision.row === 'lock-dir-missing')) adapters.log.error({ lockDir: adapters.config.lockDir }, 'janitor: lock dir missing or not writable; nothing probed');
     return [...output.decisions];
   } finally {

@@ -69,12 +69,17 @@ export function pendingForever(onStart: () => void = () => undefined) {
   });
 }
 
-/** The run machine with every actor pending; `onTeardown` counts starts of the teardown actor. */
-export function modelRunMachine(onTeardown: () => void = () => undefined) {
+/** The real supervisor, watching nothing: the tests send run.abort (or its causes) themselves. */
+const idleSupervisor = supervisorMachine.provide({ actors: { watchProcess: fromCallback(() => () => undefined) } });
+
+/**
+ * The run machine with every actor pending; `onTeardown` counts starts of the teardown actor, and
+ * `supervisor` replaces the idle one (to watch what it reports).
+ */
+export function modelRunMachine(onTeardown: () => void = () => undefined, supervisor: typeof idleSupervisor = idleSupervisor) {
   return runMachine.provide({
     actors: {
-      // the real supervisor, watching nothing: the tests send run.abort themselves
-      superviseRun: supervisorMachine.provide({ actors: { watchProcess: fromCallback(() => () => undefined) } }),
+      superviseRun: supervisor,
       sweepLeftovers: pendingForever(),
       prepareRun: pendingForever(),
       lintRecipe: pendingForever(),

@@ -6,9 +6,9 @@ import test from 'ava';
 import { createActor, fromCallback, type AnyActorRef } from 'xstate';
 import { getSimplePaths } from 'xstate/graph';
 import { exitCodeFor, type AbortReason } from '../../src/domain/verdict.js';
-import { runMachine, type RunContext, type RunEvent } from '../../src/machines/run.machine.js';
+import type { RunContext, RunEvent } from '../../src/machines/run.machine.js';
 import { abortReasonOf, supervisorMachine, WATCHED_SIGNALS, type SupervisorContext, type SupervisorEvent } from '../../src/machines/supervisor.machine.js';
-import { pendingForever, prepared } from '../helpers/run-machine-model.js';
+import { modelRunMachine, prepared } from '../helpers/run-machine-model.js';
 
 const CAUSES: SupervisorEvent[] = [
   ...WATCHED_SIGNALS.map((signal) => ({ type: 'signal.received', signal }) as const),
@@ -33,21 +33,10 @@ const TO_DEPLOYING = [
 ] as unknown as RunEvent[];
 
 function runWithSupervisor(log: string[]) {
-  return runMachine.provide({
-    actors: {
-      superviseRun: supervisorMachine.provide({
-        actors: { watchProcess: fromCallback(() => () => undefined) },
-        actions: { reportAbort: (_, { reason }) => void log.push(`abort ${reason}`), reportIgnored: (_, { reason }) => void log.push(`ignored ${reason}`) },
-      }),
-      sweepLeftovers: pendingForever(),
-      prepareRun: pendingForever(),
-      lintRecipe: pendingForever(),
-      holdDomainLock: fromCallback(() => () => undefined),
-      installApp: pendingForever(),
-      runTier: pendingForever(),
-      tearDownApp: pendingForever(),
-    },
-  });
+  return modelRunMachine(undefined, supervisorMachine.provide({
+    actors: { watchProcess: fromCallback(() => () => undefined) },
+    actions: { reportAbort: (_, { reason }) => void log.push(`abort ${reason}`), reportIgnored: (_, { reason }) => void log.push(`ignored ${reason}`) },
+  }));
 }
 
 test('the graph generates every cause first, and sequences of up to three causes', (t) => {
