@@ -14,6 +14,7 @@ import type { Abra } from '../io/abra.js';
 import type { Docker } from '../io/docker.js';
 import { currentOwner, LOCK_STALE_MS, lockPaths, readLockOwner, tryLock, type HeldLock } from '../io/lock.js';
 import type { Logger } from '../io/log.js';
+import { isProcessAlive } from '../io/process-alive.js';
 import { janitorMachine, type IdentityOutput, type JanitorCandidate, type JanitorOutput, type ProbeOutput } from '../machines/janitor.machine.js';
 import { reapApp } from './tear-down-app.js';
 import type { RunWorld } from './run-world.js';
@@ -52,12 +53,7 @@ async function recordedDomains(lockDir: string, ciDomain: string): Promise<strin
 /** The owner's pid on this host; a recycled pid reads as alive, which only delays the reap. */
 function ownerProcess(owner: LockOwner): CandidateFacts['ownerProcess'] {
   if (owner.host !== hostname()) return 'elsewhere';
-  try {
-    process.kill(owner.pid, 0);
-    return 'alive';
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH' ? 'dead' : 'alive';
-  }
+  return isProcessAlive(owner.pid) ? 'alive' : 'dead';
 }
 
 /** What one probe learns, without taking the lock: the lock dir's freshness and the owner record. */

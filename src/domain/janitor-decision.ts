@@ -12,7 +12,7 @@ export const CandidateFacts = z.object({
   owner: z.enum(['recorded', 'missing']).describe('an owner record (run id, pid, host, since) is in the lock dir'),
   ownerProcess: z
     .enum(['alive', 'dead', 'elsewhere', 'unknown'])
-    .describe("the owner's pid on this host: alive, gone (ESRCH), or the owner ran on another host, or no record"),
+    .describe("the owner's pid on this host: alive, gone (no such process, or a zombie nobody reaped), or the owner ran on another host, or no record"),
   age: z.enum(['within', 'over', 'unknown']).describe("the owner's start versus twice the deadline"),
   acquire: z.enum(['not-tried', 'acquired', 'refused', 'failed']).describe('taking the lock (a stale one is taken over)'),
   identity: z.enum(['unchecked', 'ours', 'replaced']).describe('after acquiring: the owner record is ours, or someone replaced the lock meanwhile'),

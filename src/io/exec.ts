@@ -13,7 +13,7 @@ export interface CommandOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   readonly signal?: AbortSignal;
   readonly timeoutMs?: number;
-  /** Time between SIGTERM and SIGKILL of the group. @default 5000 */
+  /** Time between SIGTERM and SIGKILL of the leader (the rest of the group gets SIGKILL once the leader is gone). @default 5000 */
   readonly graceMs?: number;
   readonly input?: string;
   /** Log level for the child's output lines; 'none' keeps them out of the log (the caller logs them). @default 'debug' */
@@ -25,12 +25,16 @@ export interface CommandResult {
   readonly exitCode: number | undefined;
   readonly signal: string | undefined;
   readonly timedOut: boolean;
-  /** Why cc-ci stopped the command (the abort reason), if it did. */
+  /** Why cc-ci stopped the command (the abort reason, or its timeout), if it did. */
   readonly stopReason: string | undefined;
+  /** Set when the command could not be started at all (execa's message, e.g. `spawn docker ENOENT`). */
+  readonly spawnError: string | undefined;
   readonly failed: boolean;
   readonly stdout: string;
   readonly stderr: string;
   readonly durationMs: number;
+  /** What execa knows about why it ended: the abort reason, the timeout, the spawn error. */
+  readonly cause: unknown;
 }
 
 const INHERITED_ENV = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'USER', 'DOCKER_HOST', 'DOCKER_CONTEXT', 'DOCKER_CONFIG', 'DOCKER_CERT_PATH', 'DOCKER_TLS_VERIFY'];
@@ -63,8 +67,35 @@ export function describeCommand(argv: readonly string[]): string {
   return argv.map((part) => (/^[\w@%+=:,./-]+$/.test(part) ? part : `'${part.replaceAll("'", "'\\''")}'`)).join(' ');
 }
 
+class CommandTimeout extends Error {
+  constructor(readonly timeoutMs: number) {
+    super(`timed out after ${timeoutMs} ms`);
+    this.name = 'CommandTimeout';
+  }
+}
+
+/** One signal that aborts on the caller's abort or at the timeout, whichever comes first. */
+function stopSignalOf(options: CommandOptions): { readonly signal: AbortSignal | undefined; dispose(): void } {
+  if (options.timeoutMs === undefined) return { signal: options.signal, dispose: () => undefined };
+  const timeout = new AbortController();
+  const { timeoutMs } = options;
+  const timer = setTimeout(() => timeout.abort(new CommandTimeout(timeoutMs)), timeoutMs);
+  const signal = options.signal === undefined ? timeout.signal : AbortSignal.any([options.signal, timeout.signal]);
+  return { signal, dispose: () => clearTimeout(timer) };
+}
+
+function describeReason(reason: unknown): string {
+  return reason instanceof Error ? reason.message : String(reason ?? 'aborted');
+}
+
+/**
+ * execa stops the command on the stop signal (the caller's abort, or the timeout as one more abort
+ * reason): SIGTERM, then SIGKILL after the grace period (`forceKillAfterDelay`). execa signals only
+ * the leader, and its `cleanup` does not cover detached children, so the group is ours: SIGTERM to
+ * the whole group with the leader's, SIGKILL to what is left once the leader is gone, and SIGKILL
+ * when this process exits.
+ */
 export async function runCommand(argv: readonly [string, ...string[]], options: CommandOptions): Promise<CommandResult> {
-  const graceMs = options.graceMs ?? 5_000;
   const command = describeCommand(argv);
   const env = { ...baseEnv() };
   for (const [name, value] of Object.entries(options.env ?? {})) if (value !== undefined) env[name] = value;
@@ -73,44 +104,30 @@ export async function runCommand(argv: readonly [string, ...string[]], options: 
   const started = performance.now();
 
   if (options.signal?.aborted) {
-    const stopReason = String(options.signal.reason ?? 'aborted');
+    const stopReason = describeReason(options.signal.reason);
     log.debug({ stopReason }, 'command not started: its stage was stopped');
-    return { command, exitCode: undefined, signal: undefined, timedOut: false, stopReason, failed: true, stdout: '', stderr: '', durationMs: 0 };
+    return { command, exitCode: undefined, signal: undefined, timedOut: false, stopReason, spawnError: undefined, failed: true, stdout: '', stderr: '', durationMs: 0, cause: options.signal.reason };
   }
+  const stop = stopSignalOf(options);
   const subprocess = execa(argv[0], argv.slice(1), {
     cwd: options.cwd,
     env,
     extendEnv: false,
     detached: true,
+    cleanup: false,
     reject: false,
     all: true,
     stripFinalNewline: true,
     input: options.input,
     stdin: options.input === undefined ? 'ignore' : undefined,
+    cancelSignal: stop.signal,
+    killSignal: 'SIGTERM',
+    forceKillAfterDelay: options.graceMs ?? 5_000,
   });
   const pid = subprocess.pid;
-  // detached children get no execa cleanup: kill the group ourselves when this process exits
   const removeExitHook = onExit(() => killGroup(pid, 'SIGKILL'));
-  let stopReason: string | undefined;
-  let timedOut = false;
-  let escalation: NodeJS.Timeout | undefined;
-  const terminateGroup = () => {
-    killGroup(pid, 'SIGTERM');
-    escalation ??= setTimeout(() => killGroup(pid, 'SIGKILL'), graceMs);
-  };
-  const onAbort = () => {
-    stopReason ??= String(options.signal?.reason ?? 'aborted');
-    terminateGroup();
-  };
-  options.signal?.addEventListener('abort', onAbort, { once: true });
-  const deadline =
-    options.timeoutMs === undefined
-      ? undefined
-      : setTimeout(() => {
-          timedOut = true;
-          stopReason ??= `timed out after ${options.timeoutMs} ms`;
-          terminateGroup();
-        }, options.timeoutMs);
+  const terminateGroup = () => killGroup(pid, 'SIGTERM');
+  stop.signal?.addEventListener('abort', terminateGroup, { once: true });
   // grandchildren that keep the output pipes open would hold the result forever once the leader exits
   let straggler: NodeJS.Timeout | undefined;
   subprocess.once('exit', () => {
@@ -125,27 +142,30 @@ export async function runCommand(argv: readonly [string, ...string[]], options: 
   const result = await subprocess;
   await streaming;
   killGroup(pid, 'SIGKILL');
-  clearTimeout(deadline);
-  clearTimeout(escalation);
+  stop.dispose();
   clearTimeout(straggler);
   removeExitHook();
-  options.signal?.removeEventListener('abort', onAbort);
+  stop.signal?.removeEventListener('abort', terminateGroup);
   const ended = performance.now();
   const durationMs = ended - started;
   commandMs += durationMs;
   bookOutsideTime(started, ended);
+  const stopped = result.isCanceled ? result.cause : undefined;
+  const ran = result.exitCode !== undefined || result.signal !== undefined || result.isCanceled;
   const outcome: CommandResult = {
     command,
     exitCode: result.exitCode,
     signal: result.signal,
-    timedOut,
-    stopReason,
-    failed: result.failed || stopReason !== undefined,
+    timedOut: stopped instanceof CommandTimeout,
+    stopReason: result.isCanceled ? describeReason(stopped) : undefined,
+    spawnError: ran ? undefined : (result.cause instanceof Error ? result.cause.message : result.shortMessage),
+    failed: result.failed,
     stdout: String(result.stdout ?? '').replaceAll('\r', ''),
     stderr: String(result.stderr ?? '').replaceAll('\r', ''),
     durationMs: Math.round(durationMs),
+    cause: result.cause,
   };
-  log.debug({ exitCode: outcome.exitCode, signal: outcome.signal, ms: outcome.durationMs, stopReason }, 'command end');
+  log.debug({ exitCode: outcome.exitCode, signal: outcome.signal, ms: outcome.durationMs, stopReason: outcome.stopReason, spawnError: outcome.spawnError }, 'command end');
   return outcome;
 }
 
@@ -153,9 +173,11 @@ export async function runCommand(argv: readonly [string, ...string[]], options: 
 export function describeFailure(result: CommandResult, tailLines = 20): string {
   const reason = result.stopReason !== undefined
     ? `was stopped (${result.stopReason})`
-    : result.signal !== undefined
-      ? `was killed by ${result.signal}`
-      : `exited with code ${result.exitCode}`;
+    : result.spawnError !== undefined
+      ? `could not start (${result.spawnError})`
+      : result.signal !== undefined
+        ? `was killed by ${result.signal}`
+        : `exited with code ${result.exitCode}`;
   const tail = (text: string) => text.split('\n').slice(-tailLines).join('\n').trim();
   return [`Command ${reason}: ${result.command}`, tail(result.stderr), tail(result.stdout)]
     .filter((part) => part !== '')
@@ -163,11 +185,15 @@ export function describeFailure(result: CommandResult, tailLines = 20): string {
     .join('\n');
 }
 
+/** A command that did not succeed; `cause` is execa's (the abort reason, the timeout, the spawn error). */
 export class CommandError extends Error {
   readonly code = 'command-failed';
+  /** True when cc-ci stopped the command (its stage was aborted or it timed out). */
+  readonly isCanceled: boolean;
   constructor(readonly result: CommandResult) {
-    super(describeFailure(result));
+    super(describeFailure(result), { cause: result.cause });
     this.name = 'CommandError';
+    this.isCanceled = result.stopReason !== undefined;
   }
 }
 
