@@ -141,6 +141,9 @@ export async function installApp(world: InstallWorld, prepared: PreparedRun, sig
 }
 
 export function makeInstallApp(world: InstallWorld) {
-  return fromPromise<void, { readonly prepared: PreparedRun }>(({ input, signal }) => installApp(world, input.prepared, stageSignal(world, signal)));
+  return fromPromise<void, { readonly prepared: PreparedRun }>(({ input, signal }) => {
+    const stage = stageSignal(world, signal);
+    return installApp({ ...world, docker: world.docker.withSignal(stage) }, input.prepared, stage);
+  });
 }
 

@@ -6,9 +6,9 @@ import { counted } from '../domain/count-words.js';
 import type { TierName, TierResult } from '../domain/run-types.js';
 import type { PreparedRun } from '../recipes/prepared-run.js';
 import { readJsonFile, recordOpState } from '../io/run-state.js';
-import { OP_HOOK_BY_TIER, type HookContext } from '../recipes/hook-context.js';
+import { OP_HOOK_BY_TIER } from '../recipes/hook-context.js';
 import { REPO_LOCAL_DIR, type SourcedFile } from '../recipes/load-customization.js';
-import { BACKUP_ATTEMPTS, DEFAULT_TIER_TIMEOUT_SECONDS } from '../recipes/schema.js';
+import { BACKUP_ATTEMPTS, DEFAULT_TIER_TIMEOUT_SECONDS, type HookContext } from '../recipes/schema.js';
 import { addComposeFiles, OVERLAY_FILE, removePreviousOverlays, resolveEnvValues } from './app-env.js';
 import { appTarget, envFileOf, type AppTarget } from './app-target.js';
 import { placeBackupMarkers, removeBackupMarkers, type BackupMarker } from './backup-markers.js';
@@ -163,5 +163,8 @@ async function backupAttempts(world: TierWorld, tier: TierName): Promise<string>
 }
 
 export function makeRunTier(world: TierWorld) {
-  return fromPromise<TierResult, { readonly prepared: PreparedRun; readonly tier: TierName }>(({ input, signal }) => runTier(world, input.prepared, input.tier, stageSignal(world, signal)));
+  return fromPromise<TierResult, { readonly prepared: PreparedRun; readonly tier: TierName }>(({ input, signal }) => {
+    const stage = stageSignal(world, signal);
+    return runTier({ ...world, docker: world.docker.withSignal(stage) }, input.prepared, input.tier, stage);
+  });
 }

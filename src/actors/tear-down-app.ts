@@ -32,7 +32,8 @@ function describeObjects(objects: StackObjects): string[] {
 
 
 export async function reapApp(adapters: { abra: Abra; docker: Docker; log: Logger }, target: ReapTarget, signal: AbortSignal): Promise<TeardownReport> {
-  const { abra, docker, log } = adapters;
+  const { abra, log } = adapters;
+  const docker = adapters.docker.withSignal(signal);
   const errors: string[] = [];
   if (await pathExists(target.envFile)) {
     if ((await docker.stackServices(target.stack)).length > 0) {

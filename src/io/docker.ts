@@ -14,6 +14,8 @@ export interface StackObjects {
 }
 
 export interface Docker {
+  /** The same adapter with every call stopped by `signal` (a stage's): an aborted stage's docker calls end with it. */
+  withSignal(signal: AbortSignal): Docker;
   stackServices(stack: string): Promise<ServiceStatus[]>;
   /** Every task of a service, newest first, including failed and shut-down ones. */
   serviceTasks(service: string): Promise<TaskStatus[]>;
@@ -22,7 +24,10 @@ export interface Docker {
   serviceRestartPolicy(service: string): Promise<RestartPolicy>;
   /** Health of a task's container, if it has a healthcheck and the container is still there. */
   taskContainerHealth(taskId: string): Promise<ContainerHealth | undefined>;
-  /** Swarm's rolling-update state of a service (`updating`, `completed`, `rollback_completed`, …), if any. */
+  /**
+   * Swarm's rolling-update state of a service (`updating`, `completed`, `rollback_completed`, …), if any;
+   * `pending` when its task template was just changed and swarm has not started the update yet.
+   */
   serviceUpdateState(service: string): Promise<string | undefined>;
   /** Ids of the running containers of a swarm service. */
   runningContainers(service: string): Promise<string[]>;
@@ -54,6 +59,7 @@ export function createDocker(options: DockerOptions): Docker {
   const byPrefix = (names: string[], stack: string) => names.filter((name) => name.startsWith(`${stack}_`));
 
   const api: Docker = {
+    withSignal: (signal) => createDocker({ ...options, signal }),
     async stackServices(stack) {
       const result = await docker('service', 'ls', '--filter', namespace(stack), '--format', '{{json .}}');
       return jsonLines<{ Name: string; Replicas: string }>(result.stdout).map((service) => {
@@ -89,9 +95,12 @@ export function createDocker(options: DockerOptions): Docker {
       return parsed === null ? undefined : { status: parsed.Status, failingStreak: parsed.FailingStreak };
     },
     async serviceUpdateState(service) {
-      const result = await docker('service', 'inspect', service, '--format', '{{json .UpdateStatus}}');
-      const status = JSON.parse(result.stdout) as { State?: string } | null;
-      return status?.State;
+      const result = await docker('service', 'inspect', service, '--format', '{{json .UpdateStatus}}\t{{json .Spec.TaskTemplate}}\t{{json .PreviousSpec}}');
+      const [status, template, previous] = result.stdout.split('\t').map((part) => JSON.parse(part) as unknown) as [{ State?: string } | null, unknown, { TaskTemplate?: unknown } | null];
+      if (status?.State !== undefined) return status.State;
+      // an update resets the status; a changed task template means swarm has yet to start replacing tasks
+      // (a change of service labels alone replaces none and never gets a status)
+      return previous !== null && JSON.stringify(previous.TaskTemplate) !== JSON.stringify(template) ? 'pending' : undefined;
     },
     async runningContainers(service) {
       return lines((await docker('ps', '--filter', `label=com.docker.swarm.service.name=${service}`, '--filter', 'status=running', '--format', '{{.ID}}')).stdout);
