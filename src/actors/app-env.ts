@@ -5,8 +5,7 @@ import { basename, join } from 'node:path';
 import { editEnvFile, readEnvFile } from '../io/env-file.js';
 import { pathExists } from '../io/fs.js';
 import { isSecretName, redactor } from '../io/redact.js';
-import type { HookContext } from '../recipes/hook-context.js';
-import { EnvValues, type RecipeMeta } from '../recipes/schema.js';
+import { EnvValues, type HookContext, type RecipeMeta } from '../recipes/schema.js';
 import { callHookWithin, HookError } from './hook-context.js';
 
 export const OVERLAY_FILE = 'compose.ccci.yml';

@@ -3,8 +3,8 @@
 import { deadline } from '../io/deadline.js';
 import { describeFailure } from '../io/exec.js';
 import { readJsonFile, recordOpState, type OpState } from '../io/run-state.js';
-import type { DependencyRecord, HookContext, HookOp } from '../recipes/hook-context.js';
-import type { RecipeMeta } from '../recipes/schema.js';
+import type { DependencyRecord, HookOp } from '../recipes/hook-context.js';
+import type { HookContext, RecipeMeta } from '../recipes/schema.js';
 import type { RunWorld } from './run-world.js';
 
 /** What this actor touches of the run's world. */

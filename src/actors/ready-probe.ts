@@ -5,8 +5,7 @@ import { deadline } from '../io/deadline.js';
 import { describeHttpError, httpGet } from '../io/http.js';
 import { redactor } from '../io/redact.js';
 import { tcpConnect } from '../io/tcp.js';
-import type { HookContext } from '../recipes/hook-context.js';
-import { ReadyProbeAnswer, ReadyProbeSpec, type RecipeMeta } from '../recipes/schema.js';
+import { ReadyProbeAnswer, ReadyProbeSpec, type HookContext, type RecipeMeta } from '../recipes/schema.js';
 import { callHook, HookError } from './hook-context.js';
 
 const POLL_MS = 1_000;

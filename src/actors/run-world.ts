@@ -1,6 +1,6 @@
 // Everything the run's actors share: identity, paths, the adapters and the logger. Built once in main.
 import type { Config } from '../config/schema.js';
-import type { LockOwner } from '../io/lock.js';
+import type { LockOwner } from '../domain/lock-owner.js';
 import type { CustomizationManifest } from '../recipes/manifest.js';
 import type { RunPaths } from '../domain/run-paths.js';
 import type { StageFailure } from '../domain/run-types.js';

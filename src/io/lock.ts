@@ -9,7 +9,6 @@ import { wait } from './clock.js';
 import { runCommand } from './exec.js';
 import type { Logger } from './log.js';
 
-export type { LockOwner };
 
 export interface HeldLock {
   /** Removes the owner record and the lock dir; after a compromise, only stops refreshing. */

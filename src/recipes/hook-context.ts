@@ -1,7 +1,8 @@
 // What every recipe hook receives (docs/recipe-customization.md#the-ctx): one frozen ctx. Types only; the run builds it
-// (src/actors/hook-context.ts) and tier tests read the same facts through the env contract.
+// (src/actors/hook-context.ts) and tier tests read the same facts through the env contract. The ctx
+// carries the recipe's meta, whose hooks take the ctx: the shape here is generic over the meta, and
+// schema.ts binds it (`HookContext`), so neither module imports the other's upward.
 import type { Logger } from 'pino';
-import type { RecipeMeta } from './schema.js';
 
 /** The lifecycle op a hook runs for. */
 export type HookOp = 'install' | 'upgrade' | 'backup' | 'restore';
@@ -22,7 +23,8 @@ export interface ExecResult {
   readonly stderr: string;
 }
 
-export interface HookContext {
+/** The ctx of a hook, over the type of the recipe meta it carries (schema.ts: `HookContext`). */
+export interface HookContextOf<Meta> {
   readonly runId: string;
   readonly recipe: string;
   readonly domain: string;
@@ -30,7 +32,7 @@ export interface HookContext {
   /** Where cc-ci reaches the app; before the first deploy (EXTRA_ENV at install) it is https://<domain>. */
   readonly baseUrl: string;
   readonly op: HookOp;
-  readonly meta: Readonly<RecipeMeta>;
+  readonly meta: Readonly<Meta>;
   /** Ready dependencies by recipe name; a dependency that failed is absent (see CCCI_DEPS_SKIP_FILE). */
   readonly deps: Readonly<Record<string, DependencyRecord>>;
   /** The run's logger (every line goes through the secret redactor). */
@@ -50,7 +52,5 @@ export interface HookContext {
 
 export const OP_HOOK_NAMES = ['preInstall', 'preUpgrade', 'preBackup', 'preRestore'] as const;
 export type OpHookName = (typeof OP_HOOK_NAMES)[number];
-export type OpHook = (ctx: HookContext) => void | Promise<void>;
-export type OpHooks = Partial<Record<OpHookName, OpHook>>;
 
 export const OP_HOOK_BY_TIER = { install: 'preInstall', upgrade: 'preUpgrade', backup: 'preBackup', restore: 'preRestore' } as const satisfies Record<string, OpHookName>;

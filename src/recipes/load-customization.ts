@@ -7,8 +7,8 @@ import { pathToFileURL } from 'node:url';
 import { describeIssues, nearestKey } from '../domain/describe-issues.js';
 import { pathExists } from '../io/fs.js';
 import { isAllowed, type Allowlist } from './allowlist.js';
-import { OP_HOOK_NAMES, type OpHook, type OpHookName } from './hook-context.js';
-import { RecipeMeta } from './schema.js';
+import { OP_HOOK_NAMES, type OpHookName } from './hook-context.js';
+import { RecipeMeta, type OpHook } from './schema.js';
 
 export const LIFECYCLE_OPS = ['install', 'upgrade', 'backup', 'restore'] as const;
 export type LifecycleOp = (typeof LIFECYCLE_OPS)[number];

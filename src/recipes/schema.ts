@@ -1,7 +1,7 @@
 // The registry of recipe meta keys: the single source of truth for their names, types, defaults and docs.
 // A key belongs here only when something reads it (see the consumer named in each description).
 import * as z from 'zod';
-import type { HookContext } from './hook-context.js';
+import type { HookContextOf, OpHookName } from './hook-context.js';
 
 const HttpStatus = z.number().int().min(100).max(599);
 
@@ -11,6 +11,14 @@ export interface KeyDoc {
 }
 
 type Awaitable<T> = T | Promise<T>;
+
+/** What every hook receives: the ctx shape (hook-context.ts) carrying this registry's meta. */
+// an interface, not an alias: its base is resolved lazily, which lets the meta's hooks take it
+export interface HookContext extends HookContextOf<RecipeMeta> {}
+
+/** A pre-op hook of ops.ts (preInstall, preUpgrade, …). */
+export type OpHook = (ctx: HookContext) => void | Promise<void>;
+export type OpHooks = Partial<Record<OpHookName, OpHook>>;
 
 /**
  * A hook: a function of the run's frozen ctx (at most one parameter). A function that wants more, or a

@@ -16,7 +16,7 @@ import {
 import { HookError } from '../../src/actors/hook-context.js';
 import { redactor } from '../../src/io/redact.js';
 import { editEnvFile, readEnvFile } from '../../src/io/env-file.js';
-import type { HookContext } from '../../src/recipes/hook-context.js';
+import type { HookContext } from '../../src/recipes/schema.js';
 import { loadCustomization, parseMeta } from '../../src/recipes/load-customization.js';
 
 const FILE = '/etc/cc-ci/recipes/keycloak/meta.ts';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllowlist, type Allowlist } from '../../src/recipes/allowlist.js';
-import type { HookContext } from '../../src/recipes/hook-context.js';
+import type { HookContext } from '../../src/recipes/schema.js';
 import { CustomizationError, customizedRecipes, loadCustomization, type Customization, type LoadCustomizationOptions } from '../../src/recipes/load-customization.js';
 import { DEFAULT_META } from '../helpers/customization.js';
 

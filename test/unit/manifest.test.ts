@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseAllowlist } from '../../src/recipes/allowlist.js';
-import type { OpHook } from '../../src/recipes/hook-context.js';
+import type { OpHook } from '../../src/recipes/schema.js';
 import { loadCustomization, parseMeta, type Customization } from '../../src/recipes/load-customization.js';
 import { customizationManifest, formatManifest } from '../../src/recipes/manifest.js';
 import { zeroCustomization } from '../helpers/customization.js';

@@ -5,9 +5,8 @@ import { createServer as createHttpServer, type Server as HttpServer } from 'nod
 import { createServer as createTcpServer, type AddressInfo, type Server } from 'node:net';
 import { HookError } from '../../src/actors/hook-context.js';
 import { checkProbe, waitForReadyProbe } from '../../src/actors/ready-probe.js';
-import type { HookContext } from '../../src/recipes/hook-context.js';
 import { parseMeta } from '../../src/recipes/load-customization.js';
-import { ReadyProbeSpec } from '../../src/recipes/schema.js';
+import { ReadyProbeSpec, type HookContext } from '../../src/recipes/schema.js';
 
 const FILE = '/etc/cc-ci/recipes/keycloak/meta.ts';
 /** A signal that is never aborted; one per call, as a run has one per wait. */
