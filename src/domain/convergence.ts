@@ -11,6 +11,7 @@ export interface ServiceSnapshot {
   readonly service: ServiceStatus;
   /** Newest first. */
   readonly tasks: readonly ObservedTask[];
+  /** Swarm's update state; `pending` when the task template changed and the update has not started yet. */
   readonly updateState: string | undefined;
   readonly policy: RestartPolicy;
 }
@@ -117,7 +118,11 @@ export function assessConvergence(snapshots: readonly ServiceSnapshot[], before:
     const { service, tasks, updateState } = snapshot;
     const wanted = tasks.filter((task) => task.desiredState === 'Running');
     const running = wanted.filter((task) => task.currentState.startsWith('Running'));
-    const settled = service.desired > 0 && running.length === service.desired && wanted.length === service.desired && updateState !== 'updating';
+    // a rolling update whose every wanted task is this deploy's, running, has only swarm's monitor
+    // period left (update_config.monitor, 5 s by default); the stack watch goes on looking for a
+    // rollback while the health probes run, so that period is not waited out here
+    const replaced = running.every((task) => !before.has(task.id));
+    const settled = service.desired > 0 && running.length === service.desired && wanted.length === service.desired && (updateState === 'updating' ? replaced : updateState !== 'pending');
     if (!settled) {
       const latest = tasks[0];
       unsettled.push(`${service.name} ${running.length}/${service.desired}, latest task: ${latest === undefined ? 'no task yet' : describeTask(latest)}`);
