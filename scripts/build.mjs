@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const DIST = join(ROOT, 'dist');
 const SOURCES = join(ROOT, 'src');
+const GENERIC_TIERS = ['install', 'upgrade', 'backup', 'restore'];
 /** Written last: its mtime is when the build in dist/ was complete. */
 const STAMP = join(DIST, 'built');
 
@@ -35,7 +36,11 @@ export async function build() {
   await rm(next, { recursive: true, force: true });
   await mkdir(next, { recursive: true });
   await esbuild({
-    entryPoints: { ccci: join(SOURCES, 'cli/main.ts') },
+    // the generic tier tests too: the tier test runner then starts without compiling them (tsx)
+    entryPoints: {
+      ccci: join(SOURCES, 'cli/main.ts'),
+      ...Object.fromEntries(GENERIC_TIERS.map((tier) => [`tiers/generic/${tier}.test`, join(SOURCES, `tiers/generic/${tier}.test.ts`)])),
+    },
     outdir: next,
     bundle: true,
     splitting: true,

@@ -1,6 +1,7 @@
 // Runs a tier's test files with node's test runner in a child process, under the env contract (docs/recipe-customization.md#the-env-contract).
 import { mkdir, readFile, realpath, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { runCommand } from '../io/exec.js';
 import { packageFile } from '../io/package-root.js';
 import { redactor } from '../io/redact.js';
@@ -13,9 +14,20 @@ export type TierTestsWorld = Pick<RunWorld, 'identity' | 'paths' | 'log'>;
 
 const REPORTER = packageFile('src/tiers/json-reporter.mjs');
 const TSX = import.meta.resolve('tsx');
-/** Generic assertions every recipe gets (the generic floor), one file per lifecycle op. */
+/** True when this code runs from the build in dist/ (bin/ccci), not from the sources under tsx. */
+const FROM_BUILD = fileURLToPath(import.meta.url).startsWith(`${packageFile('dist')}${sep}`);
+
+/**
+ * Generic assertions every recipe gets (the generic floor), one file per lifecycle op: the build's
+ * (plain JavaScript, built beside this code) when cc-ci runs from it, so the runner needs no tsx.
+ */
 export function genericTestFile(tier: Exclude<TierName, 'functional'>): string {
-  return packageFile(`src/tiers/generic/${tier}.test.ts`);
+  return FROM_BUILD ? packageFile(`dist/tiers/generic/${tier}.test.mjs`) : packageFile(`src/tiers/generic/${tier}.test.ts`);
+}
+
+/** Node's flags for the test files: tsx only when one of them is TypeScript (a recipe's own tests). */
+function loaderFor(files: readonly TierTestFile[]): string[] {
+  return files.some((entry) => /\.[cm]?tsx?$/.test(entry.file)) ? ['--import', TSX] : ['--enable-source-maps'];
 }
 
 /** A test file of a tier; `label` prefixes its test names (null for the generic file). */
@@ -34,7 +46,7 @@ export async function runTierTests(world: TierTestsWorld, tier: TierName, files:
   await mkdir(world.paths.tierReportsDir, { recursive: true });
   const report = join(world.paths.tierReportsDir, `${tier}.jsonl`);
   const result = await runCommand(
-    [process.execPath, '--import', TSX, '--test', '--test-concurrency=1', `--test-reporter=${REPORTER}`, `--test-reporter-destination=${report}`, '--test-reporter=spec', '--test-reporter-destination=stdout', ...files.map((entry) => entry.file)],
+    [process.execPath, ...loaderFor(files), '--test', '--test-concurrency=1', `--test-reporter=${REPORTER}`, `--test-reporter-destination=${report}`, '--test-reporter=spec', '--test-reporter-destination=stdout', ...files.map((entry) => entry.file)],
     { log: world.log.child({ tier }), env: contractEnv(world, world.identity, tier, baseUrl), signal, cwd: world.paths.runDir, outputLevel: 'info' },
   );
   // node --test reports real paths: a customization dir behind a symlink must still find its labels
