@@ -14,9 +14,8 @@ import { makeTearDownApp } from './actors/tear-down-app.js';
 import type { Config } from './config/schema.js';
 import { runPaths } from './domain/run-paths.js';
 import { createAbra } from './io/abra.js';
-import { outsideTimeMs, totalWaitedMs } from './io/clock.js';
+import { bookedTimeMs, outsideTimeMs } from './io/clock.js';
 import { createDocker } from './io/docker.js';
-import { totalCommandMs } from './io/exec.js';
 import { createGit } from './io/git.js';
 import { settleLockReleases } from './io/lock.js';
 import { createLogger, type Logger } from './io/log.js';
@@ -113,6 +112,6 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
   const resultsFile = await writeResults(paths.runDir, results);
   // not `level`: that key is pino's own
   log.info({ result: { level: results.level, verdict: results.verdict, exitCode: results.exitCode }, resultsFile }, 'run finished');
-  log.info({ wallMs: Date.now() - startedAt.getTime(), outsideMs: outsideTimeMs(), commandMs: totalCommandMs(), waitMs: totalWaitedMs(), maxRssKb: process.resourceUsage().maxRSS }, 'run timings');
+  log.info({ wallMs: Date.now() - startedAt.getTime(), outsideMs: outsideTimeMs(), commandMs: bookedTimeMs('command'), waitMs: bookedTimeMs('wait'), maxRssKb: process.resourceUsage().maxRSS }, 'run timings');
   return { results, resultsFile, runDir: paths.runDir, output };
 }

@@ -2,12 +2,19 @@
 // (child processes and waits) and how much in cc-ci itself.
 import { setTimeout as sleepFor } from 'node:timers/promises';
 
+// one ledger per process: a process runs one run (the daemon runs each in its own child)
 const intervals: [number, number][] = [];
-let waitedMs = 0;
+const bookedMs = { command: 0, wait: 0 };
 
-/** Books a span of wall time spent outside cc-ci (a child process or a wait). */
-export function bookOutsideTime(startedAt: number, endedAt: number): void {
+/** Books a span of wall time spent outside cc-ci: a child process or a wait. */
+export function bookOutsideTime(kind: keyof typeof bookedMs, startedAt: number, endedAt: number): void {
   intervals.push([startedAt, endedAt]);
+  bookedMs[kind] += endedAt - startedAt;
+}
+
+/** Total wall time booked as `kind` (overlapping spans each count). */
+export function bookedTimeMs(kind: keyof typeof bookedMs): number {
+  return Math.round(bookedMs[kind]);
 }
 
 /** Wall time covered by at least one booked span: overlapping spans (lint beside the deploy) count once. */
@@ -33,12 +40,6 @@ export async function wait(ms: number, signal?: AbortSignal): Promise<void> {
   try {
     await sleepFor(ms, undefined, signal === undefined ? undefined : { signal });
   } finally {
-    const ended = performance.now();
-    waitedMs += ended - started;
-    bookOutsideTime(started, ended);
+    bookOutsideTime('wait', started, performance.now());
   }
-}
-
-export function totalWaitedMs(): number {
-  return Math.round(waitedMs);
 }

@@ -39,12 +39,6 @@ export interface CommandResult {
 
 const INHERITED_ENV = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'USER', 'DOCKER_HOST', 'DOCKER_CONTEXT', 'DOCKER_CONFIG', 'DOCKER_CERT_PATH', 'DOCKER_TLS_VERIFY'];
 
-let commandMs = 0;
-/** Total wall time spent inside child processes by this process. */
-export function totalCommandMs(): number {
-  return Math.round(commandMs);
-}
-
 function baseEnv(): Record<string, string> {
   const env: Record<string, string> = {};
   for (const name of INHERITED_ENV) {
@@ -148,8 +142,7 @@ export async function runCommand(argv: readonly [string, ...string[]], options: 
   stop.signal?.removeEventListener('abort', terminateGroup);
   const ended = performance.now();
   const durationMs = ended - started;
-  commandMs += durationMs;
-  bookOutsideTime(started, ended);
+  bookOutsideTime('command', started, ended);
   const stopped = result.isCanceled ? result.cause : undefined;
   const ran = result.exitCode !== undefined || result.signal !== undefined || result.isCanceled;
   const outcome: CommandResult = {
