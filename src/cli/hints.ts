@@ -32,7 +32,7 @@ function advice(results: Results, name: RungName): string | undefined {
   if (name === 'lint' && rung.status === 'fail') {
     return `\`abra recipe lint ${results.recipe}\` lists the rules (${results.lint.rulesFailed.join(', ')}); fixing them reaches L5`;
   }
-  if (name === 'install' && rung.status === 'fail') return 'nothing above L0 can pass until the recipe installs; the deploy and install lines above say why, the run log says more';
+  if (name === 'install' && rung.status === 'fail') return 'nothing above L0 can pass until the recipe installs; the failed stage line above says why (prepare when the recipe\'s own files are broken, else deploy or install), the run log says more';
   return undefined;
 }
 

@@ -36,7 +36,7 @@ test('a failing run, line by line: readable lines only, the failure said once, t
   t.true(lines.includes('    install         fail   install failed (see deploy above)'));
   t.false(lines.some((line) => /\b1 tests\b/.test(line)));
   t.deepEqual(lines.slice(lines.indexOf('  hints:') + 1, lines.indexOf('  hints:') + 3), [
-    '    - level 0, not 1: install failed; nothing above L0 can pass until the recipe installs; the deploy and install lines above say why, the run log says more',
+    '    - level 0, not 1: install failed; nothing above L0 can pass until the recipe installs; the failed stage line above says why (prepare when the recipe\'s own files are broken, else deploy or install), the run log says more',
     '    - no older release to upgrade from: the upgrade was not tested; tag a release older than the head or set UPGRADE_BASE_VERSION',
   ]);
   t.is(lines.at(-2), 'level 0 · verdict failure · exit 1');

@@ -85,7 +85,7 @@ test('hints: why the level is not higher, and what reaches the next one', (t) =>
     'level 4, not 5: lint failed; `abra recipe lint web` lists the rules (R011); fixing them reaches L5',
   ]);
   t.deepEqual(runHints({ results: results({ level: 0, verdict: 'failure', exitCode: 1, rungs: { ...ALL_PASS, install: { status: 'fail', reason: 'install failed: x' } } }) }), [
-    'level 0, not 1: install failed; nothing above L0 can pass until the recipe installs; the deploy and install lines above say why, the run log says more',
+    'level 0, not 1: install failed; nothing above L0 can pass until the recipe installs; the failed stage line above says why (prepare when the recipe\'s own files are broken, else deploy or install), the run log says more',
   ]);
   t.deepEqual(runHints({ results: results({ level: 1, verdict: 'failure', exitCode: 1, rungs: { ...ALL_PASS, upgrade: { status: 'fail', reason: 'upgrade failed' } } }) }), [
     'level 1, not 2: upgrade failed',
