@@ -11,7 +11,6 @@ export interface ServiceSnapshot {
   readonly service: ServiceStatus;
   /** Newest first. */
   readonly tasks: readonly ObservedTask[];
-  /** Swarm's update state; `pending` when the task template changed and the update has not started yet. */
   readonly updateState: string | undefined;
   readonly policy: RestartPolicy;
 }
@@ -122,7 +121,7 @@ export function assessConvergence(snapshots: readonly ServiceSnapshot[], before:
     // period left (update_config.monitor, 5 s by default); the stack watch goes on looking for a
     // rollback while the health probes run, so that period is not waited out here
     const replaced = running.every((task) => !before.has(task.id));
-    const settled = service.desired > 0 && running.length === service.desired && wanted.length === service.desired && (updateState === 'updating' ? replaced : updateState !== 'pending');
+    const settled = service.desired > 0 && running.length === service.desired && wanted.length === service.desired && (updateState !== 'updating' || replaced);
     if (!settled) {
       const latest = tasks[0];
       unsettled.push(`${service.name} ${running.length}/${service.desired}, latest task: ${latest === undefined ? 'no task yet' : describeTask(latest)}`);

@@ -24,10 +24,7 @@ export interface Docker {
   serviceRestartPolicy(service: string): Promise<RestartPolicy>;
   /** Health of a task's container, if it has a healthcheck and the container is still there. */
   taskContainerHealth(taskId: string): Promise<ContainerHealth | undefined>;
-  /**
-   * Swarm's rolling-update state of a service (`updating`, `completed`, `rollback_completed`, …), if any;
-   * `pending` when its task template was just changed and swarm has not started the update yet.
-   */
+  /** Swarm's rolling-update state of a service (`updating`, `completed`, `rollback_completed`, …), if any. */
   serviceUpdateState(service: string): Promise<string | undefined>;
   /** Ids of the running containers of a swarm service. */
   runningContainers(service: string): Promise<string[]>;
@@ -95,12 +92,9 @@ export function createDocker(options: DockerOptions): Docker {
       return parsed === null ? undefined : { status: parsed.Status, failingStreak: parsed.FailingStreak };
     },
     async serviceUpdateState(service) {
-      const result = await docker('service', 'inspect', service, '--format', '{{json .UpdateStatus}}\t{{json .Spec.TaskTemplate}}\t{{json .PreviousSpec}}');
-      const [status, template, previous] = result.stdout.split('\t').map((part) => JSON.parse(part) as unknown) as [{ State?: string } | null, unknown, { TaskTemplate?: unknown } | null];
-      if (status?.State !== undefined) return status.State;
-      // an update resets the status; a changed task template means swarm has yet to start replacing tasks
-      // (a change of service labels alone replaces none and never gets a status)
-      return previous !== null && JSON.stringify(previous.TaskTemplate) !== JSON.stringify(template) ? 'pending' : undefined;
+      const result = await docker('service', 'inspect', service, '--format', '{{json .UpdateStatus}}');
+      const status = JSON.parse(result.stdout) as { State?: string } | null;
+      return status?.State;
     },
     async runningContainers(service) {
       return lines((await docker('ps', '--filter', `label=com.docker.swarm.service.name=${service}`, '--filter', 'status=running', '--format', '{{.ID}}')).stdout);

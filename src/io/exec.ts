@@ -68,14 +68,25 @@ class CommandTimeout extends Error {
   }
 }
 
-/** One signal that aborts on the caller's abort or at the timeout, whichever comes first. */
-function stopSignalOf(options: CommandOptions): { readonly signal: AbortSignal | undefined; dispose(): void } {
-  if (options.timeoutMs === undefined) return { signal: options.signal, dispose: () => undefined };
-  const timeout = new AbortController();
-  const { timeoutMs } = options;
-  const timer = setTimeout(() => timeout.abort(new CommandTimeout(timeoutMs)), timeoutMs);
-  const signal = options.signal === undefined ? timeout.signal : AbortSignal.any([options.signal, timeout.signal]);
-  return { signal, dispose: () => clearTimeout(timer) };
+/**
+ * The command's own stop signal: it aborts on the caller's abort (with its reason) or at the timeout,
+ * whichever comes first. The caller's signal, often a whole stage's, gets one listener per command,
+ * removed when the command ends (not AbortSignal.any, whose listener outlives the command until
+ * garbage collection); execa and the group kill listen on this one.
+ */
+function stopSignalOf(options: CommandOptions): { readonly signal: AbortSignal; dispose(): void } {
+  const { signal: caller, timeoutMs } = options;
+  const stop = new AbortController();
+  const onAbort = () => stop.abort(caller?.reason);
+  caller?.addEventListener('abort', onAbort, { once: true });
+  const timer = timeoutMs === undefined ? undefined : setTimeout(() => stop.abort(new CommandTimeout(timeoutMs)), timeoutMs);
+  return {
+    signal: stop.signal,
+    dispose: () => {
+      clearTimeout(timer);
+      caller?.removeEventListener('abort', onAbort);
+    },
+  };
 }
 
 function describeReason(reason: unknown): string {
@@ -121,7 +132,7 @@ export async function runCommand(argv: readonly [string, ...string[]], options: 
   const pid = subprocess.pid;
   const removeExitHook = onExit(() => killGroup(pid, 'SIGKILL'));
   const terminateGroup = () => killGroup(pid, 'SIGTERM');
-  stop.signal?.addEventListener('abort', terminateGroup, { once: true });
+  stop.signal.addEventListener('abort', terminateGroup, { once: true });
   // grandchildren that keep the output pipes open would hold the result forever once the leader exits
   let straggler: NodeJS.Timeout | undefined;
   subprocess.once('exit', () => {
@@ -139,7 +150,7 @@ export async function runCommand(argv: readonly [string, ...string[]], options: 
   stop.dispose();
   clearTimeout(straggler);
   removeExitHook();
-  stop.signal?.removeEventListener('abort', terminateGroup);
+  stop.signal.removeEventListener('abort', terminateGroup);
   const ended = performance.now();
   const durationMs = ended - started;
   bookOutsideTime('command', started, ended);

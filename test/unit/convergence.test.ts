@@ -97,13 +97,6 @@ test('an update in progress is settling at full replicas while a task from befor
   t.is(assessConvergence([snapshot('s_app', 2, [running('a2'), running('a1'), shutdown('a0')], { updateState: 'updating' })], new Set(['a0', 'a1'])).state, 'settling');
 });
 
-test('a changed task template whose update swarm has not started is settling, though the old tasks still run', (t) => {
-  t.deepEqual(assessConvergence([snapshot('s_app', 1, [running('a1')], { updateState: 'pending' })], new Set(['a1'])), {
-    state: 'settling',
-    detail: 's_app 1/1, latest task: Running',
-  });
-});
-
 test('an update whose wanted tasks are all this deploy\'s and running is converged: swarm\'s monitor period is not waited out', (t) => {
   t.deepEqual(assessConvergence([snapshot('s_app', 1, [running('a1'), shutdown('a0')], { updateState: 'updating' })], new Set(['a0'])), { state: 'converged' });
   t.deepEqual(assessConvergence([snapshot('s_app', 1, [running('a1')], { updateState: 'updating' })], NOTHING_BEFORE), { state: 'converged' });

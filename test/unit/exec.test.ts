@@ -1,5 +1,6 @@
 // Every child process of cc-ci goes through runCommand: real processes, real process groups, real signals.
 import test from 'ava';
+import { getEventListeners } from 'node:events';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -127,4 +128,10 @@ test('output lines reach the log with secrets masked', async (t) => {
   t.true(messages.includes('token is [REDACTED]'));
   t.true(messages.includes('second'));
   t.false(messages.some((message) => message.includes('s3cret-exec-value')));
+});
+
+test('a stage signal shared by many commands keeps no listener once they ended, with or without a timeout', async (t) => {
+  const stage = new AbortController();
+  await Promise.all(Array.from({ length: 12 }, (_, index) => runCommand(['true'], { log: quiet, signal: stage.signal, ...(index % 2 === 0 ? { timeoutMs: 60_000 } : {}) })));
+  t.is(getEventListeners(stage.signal, 'abort').length, 0);
 });
