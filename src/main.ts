@@ -17,12 +17,14 @@ import { createAbra } from './io/abra.js';
 import { bookedTimeMs, outsideTimeMs } from './io/clock.js';
 import { createDocker } from './io/docker.js';
 import { createGit } from './io/git.js';
+import { instanceId } from './io/instance-id.js';
 import { settleLockReleases } from './io/lock.js';
 import { createLogger, type Logger } from './io/log.js';
 import { redactDeep, redactor } from './io/redact.js';
-import { countDeploys, readJsonFile } from './io/run-state.js';
+import { countDeploys, readJsonFile, writeStateFile } from './io/run-state.js';
 import { runMachine, type RunOutput } from './machines/run.machine.js';
 import { buildResults } from './results/build-results.js';
+import { RunStart } from './results/killed-run.js';
 import type { Results } from './results/schema.js';
 import { writeResults } from './results/write-results.js';
 
@@ -53,6 +55,7 @@ export function createRunWorld(request: RunRequest, log: Logger): RunWorld {
     config,
     identity,
     paths,
+    instance: instanceId(config.lockDir),
     log,
     abra: abraFor(config, paths.abraDir, log),
     lintAbra: abraFor(config, paths.lintAbraDir, log),
@@ -70,6 +73,9 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
   const world = createRunWorld(request, log);
   const startedAt = new Date();
   log.info({ identity: request.identity }, 'run started');
+  // before anything can kill the run: the janitor records a killed run from it
+  const { runId, recipe, ref, pr, domain } = request.identity;
+  await writeStateFile(paths.runStartFile, RunStart.parse({ runId, recipe, ref: ref ?? null, pr, domain, startedAt: startedAt.toISOString() }));
   const machine = runMachine.provide({
     actors: {
       superviseRun: makeSuperviseRun({ cancelFile: world.paths.cancelFile, deadlineAt: world.identity.deadlineAt, log, stopping: world.stopping }),

@@ -7,7 +7,7 @@ import type { RunEvent } from '../machines/run.machine.js';
 import type { RunWorld } from './run-world.js';
 
 /** What this actor touches of the run's world. */
-export type LockWorld = Pick<RunWorld, 'config' | 'identity' | 'log' | 'notify' | 'stopping'>;
+export type LockWorld = Pick<RunWorld, 'config' | 'identity' | 'paths' | 'log' | 'notify' | 'stopping'>;
 
 /** How often a run waiting for a domain lock says it still waits. */
 export const LOCK_WAIT_REPEAT_MS = 30_000;
@@ -31,7 +31,7 @@ export function makeHoldDomainLock(world: LockWorld) {
     const acquire = async () => {
       // the app's domain first: whoever holds it is the only run that ever wants its dependencies' domains
       for (const domain of domains) {
-        const lock = await acquireDomainLock(domain, currentOwner(runId), {
+        const lock = await acquireDomainLock(domain, currentOwner(runId, world.paths.runDir), {
           lockDir: world.config.lockDir,
           log: world.log,
           signal: controller.signal,

@@ -17,7 +17,7 @@ import { reapApp } from './tear-down-app.js';
 import { taskIdsBefore, waitUntilReady } from './wait-until-ready.js';
 
 /** What this actor touches of the run's world. */
-export type InstallWorld = Pick<RunWorld, 'config' | 'identity' | 'paths' | 'log' | 'abra' | 'docker' | 'git' | 'notify' | 'stopping'>;
+export type InstallWorld = Pick<RunWorld, 'config' | 'identity' | 'instance' | 'paths' | 'log' | 'abra' | 'docker' | 'git' | 'notify' | 'stopping'>;
 
 /** What abra app new says when the server or the domain, not the recipe, is the problem. */
 const ENVIRONMENT_REFUSAL = /already exists|does not exist\? \(abra server add\)|no server provided/;

@@ -21,7 +21,7 @@ import { editEnvFile } from '../io/env-file.js';
 import { taskIdsBefore, resolveBaseUrl, waitUntilReady } from './wait-until-ready.js';
 
 /** What this actor touches of the run's world. */
-export type TierWorld = Pick<RunWorld, 'config' | 'identity' | 'paths' | 'log' | 'abra' | 'docker' | 'git' | 'notify' | 'stopping'>;
+export type TierWorld = Pick<RunWorld, 'config' | 'identity' | 'instance' | 'paths' | 'log' | 'abra' | 'docker' | 'git' | 'notify' | 'stopping'>;
 
 /** The head deploy: previous/ out, head checked out, EXTRA_ENV then UPGRADE_EXTRA_ENV, one chaos redeploy in place. */
 async function upgrade(world: TierWorld, prepared: PreparedRun, target: AppTarget, makeCtx: () => Promise<HookContext>, signal: AbortSignal): Promise<string> {

@@ -34,6 +34,8 @@ export interface RunWorld {
   readonly config: Config;
   readonly identity: RunIdentity;
   readonly paths: RunPaths;
+  /** This cc-ci instance's id: the run labels its apps with it (src/domain/stack-owner.ts). */
+  readonly instance: string;
   readonly log: Logger;
   /** abra bound to the run's own ABRA_DIR. */
   readonly abra: Abra;

@@ -1,26 +1,28 @@
 // The janitor's live actors and one pass of the janitor machine (docs/concurrency.md#the-janitor-decision-table):
 // reap per-run apps whose run is gone, never a live one. `ccci janitor`, every run's first stage and
 // the daemon's periodic pass all call `sweepLeftovers`.
-import { access, constants, readdir, rm, stat } from 'node:fs/promises';
+import { access, constants, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { createActor, fromPromise } from 'xstate';
 import type { Config } from '../config/schema.js';
 import type { CandidateFacts } from '../domain/janitor-decision.js';
 import type { JanitorDecision } from '../domain/describe-janitor-decision.js';
-import { perRunDomainPattern } from '../domain/identity.js';
+import { perRunDomainPattern, stackName } from '../domain/identity.js';
 import type { LockOwner } from '../domain/lock-owner.js';
+import { stackOwnerOf } from '../domain/stack-owner.js';
 import type { Abra } from '../io/abra.js';
 import type { Docker } from '../io/docker.js';
 import { currentOwner, LOCK_STALE_MS, lockPaths, readLockOwner, tryLock, type HeldLock } from '../io/lock.js';
 import type { Logger } from '../io/log.js';
 import { isProcessAlive } from '../io/process-alive.js';
-import { janitorMachine, type IdentityOutput, type JanitorCandidate, type JanitorOutput, type ProbeOutput } from '../machines/janitor.machine.js';
+import { janitorMachine, type IdentityOutput, type JanitorCandidate, type JanitorOutput, type ProbeOutput, type ReapInput } from '../machines/janitor.machine.js';
+import { recordKilledRun } from './record-killed-run.js';
 import { reapApp } from './tear-down-app.js';
 import type { RunWorld } from './run-world.js';
 
 /** What this actor touches of the run's world. */
-export type JanitorWorld = Pick<RunWorld, 'config' | 'identity' | 'docker' | 'log' | 'notify'>;
+export type JanitorWorld = Pick<RunWorld, 'config' | 'identity' | 'instance' | 'docker' | 'log' | 'notify'>;
 
 export interface JanitorAdapters {
   readonly config: Config;
@@ -28,7 +30,34 @@ export interface JanitorAdapters {
   readonly docker: Docker;
   readonly log: Logger;
   readonly runId: string;
+  /** This cc-ci instance's id (src/domain/stack-owner.ts): only stacks labelled with it are reaped without a record. */
+  readonly instance: string;
   readonly dryRun?: boolean;
+}
+
+/** The file in the lock dir naming the swarm its records are about. */
+export const SWARM_ID_FILE = 'swarm-id';
+
+/**
+ * A lock dir's records are about one swarm's apps: the first pass writes that swarm's id into it, and a
+ * pass against another swarm (a config pointing at another engine, a swarm initialised anew) refuses
+ * to judge anything by them.
+ */
+export async function checkLockDirSwarm(lockDir: string, swarmId: string): Promise<void> {
+  if (swarmId === '') throw new Error('this docker engine is in no swarm: there is nothing to reap');
+  const file = join(lockDir, SWARM_ID_FILE);
+  const recorded = (await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
+    throw error;
+  }))?.trim();
+  if (recorded === undefined) {
+    // a private file, then a rename: two first passes at once write the same id, neither half of it
+    const temporary = `${file}.${process.pid}.tmp`;
+    await writeFile(temporary, `${swarmId}\n`);
+    await rename(temporary, file);
+    return;
+  }
+  if (recorded !== swarmId) throw new Error(`lock dir ${lockDir} belongs to swarm ${recorded}, but this engine is in swarm ${swarmId}: its records say nothing about this swarm's apps (point lockDir at this swarm's lock dir, or remove ${file} if the swarm was re-created)`);
 }
 
 /** Per-run stacks on the engine, as domains; warm and canonical names never match. */
@@ -106,11 +135,17 @@ export function janitorActors(adapters: JanitorAdapters, held: Map<string, HeldL
       } catch (error) {
         throw new Error(`lock dir ${config.lockDir} is missing or not writable: ${(error as Error).message}`);
       }
+      await checkLockDirSwarm(config.lockDir, await adapters.docker.swarmId());
     }),
     listCandidates: fromPromise<JanitorCandidate[], undefined>(async () => {
       const withApp = new Set(candidateDomains(await adapters.docker.stackNames(), config.ciDomain));
       const domains = [...new Set([...withApp, ...(await recordedDomains(config.lockDir, config.ciDomain))])].sort();
-      return domains.map((domain) => ({ domain, stack: withApp.has(domain) ? 'present' : 'absent' }));
+      return Promise.all(domains.map(async (domain): Promise<JanitorCandidate> => {
+        if (!withApp.has(domain)) return { domain, stack: 'absent', stackOwner: 'none' };
+        const services = await adapters.docker.stackServices(stackName(domain));
+        const { stackOwner, labels } = stackOwnerOf(await Promise.all(services.map((service) => adapters.docker.serviceLabels(service.name))), adapters.instance);
+        return { domain, stack: 'present', stackOwner, ...(labels === undefined ? {} : { stackLabels: labels }) };
+      }));
     }),
     probeCandidate: fromPromise<ProbeOutput, { domain: string }>(({ input }) => probeCandidate(config, input.domain)),
     acquireLock: fromPromise<'acquired' | 'refused', { domain: string }>(({ input }) => takeJanitorLock(adapters, held, input.domain)),
@@ -119,9 +154,10 @@ export function janitorActors(adapters: JanitorAdapters, held: Map<string, HeldL
       const recorded = await readLockOwner(config.lockDir, input.domain);
       return recorded?.runId === me.runId && recorded.pid === me.pid ? { identity: 'ours' } : { identity: 'replaced', ownerNow: recorded };
     }),
-    reapApp: fromPromise<{ leftovers: string[] }, { domain: string }>(async ({ input, signal }) => {
-      const { domain } = input;
-      const report = await reapApp(adapters, { domain, stack: domain.replaceAll('.', '_'), envFile: join(config.abra.dir, 'servers', config.abra.server, `${domain}.env`) }, signal);
+    reapApp: fromPromise<{ leftovers: string[] }, ReapInput>(async ({ input, signal }) => {
+      const { domain, deadOwner } = input;
+      const report = await reapApp(adapters, { domain, stack: stackName(domain), envFile: join(config.abra.dir, 'servers', config.abra.server, `${domain}.env`) }, signal);
+      if (deadOwner !== null) await recordKilledRun(adapters, deadOwner, report.leftovers);
       return { leftovers: [...report.leftovers] };
     }),
     removeRecord: fromPromise<void, { domain: string }>(({ input }) => rm(lockPaths(config.lockDir, input.domain).ownerFile, { force: true })),
@@ -159,7 +195,7 @@ export async function sweepLeftovers(adapters: JanitorAdapters, signal: AbortSig
       (decision.row === 'possible-leaked-run' || decision.action === 'failed' ? adapters.log.warn : adapters.log.info).call(adapters.log, { ...decision }, 'janitor decision');
     }
     if (output.error !== null) throw new Error(output.error);
-    if (output.decisions.some((decision) => decision.row === 'lock-dir-missing')) adapters.log.error({ lockDir: adapters.config.lockDir }, 'janitor: lock dir missing or not writable; nothing probed');
+    if (output.decisions.some((decision) => decision.row === 'lock-dir-missing')) adapters.log.error({ lockDir: adapters.config.lockDir }, 'janitor: lock dir missing, not writable, or of another swarm; nothing probed');
     return [...output.decisions];
   } finally {
     await Promise.allSettled([...held.values()].map((lock) => lock.release()));
@@ -170,11 +206,11 @@ export function makeSweepLeftovers(world: JanitorWorld, janitorAbra: Abra) {
   return fromPromise<void, undefined>(async ({ signal }) => {
     try {
       const decisions = await sweepLeftovers(
-        { config: world.config, abra: janitorAbra, docker: world.docker, log: world.log, runId: world.identity.runId },
+        { config: world.config, abra: janitorAbra, docker: world.docker, log: world.log, runId: world.identity.runId, instance: world.instance },
         signal,
       );
-      // a live run's app is none of this run's business: only what the janitor did or warns about is said
-      for (const decision of decisions.filter((entry) => entry.row !== 'live')) {
+      // a live run's app, or another instance's, is none of this run's business: only what the janitor did or warns about is said
+      for (const decision of decisions.filter((entry) => entry.row !== 'live' && entry.row !== 'other-instance')) {
         world.notify({ type: 'notice', message: `janitor: ${decision.domain} ${decision.action} (${decision.row}: ${decision.detail})` });
       }
     } catch (error) {

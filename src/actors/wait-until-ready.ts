@@ -1,7 +1,9 @@
 // After every deploy and restore: services converged (a dead stack fails as soon as it is), HEALTH_PATH
 // answers HEALTH_OK, then READY_PROBE holds.
+import { hostname } from 'node:os';
 import { assessConvergence, isTerminalTask, type Convergence, type ObservedTask, type ServiceSnapshot } from '../domain/convergence.js';
-import { hopelessProbe } from '../domain/reachability.js';
+import { hopelessProbe, stackOnly } from '../domain/reachability.js';
+import { ownerLabels } from '../domain/stack-owner.js';
 import { wait } from '../io/clock.js';
 import type { ContainerHealth, RestartPolicy, ServiceStatus, TaskStatus } from '../domain/swarm-state.js';
 import type { Docker } from '../io/docker.js';
@@ -14,7 +16,7 @@ import { waitForReadyProbe } from './ready-probe.js';
 import { appDeadError, stageError, type RunWorld } from './run-world.js';
 
 /** What this actor touches of the run's world. */
-export type ReadyWorld = Pick<RunWorld, 'identity' | 'paths' | 'log' | 'docker'>;
+export type ReadyWorld = Pick<RunWorld, 'identity' | 'instance' | 'paths' | 'log' | 'docker'>;
 
 const POLL_MS = 1_000;
 /**
@@ -27,6 +29,8 @@ const CONVERGE_POLL_MS = 250;
 /** One deploy's view of its stack: asks swarm, remembering what cannot change (restart policies, health of ended tasks). */
 export interface StackWatch {
   assess(): Promise<Convergence>;
+  /** Whether a running container of the app service reports healthy per its own healthcheck. */
+  appHealthy(): Promise<boolean>;
 }
 
 export function watchStack(docker: Docker, stack: string, before: ReadonlySet<string>): StackWatch {
@@ -46,12 +50,16 @@ export function watchStack(docker: Docker, stack: string, before: ReadonlySet<st
     async assess() {
       return assessConvergence(await Promise.all((await docker.stackServices(stack)).map(snapshotOf)), before);
     },
+    async appHealthy() {
+      const [container] = await docker.runningContainers(`${stack}_app`);
+      return container !== undefined && (await docker.containerHealth(container))?.status === 'healthy';
+    },
   };
 }
 
 /** Throws the deploy failure when the stack is judged dead, crash-looping, never healthy or rolled back. */
 function failIfHopeless(convergence: Convergence): asserts convergence is Extract<Convergence, { state: 'converged' | 'settling' }> {
-  const hopeless = hopelessProbe(convergence, '', '');
+  const hopeless = hopelessProbe(stackOnly(convergence));
   if (hopeless !== undefined) throw appDeadError(hopeless);
 }
 
@@ -90,15 +98,20 @@ type WatchOutcome = { readonly hopeless: string } | { readonly error: unknown };
  * Polls HEALTH_PATH at the URL `locate` gives (it may change while tasks start) until HEALTH_OK or
  * HTTP_TIMEOUT. Meanwhile `stack` is asked once a second, beside the probes: a stack that dies fails
  * the wait at once with its own reason, even while a probe hangs on a port whose task is gone; and
- * an address that could not resolve while every service runs fails with the address and the likely
- * fix, since waiting cannot mend it.
+ * an address that could not resolve while every service runs, or that keeps refusing while the app's
+ * healthcheck passes, fails with the address and the likely fix, since waiting cannot mend it.
  */
 export async function waitUntilHealthy(locate: () => Promise<string>, meta: Readonly<RecipeMeta>, signal: AbortSignal, stack?: StackWatch): Promise<string> {
   const deadline = Date.now() + meta.HTTP_TIMEOUT * 1_000;
   let last = 'no answer yet';
   let unanswered: string | undefined;
+  let refusedWhileHealthy = 0;
   let outcome: WatchOutcome | undefined;
-  const look = async (): Promise<string | undefined> => (stack === undefined ? undefined : hopelessProbe(await stack.assess(), unanswered === undefined ? '' : last, unanswered ?? ''));
+  const look = async (): Promise<string | undefined> => {
+    if (stack === undefined) return undefined;
+    const convergence = await stack.assess();
+    return hopelessProbe(unanswered === undefined ? stackOnly(convergence) : { convergence, probeError: last, url: unanswered, refusedWhileHealthy });
+  };
   // the first look comes before the first probe: a stack already dead is never probed
   const first = await look();
   if (first !== undefined) throw appDeadError(first);
@@ -136,6 +149,7 @@ export async function waitUntilHealthy(locate: () => Promise<string>, meta: Read
       try {
         const answer = await httpGet(url, { timeoutMs: 10_000, signal: probing.signal });
         unanswered = undefined;
+        refusedWhileHealthy = 0;
         if (meta.HEALTH_OK.includes(answer.status)) return baseUrl;
         last = `HTTP ${answer.status}`;
       } catch (error) {
@@ -144,6 +158,8 @@ export async function waitUntilHealthy(locate: () => Promise<string>, meta: Read
         if (reason !== undefined) throw reason;
         last = describeHttpError(error);
         unanswered = url;
+        // a refusal counts against the address only while the app itself says it is serving
+        refusedWhileHealthy = last === 'ECONNREFUSED' && stack !== undefined && (await stack.appHealthy()) ? refusedWhileHealthy + 1 : 0;
       }
       try {
         await wait(POLL_MS, probing.signal);
@@ -160,11 +176,22 @@ export async function waitUntilHealthy(locate: () => Promise<string>, meta: Read
   }
 }
 
-/** Converged, healthy and READY_PROBE holding; returns the base URL the app answered on. */
+/**
+ * Labels every service of the stack with its owner (run, host, cc-ci instance): a janitor tells its own
+ * apps from another instance's by them. After each deploy has converged, since a deploy sets the
+ * services' labels from the compose files, and a change of labels alone restarts no task.
+ */
+async function labelOwner(world: ReadyWorld, stack: string): Promise<void> {
+  const labels = ownerLabels({ instance: world.instance, runId: world.identity.runId, host: hostname() });
+  for (const service of await world.docker.stackServices(stack)) await world.docker.labelService(service.name, labels);
+}
+
+/** Converged, labelled with its owner, healthy and READY_PROBE holding; returns the base URL the app answered on. */
 export async function waitUntilReady(world: ReadyWorld, target: AppTarget, before: ReadonlySet<string>, op: HookOp, signal: AbortSignal): Promise<string> {
   const { meta } = target;
   const stack = watchStack(world.docker, target.stack, before);
   await waitUntilConverged(stack, meta, signal);
+  await labelOwner(world, target.stack);
   const started = Date.now();
   const baseUrl = await waitUntilHealthy(() => resolveBaseUrl(world.docker, target), meta, signal, stack);
   try {

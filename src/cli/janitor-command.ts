@@ -6,6 +6,7 @@ import { makeRunId } from '../domain/identity.js';
 import { EXIT_CODES } from '../domain/exit-codes.js';
 import { createAbra } from '../io/abra.js';
 import { createDocker } from '../io/docker.js';
+import { instanceId } from '../io/instance-id.js';
 import { settleLockReleases } from '../io/lock.js';
 import { createLogger } from '../io/log.js';
 import { janitorTable } from './janitor-table.js';
@@ -43,6 +44,7 @@ export async function janitorCommand(argv: readonly string[]): Promise<number> {
         docker: createDocker({ log }),
         log,
         runId: makeRunId(new Date(), { pid: process.pid }),
+        instance: instanceId(config.lockDir),
         dryRun: values['dry-run'],
       },
       AbortSignal.timeout(30 * 60_000),

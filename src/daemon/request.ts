@@ -4,7 +4,7 @@
 import * as z from 'zod';
 import { Rungs } from '../domain/rungs.js';
 import { UpgradeBase } from '../domain/upgrade-base.js';
-import { AbortReason, Verdict } from '../domain/verdict.js';
+import { RecordedAbortReason, Verdict } from '../domain/verdict.js';
 import type { Results } from '../results/schema.js';
 
 export const StoppedBy = z
@@ -19,7 +19,7 @@ export const RequestOutcome = z.discriminatedUnion('kind', [
     verdict: Verdict,
     level: z.number().int().min(0).max(5),
     exitCode: z.number().int(),
-    abortReason: AbortReason.nullable(),
+    abortReason: RecordedAbortReason.nullable(),
     rungs: Rungs,
     deploys: z.strictObject({ expected: z.number().int(), actual: z.number().int() }),
     headVersion: z.string().nullable(),

@@ -16,6 +16,7 @@ import { ForgeError } from '../forge/forge.js';
 import { createAbra } from '../io/abra.js';
 import { openDaemonStore } from '../io/daemon-store.js';
 import { createDocker } from '../io/docker.js';
+import { instanceId } from '../io/instance-id.js';
 import { createGiteaForge } from '../io/gitea.js';
 import { settleLockReleases } from '../io/lock.js';
 import type { Logger } from '../io/log.js';
@@ -115,6 +116,7 @@ export async function runDaemon(request: DaemonRequest): Promise<DaemonOutput> {
       docker: createDocker({ log: janitorLog }),
       log: janitorLog,
       runId: makeRunId(new Date(), { pid: process.pid }),
+      instance: instanceId(config.lockDir),
     }, signal);
     await settleLockReleases();
     return decisions;

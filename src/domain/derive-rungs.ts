@@ -19,6 +19,8 @@ function causeOfFailure(failure: StageFailure): UnverCause {
 
 /** A rung that never got its tier: say why, in the terms of the verdict rules. */
 function abortedText(record: RunRecord): string {
+  // a killed run may have run the tier: only what it would have recorded is missing
+  if (record.abortReason === 'killed') return 'unverified: the run was killed before it recorded this rung';
   // a lost lock names who holds the domain now
   const detail = record.abortReason === 'lock-lost' && record.lockLost !== null ? `: ${record.lockLost}` : '';
   return `not run: the run was aborted (${record.abortReason})${detail}`;

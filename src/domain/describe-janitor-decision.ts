@@ -13,7 +13,21 @@ export interface JanitorDecision {
 }
 
 /** What the janitor learnt about one candidate on the way to its decision; plain data. */
+/** The owner labels on a stack's services (docs/concurrency.md: per-run stacks are labelled with their run, host and instance). */
+export interface StackOwnerLabels {
+  readonly instance: string;
+  readonly runId?: string;
+  readonly host?: string;
+}
+
+function describeStackOwner(labels: StackOwnerLabels | undefined): string {
+  if (labels === undefined) return 'an unknown instance';
+  return [`instance ${labels.instance}`, labels.runId === undefined ? undefined : `run ${labels.runId}`, labels.host === undefined ? undefined : `on ${labels.host}`].filter((part) => part !== undefined).join(', ');
+}
+
 export interface CandidateEvidence {
+  /** The owner labels on the candidate's stack, when it has them. */
+  readonly stackOwner?: StackOwnerLabels;
   readonly owner?: LockOwner;
   /** Milliseconds since the owner started. */
   readonly heldMs?: number;
@@ -35,6 +49,10 @@ export function describeDecision(domain: string, row: JanitorRow, action: Janito
     switch (row) {
       case 'owner-gone':
         return `lock free: owner gone${dryRun ? ' (dry run)' : ''}`;
+      case 'other-instance':
+        return `the app of another cc-ci instance (${describeStackOwner(evidence.stackOwner)}): left to its janitor`;
+      case 'unowned-stack':
+        return 'no cc-ci owner label and no lock record: not known to be this instance\'s; left (remove it by hand if it is a leftover)';
       case 'live':
         return `lock held by ${describeOwner(evidence.owner, unknownRun)}`;
       case 'dead-owner-lock-fresh':

@@ -6,6 +6,9 @@ import * as z from 'zod';
 
 export const CandidateFacts = z.object({
   stack: z.enum(['present', 'absent']).describe('a stack, service, volume, secret or config of the domain is on the engine'),
+  stackOwner: z
+    .enum(['this-instance', 'other-instance', 'unlabelled', 'none'])
+    .describe("the `ccci.instance` label on the stack's services: this cc-ci instance's, another instance's, none (no services, or not labelled by cc-ci), or there is no stack"),
   lock: z
     .enum(['free', 'fresh', 'stale', 'unreadable'])
     .describe('the lock dir: absent, refreshed within the staleness window, not refreshed for longer, or not stat-able'),
@@ -21,6 +24,8 @@ export type CandidateFacts = z.infer<typeof CandidateFacts>;
 
 export type JanitorRow =
   | 'owner-gone'
+  | 'other-instance'
+  | 'unowned-stack'
   | 'live'
   | 'dead-owner-lock-fresh'
   | 'possible-leaked-run'
@@ -39,9 +44,9 @@ export interface JanitorVerdict {
   readonly step: JanitorStep;
 }
 
-/** Facts before anything is probed: the machine fills them in as it learns them. */
-export function unprobed(stack: CandidateFacts['stack']): CandidateFacts {
-  return { stack, lock: 'free', owner: 'missing', ownerProcess: 'unknown', age: 'unknown', acquire: 'not-tried', identity: 'unchecked' };
+/** Facts before anything is probed (what listing the candidates found): the machine fills them in as it learns them. */
+export function unprobed(stack: CandidateFacts['stack'], stackOwner: CandidateFacts['stackOwner']): CandidateFacts {
+  return { stack, stackOwner, lock: 'free', owner: 'missing', ownerProcess: 'unknown', age: 'unknown', acquire: 'not-tried', identity: 'unchecked' };
 }
 
 export function decideCandidate(facts: CandidateFacts): JanitorVerdict {
@@ -52,6 +57,10 @@ export function decideCandidate(facts: CandidateFacts): JanitorVerdict {
     if (facts.owner === 'recorded' && facts.ownerProcess === 'dead') return { row: 'dead-owner-lock-fresh', step: 'leave' };
     return { row: 'live', step: 'leave' };
   }
+  // another instance keeps its locks in its own lock dir: nothing in ours says its run is over
+  if (facts.stackOwner === 'other-instance') return { row: 'other-instance', step: 'leave' };
+  // no label of ours and no record of ours: nothing says it is this instance's
+  if (facts.stack === 'present' && facts.stackOwner !== 'this-instance' && facts.owner === 'missing') return { row: 'unowned-stack', step: 'leave' };
   // free, or stale (its holder stopped refreshing it): the owner is gone
   if (facts.acquire === 'failed') return { row: 'lock-unreadable', step: 'skip' };
   if (facts.stack === 'absent' && facts.owner === 'missing') return { row: 'gone-meanwhile', step: 'leave' };
@@ -64,11 +73,13 @@ export function decideCandidate(facts: CandidateFacts): JanitorVerdict {
 }
 
 /**
- * Whether the janitor can ever hold these facts together: an owner record comes with its process
- * and age facts (and none without it), the lock is only tried when the table said acquire, and
- * identity is only re-checked after acquiring. The docs table walks these; the tests walk all.
+ * Whether the janitor can ever hold these facts together: a stack has an owner label fact (and no
+ * stack has none), an owner record comes with its process and age facts (and none without it), the
+ * lock is only tried when the table said acquire, and identity is only re-checked after acquiring.
+ * The docs table walks these; the tests walk all.
  */
 export function isReachable(facts: CandidateFacts): boolean {
+  if ((facts.stack === 'absent') !== (facts.stackOwner === 'none')) return false;
   if ((facts.owner === 'missing') !== (facts.ownerProcess === 'unknown')) return false;
   if ((facts.owner === 'missing') !== (facts.age === 'unknown')) return false;
   if (facts.acquire !== 'not-tried' && decideCandidate({ ...facts, acquire: 'not-tried', identity: 'unchecked' }).step !== 'acquire') return false;

@@ -9,7 +9,11 @@ export const CONCURRENCY_DOC = 'docs/concurrency.md';
 /** What each row means and what the janitor does; the table's facts and steps come from the function. */
 export const ROW_MEANING: Readonly<Record<JanitorRow, string>> = {
   'owner-gone':
-    'the app is on the engine and nobody holds its lock (after a reboot the lock dir is empty: free at once). Reaped (`abra app undeploy`, `abra app remove`, then anything left removed directly) **while holding the lock**, so a new run for that domain waits until the reap is done; then released',
+    "the app is on the engine, it is this instance's (its services carry this instance's `ccci.instance` label, or this lock dir holds its owner record: a run that died before its first deploy was labelled), and nobody holds its lock (after a reboot the lock dir is empty: free at once). Reaped (`abra app undeploy`, `abra app remove`, then anything left removed directly) **while holding the lock**, so a new run for that domain waits until the reap is done; then released; a run whose pid is gone on this host is recorded as killed in its run directory",
+  'other-instance':
+    "the app's services carry another cc-ci instance's `ccci.instance` label (a second cc-ci with its own lock dir on this swarm): its locks are not in this lock dir, so nothing here says its run is over. Reported and left; that instance's janitor reaps it",
+  'unowned-stack':
+    'a stack of the per-run domain shape with no `ccci.instance` label (no services, or not deployed by cc-ci) and no owner record here: nothing says it is this instance\'s. Reported and left; if it is a leftover, remove it by hand (`docker stack rm`, then its volumes and secrets)',
   live: 'a run refreshes the lock: left alone; the detail says who holds it',
   'dead-owner-lock-fresh':
     'the owner ran on this host and its pid is gone (a SIGKILLed run), but its lock is still fresh: left; the detail says when it goes stale (mtime + 30 s), and the first pass after that reaps it. Never stolen early: a lock is the only proof a run is over',
@@ -20,7 +24,7 @@ export const ROW_MEANING: Readonly<Record<JanitorRow, string>> = {
   'replaced-while-acquiring':
     'after acquiring, the owner record is not ours (someone replaced the lock between our `mkdir` and our record): skipped, and the lock is dropped without removing what the other one wrote',
   'lock-unreadable': 'the lock path cannot be probed or taken (a symlink loop, a permission problem): skipped and logged',
-  'lock-dir-missing': 'the lock dir is missing or not writable: nothing is probed; logged; `ccci janitor` exits 3',
+  'lock-dir-missing': 'the lock dir is missing or not writable, or it belongs to another swarm (its `swarm-id` is not this engine\'s): nothing is probed; logged; `ccci janitor` exits 3',
 };
 
 const STEP_ORDER: readonly JanitorStep[] = ['acquire', 'check-identity', 'reap', 'remove-record', 'leave', 'skip'];
@@ -34,7 +38,12 @@ export type FactPattern = { readonly [K in keyof CandidateFacts]?: readonly Cand
  * `decideCandidate` gives. So the table's "facts" column is the function's, not a paraphrase.
  */
 export const ROW_FACTS: Readonly<Record<Exclude<JanitorRow, 'lock-dir-missing'>, readonly FactPattern[]>> = {
-  'owner-gone': [{ stack: ['present'], lock: ['free', 'stale'], acquire: ['not-tried', 'acquired'], identity: ['unchecked', 'ours'] }],
+  'owner-gone': [
+    { stack: ['present'], stackOwner: ['this-instance'], lock: ['free', 'stale'], acquire: ['not-tried', 'acquired'], identity: ['unchecked', 'ours'] },
+    { stack: ['present'], stackOwner: ['unlabelled'], lock: ['free', 'stale'], owner: ['recorded'], acquire: ['not-tried', 'acquired'], identity: ['unchecked', 'ours'] },
+  ],
+  'other-instance': [{ stackOwner: ['other-instance'], lock: ['free', 'stale'] }],
+  'unowned-stack': [{ stackOwner: ['unlabelled'], lock: ['free', 'stale'], owner: ['missing'] }],
   live: [{ lock: ['fresh'], age: ['within', 'unknown'], ownerProcess: ['alive', 'elsewhere', 'unknown'] }],
   'dead-owner-lock-fresh': [{ lock: ['fresh'], age: ['within'], ownerProcess: ['dead'] }],
   'possible-leaked-run': [{ lock: ['fresh'], age: ['over'] }],

@@ -6,6 +6,8 @@ export const LockOwner = z.strictObject({
   pid: z.number().int(),
   host: z.string(),
   startedAt: z.string(),
+  /** The run's directory (results.json goes there): the janitor records a dead run there. */
+  runDir: z.string().optional(),
 });
 export type LockOwner = z.infer<typeof LockOwner>;
 

@@ -19,10 +19,16 @@ export interface RunPaths {
   readonly repoLocalDir: string;
   /** Creating this file asks the run to cancel (how the daemon cancels a run it did not start with a signal). */
   readonly cancelFile: string;
+  /** What the run says about itself at its start: the janitor records a killed run from it. */
+  readonly runStartFile: string;
 }
 
 export function runPaths(runsDir: string, runId: string, recipe: string): RunPaths {
-  const runDir = join(runsDir, runId);
+  return runPathsIn(join(runsDir, runId), recipe);
+}
+
+/** The same paths for a run directory already known (the janitor has it from a lock owner record). */
+export function runPathsIn(runDir: string, recipe: string): RunPaths {
   const abraDir = join(runDir, 'abra');
   return {
     runDir,
@@ -38,5 +44,6 @@ export function runPaths(runsDir: string, runId: string, recipe: string): RunPat
     tierReportsDir: join(runDir, 'tiers'),
     repoLocalDir: join(runDir, 'repo-local'),
     cancelFile: join(runDir, 'cancel-requested'),
+    runStartFile: join(runDir, 'state', 'run-start.json'),
   };
 }

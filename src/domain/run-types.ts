@@ -1,7 +1,7 @@
 // Data that flows between the run machine's stages. Plain values: machines and actors both use them.
 import type { RungName } from './rungs.js';
 import type { UpgradeBase } from './upgrade-base.js';
-import type { AbortReason } from './verdict.js';
+import type { RecordedAbortReason } from './verdict.js';
 import type { LintResult, TierName, TierResult } from './tier-result.js';
 
 export type { LintResult, TierName, TierResult } from './tier-result.js';
@@ -45,7 +45,7 @@ export interface RunRecord {
   readonly tiers: readonly TierResult[];
   readonly lint: LintResult | null;
   readonly teardown: TeardownReport | null;
-  readonly abortReason: AbortReason | null;
+  readonly abortReason: RecordedAbortReason | null;
   /** The held domain lock was taken over: by whom (the app was left to the new owner). */
   readonly lockLost: string | null;
   readonly deploysRecorded: number;

@@ -24,10 +24,16 @@ export interface Docker {
   serviceRestartPolicy(service: string): Promise<RestartPolicy>;
   /** Health of a task's container, if it has a healthcheck and the container is still there. */
   taskContainerHealth(taskId: string): Promise<ContainerHealth | undefined>;
+  /** Health of a container, if it has a healthcheck and is still there. */
+  containerHealth(container: string): Promise<ContainerHealth | undefined>;
   /** Swarm's rolling-update state of a service (`updating`, `completed`, `rollback_completed`, …), if any. */
   serviceUpdateState(service: string): Promise<string | undefined>;
   /** Ids of the running containers of a swarm service. */
   runningContainers(service: string): Promise<string[]>;
+  /** Adds labels to a service's spec; a change of labels alone restarts no task. */
+  labelService(service: string, labels: Readonly<Record<string, string>>): Promise<void>;
+  /** The id of the swarm this engine belongs to (empty when it is in none). */
+  swarmId(): Promise<string>;
   /** Runs argv in a container (`docker exec -i`); the result says whether it failed. */
   exec(container: string, argv: readonly string[], options?: { readonly input?: string; readonly signal?: AbortSignal }): Promise<CommandResult>;
   /** Host port a running task of `service` publishes for `targetPort` (host-mode publishing). */
@@ -87,6 +93,9 @@ export function createDocker(options: DockerOptions): Docker {
       const task = await dockerQuiet('inspect', '--type', 'task', taskId, '--format', '{{.Status.ContainerStatus.ContainerID}}');
       const container = task.stdout.trim();
       if (task.failed || container === '') return undefined;
+      return api.containerHealth(container);
+    },
+    async containerHealth(container) {
       const health = await dockerQuiet('inspect', '--type', 'container', container, '--format', '{{json .State.Health}}');
       const parsed = health.failed ? null : (JSON.parse(health.stdout) as { Status: string; FailingStreak: number } | null);
       return parsed === null ? undefined : { status: parsed.Status, failingStreak: parsed.FailingStreak };
@@ -95,6 +104,12 @@ export function createDocker(options: DockerOptions): Docker {
       const result = await docker('service', 'inspect', service, '--format', '{{json .UpdateStatus}}');
       const status = JSON.parse(result.stdout) as { State?: string } | null;
       return status?.State;
+    },
+    async labelService(service, labels) {
+      await docker('service', 'update', '--detach', ...Object.entries(labels).flatMap(([key, value]) => ['--label-add', `${key}=${value}`]), service);
+    },
+    async swarmId() {
+      return (await docker('info', '--format', '{{.Swarm.Cluster.ID}}')).stdout.trim();
     },
     async runningContainers(service) {
       return lines((await docker('ps', '--filter', `label=com.docker.swarm.service.name=${service}`, '--filter', 'status=running', '--format', '{{.ID}}')).stdout);

@@ -160,6 +160,6 @@ export async function acquireDomainLock(domain: string, owner: LockOwner, option
   }
 }
 
-export function currentOwner(runId: string): LockOwner {
-  return { runId, pid: process.pid, host: hostname(), startedAt: new Date().toISOString() };
+export function currentOwner(runId: string, runDir?: string): LockOwner {
+  return { runId, pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), ...(runDir === undefined ? {} : { runDir }) };
 }

@@ -4,12 +4,17 @@
 // the actors do the I/O. Context is plain data (held locks live in the actors, keyed by domain).
 import { assign, setup } from 'xstate';
 import { decideCandidate, unprobed, type CandidateFacts, type JanitorStep } from '../domain/janitor-decision.js';
-import { describeDecision, type CandidateEvidence, type JanitorAction, type JanitorDecision } from '../domain/describe-janitor-decision.js';
+import { describeDecision, type CandidateEvidence, type JanitorAction, type JanitorDecision, type StackOwnerLabels } from '../domain/describe-janitor-decision.js';
+import type { LockOwner } from '../domain/lock-owner.js';
 import { unprovidedPromise } from './unprovided.js';
 
+/** A candidate as listing found it: its domain, whether a stack of it is there, and whose the stack says it is. */
 export interface JanitorCandidate {
   readonly domain: string;
   readonly stack: CandidateFacts['stack'];
+  readonly stackOwner: CandidateFacts['stackOwner'];
+  /** The owner labels of the stack's services, when they carry an instance label. */
+  readonly stackLabels?: StackOwnerLabels;
 }
 
 export interface JanitorInput {
@@ -45,10 +50,23 @@ export type JanitorOutput = Pick<JanitorContext, 'decisions' | 'error'>;
 
 type DomainInput = { readonly domain: string };
 
+/** A reap: the domain, and the owner record of a run that died on this host (its run is then recorded as killed). */
+export interface ReapInput extends DomainInput {
+  readonly deadOwner: LockOwner | null;
+}
+
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 function current(context: JanitorContext): JanitorCandidate {
   return context.candidates[context.index]!;
+}
+
+/** The reap of the current candidate: a run is recorded as killed only when its owner's pid is gone on this host. */
+export function reapInputOf(context: JanitorContext): ReapInput {
+  return {
+    domain: current(context).domain,
+    deadOwner: context.facts!.ownerProcess === 'dead' ? (context.evidence.owner ?? null) : null,
+  };
 }
 
 function stepOf(context: JanitorContext): JanitorStep {
@@ -67,7 +85,7 @@ export const janitorMachine = setup({
     probeCandidate: unprovidedPromise<ProbeOutput, DomainInput>('probeCandidate'),
     acquireLock: unprovidedPromise<'acquired' | 'refused', DomainInput>('acquireLock'),
     checkIdentity: unprovidedPromise<IdentityOutput, DomainInput>('checkIdentity'),
-    reapApp: unprovidedPromise<{ leftovers: string[] }, DomainInput>('reapApp'),
+    reapApp: unprovidedPromise<{ leftovers: string[] }, ReapInput>('reapApp'),
     removeRecord: unprovidedPromise<void, DomainInput>('removeRecord'),
     releaseLock: unprovidedPromise<void, DomainInput>('releaseLock'),
     /** Drops a lock that is no longer ours without removing anything the new holder wrote. */
@@ -125,7 +143,14 @@ export const janitorMachine = setup({
     nextCandidate: {
       always: [
         { guard: 'allJudged', target: 'done' },
-        { target: 'probing', actions: assign({ facts: ({ context }) => unprobed(current(context).stack), evidence: {}, action: null }) },
+        {
+          target: 'probing',
+          actions: assign({
+            facts: ({ context }) => unprobed(current(context).stack, current(context).stackOwner),
+            evidence: ({ context }) => (current(context).stackLabels === undefined ? {} : { stackOwner: current(context).stackLabels }),
+            action: null,
+          }),
+        },
       ],
     },
     probing: {
@@ -194,7 +219,7 @@ export const janitorMachine = setup({
       invoke: {
         id: 'reapApp',
         src: 'reapApp',
-        input: ({ context }) => ({ domain: current(context).domain }),
+        input: ({ context }) => reapInputOf(context),
         onDone: {
           target: 'releasing',
           actions: [

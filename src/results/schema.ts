@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { Rungs } from '../domain/rungs.js';
 import { UpgradeBase } from '../domain/upgrade-base.js';
 import { LintResult, TierResult } from '../domain/tier-result.js';
-import { AbortReason, Verdict } from '../domain/verdict.js';
+import { RecordedAbortReason, Verdict } from '../domain/verdict.js';
 
 export const RESULTS_SCHEMA_VERSION = 1;
 
@@ -21,8 +21,8 @@ export const Results = z
     finishedAt: z.iso.datetime(),
     verdict: Verdict,
     exitCode: z.number().int(),
-    abortReason: AbortReason.nullable(),
-    abortDetail: z.string().optional().describe('What the abort reason alone does not say; present for lock-lost: whose the domain is now'),
+    abortReason: RecordedAbortReason.nullable(),
+    abortDetail: z.string().optional().describe('What the abort reason alone does not say; present for lock-lost (whose the domain is now) and killed (who found the dead run, and what was reaped)'),
     level: z.number().int().min(0).max(5),
     rungs: Rungs,
     tiers: z.array(TierResult),

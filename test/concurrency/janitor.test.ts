@@ -3,16 +3,18 @@
 // janitor machine's acquire slot, against the real lock and a real second process.
 import test from 'ava';
 import { execa } from 'execa';
-import { mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stackName } from '../../src/domain/identity.js';
+import { ownerLabels } from '../../src/domain/stack-owner.js';
 import { createActor, fromPromise, toPromise } from 'xstate';
-import { janitorActors, takeJanitorLock } from '../../src/actors/sweep-leftovers.js';
+import { janitorActors, SWARM_ID_FILE, takeJanitorLock } from '../../src/actors/sweep-leftovers.js';
 import { createAbra } from '../../src/io/abra.js';
 import { createDocker } from '../../src/io/docker.js';
 import { LOCK_STALE_MS, lockPaths, readLockOwner, type HeldLock } from '../../src/io/lock.js';
 import { silentLogger } from '../../src/io/log.js';
+import { instanceId } from '../../src/io/instance-id.js';
 import { janitorMachine } from '../../src/machines/janitor.machine.js';
 import { bedConfig, bedConfigFile, ccciBin, stackLeftovers } from '../helpers/test-bed.js';
 import { deployApp } from '../helpers/deploy-app.js';
@@ -30,7 +32,7 @@ async function janitor(...flags: string[]) {
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-test.serial('an app with no lock record at all (after a reboot) is reaped at once; a dry run only says so', async (t) => {
+test.serial('an app of this instance with no lock record at all (after a reboot) is reaped at once; a dry run only says so', async (t) => {
   const domain = `jan1-0a0b0c.${config.ciDomain}`;
   await deployApp(domain);
   const dryRun = await janitor('--dry-run');
@@ -40,6 +42,40 @@ test.serial('an app with no lock record at all (after a reboot) is reaped at onc
   t.is(pass.exitCode, 0);
   t.regex(pass.stdout, new RegExp(`^${escape(domain)}\\s+owner-gone\\s+reaped\\s+lock free: owner gone$`, 'm'));
   t.deepEqual(await stackLeftovers(stackName(domain)), []);
+});
+
+test.serial('another instance\'s app and an app no cc-ci labelled, with no lock record here, are reported and left; labelled as this instance\'s, the next pass reaps them', async (t) => {
+  const other = `jan8-1a1b1c.${config.ciDomain}`;
+  const bare = `jan9-2a2b2c.${config.ciDomain}`;
+  await deployApp(other, { instance: 'ffffffffffff' });
+  await deployApp(bare, 'unlabelled');
+  const pass = await janitor();
+  t.is(pass.exitCode, 0, pass.stderr);
+  t.regex(pass.stdout, new RegExp(`^${escape(other)}\\s+other-instance\\s+left\\s+the app of another cc-ci instance \\(instance ffffffffffff, run left-${escape(other)}, on [^)]+\\): left to its janitor$`, 'm'));
+  t.regex(pass.stdout, new RegExp(`^${escape(bare)}\\s+unowned-stack\\s+left\\s+no cc-ci owner label and no lock record`, 'm'));
+  t.not((await stackLeftovers(stackName(other))).length, 0);
+  t.not((await stackLeftovers(stackName(bare))).length, 0);
+  const ours = Object.entries(ownerLabels({ instance: instanceId(config.lockDir), runId: 'adopted', host: 'test' })).flatMap(([key, value]) => ['--label-add', `${key}=${value}`]);
+  for (const domain of [other, bare]) await execa('docker', ['service', 'update', '--detach', ...ours, `${stackName(domain)}_app`]);
+  const adopted = await janitor();
+  for (const domain of [other, bare]) {
+    t.regex(adopted.stdout, new RegExp(`^${escape(domain)}\\s+owner-gone\\s+reaped\\s+`, 'm'));
+    t.deepEqual(await stackLeftovers(stackName(domain)), []);
+  }
+});
+
+test.serial('a lock dir belongs to the swarm it was first used with: a pass against another swarm judges nothing and exits 3', async (t) => {
+  const swarmFile = join(config.lockDir, SWARM_ID_FILE);
+  const recorded = (await readFile(swarmFile, 'utf8')).trim();
+  t.is(recorded, (await execa('docker', ['info', '--format', '{{.Swarm.Cluster.ID}}'])).stdout.trim(), 'the first pass recorded this swarm');
+  await writeFile(swarmFile, 'another-swarm-id\n');
+  try {
+    const pass = await janitor();
+    t.is(pass.exitCode, 3);
+    t.regex(pass.stdout, new RegExp(`^\\*\\s+lock-dir-missing\\s+skipped\\s+lock dir ${escape(config.lockDir)} belongs to swarm another-swarm-id, but this engine is in swarm ${recorded}: `, 'm'));
+  } finally {
+    await writeFile(swarmFile, `${recorded}\n`);
+  }
 });
 
 test.serial('a live holder is never reaped; once it is SIGKILLed the janitor says when its lock goes stale, and then reaps the app exactly once', async (t) => {
@@ -131,7 +167,7 @@ test.serial('warm and canonical apps are never probed: no lock record is ever cr
 test.serial('replaced-while-acquiring: another process takes the lock between our acquire and our identity re-check; nothing of it is touched and the app stays', async (t) => {
   const domain = `jan7-5a5b5c.${config.ciDomain}`;
   await deployApp(domain);
-  const adapters = { config, abra: createAbra({ bin: config.abra.bin, abraDir: config.abra.dir, server: config.abra.server, tty: config.abra.tty, log: silentLogger }), docker: createDocker({ log: silentLogger }), log: silentLogger, runId: 'janitor-test' };
+  const adapters = { config, abra: createAbra({ bin: config.abra.bin, abraDir: config.abra.dir, server: config.abra.server, tty: config.abra.tty, log: silentLogger }), docker: createDocker({ log: silentLogger }), log: silentLogger, runId: 'janitor-test', instance: instanceId(config.lockDir) };
   const held = new Map<string, HeldLock>();
   const live = janitorActors(adapters, held);
   let replacement: Awaited<ReturnType<typeof holdLock>> | undefined;

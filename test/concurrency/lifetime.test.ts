@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { dependencyDomain, stackName } from '../../src/domain/identity.js';
-import { lockPaths } from '../../src/io/lock.js';
+import { LOCK_STALE_MS, lockPaths } from '../../src/io/lock.js';
 import { pathExists } from '../../src/io/fs.js';
 import { Results } from '../../src/results/schema.js';
 import type { RunEvent } from '../../src/results/run-events.js';
@@ -231,4 +231,25 @@ test.serial('a run stalled past the lock staleness loses its domain: it stops wi
   t.true(second.events.some((event) => event.event === 'notice' && event.message === `${owner.domain}: removing what a previous run left on it (its lock had gone stale)`));
   await assertNothingLeft(t, owner);
   t.false(await pathExists(lockPaths((await bedConfig()).lockDir, owner.domain).ownerFile), 'the new owner released its lock');
+});
+
+test.serial('a SIGKILLed run leaves its app and no results.json; the janitor pass that reaps the app once its lock is stale records the run: error, killed, what was reaped', async (t) => {
+  const run = startRun('108');
+  const { runId, domain } = await run.started();
+  // installed and about to be upgraded: the app is up, the run holds its lock
+  await run.waitFor((event) => event.event === 'stage.started' && event.stage === 'upgrade');
+  run.child.kill('SIGKILL');
+  await run.child;
+  t.false(await pathExists(join(runsDir, runId, 'results.json')), 'a SIGKILLed run writes nothing more');
+  t.not((await stackLeftovers(stackName(domain))).length, 0);
+  // its children run in their own process groups: the upgrade's abra call may finish its deploy first
+  await new Promise((resolve) => setTimeout(resolve, LOCK_STALE_MS + 1_000));
+  const pass = await execa(ccciBin, ['janitor', '--config', bedConfigFile], { reject: false });
+  t.is(pass.exitCode, 0, pass.stderr);
+  t.regex(pass.stdout, new RegExp(`^${domain.replaceAll('.', '\\.')}\\s+owner-gone\\s+reaped\\s+`, 'm'));
+  const results = await resultsOf(runId);
+  t.like(results, { runId, domain, verdict: 'error', abortReason: 'killed', exitCode: 3, level: 0, teardown: { ran: true, leftovers: [] } });
+  t.regex(results.abortDetail ?? '', new RegExp(`^run ${runId} \\(pid ${run.child.pid} on [^,]+, since [^)]+\\) died without finishing: its process was gone and its lock stale when the janitor pass \\S+ found it at \\S+; its app was reaped$`));
+  t.is(results.rungs.upgrade.reason, 'unverified: the run was killed before it recorded this rung');
+  await assertNothingLeft(t, results);
 });

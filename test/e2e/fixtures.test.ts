@@ -51,6 +51,7 @@ const negatives: { name: string; rung: keyof Results['rungs']; reason: RegExp; l
   { name: 'gives-up', rung: 'install', reason: /dead: service \S+ has no task running and will get none: its last task ended Failed \(task: non-zero exit \(3\)\); restart_policy condition on-failure, max_attempts 1: swarm gave up after 2 tasks/, level: 0 },
   { name: 'no-image', rung: 'install', reason: /dead: service \S+ cannot start: its image is not available \(task Rejected \(No such image: ccci-testbed\/no-such-image:1/, level: 0 },
   { name: 'catch-all', rung: 'install', reason: /answers every path alike/, level: 0 },
+  { name: 'unpublished', rung: 'install', reason: /https:\/\/\S+\.ci\.test\/ cannot be reached \(ENOTFOUND\) although every service runs/, level: 0 },
   { name: 'lossy-restore', rung: 'backup_restore', reason: /is missing after restore: the restore lost data/, level: 1 },
 ];
 

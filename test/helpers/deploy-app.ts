@@ -1,11 +1,18 @@
 // Deploys the `web` fixture the way a run would have, but without holding its lock: what a dead run leaves.
 import { execa } from 'execa';
 import { mkdir, mkdtemp, symlink } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stackName } from '../../src/domain/identity.js';
+import { ownerLabels } from '../../src/domain/stack-owner.js';
+import { instanceId } from '../../src/io/instance-id.js';
 import { bedConfig, fixture } from './test-bed.js';
 
-export async function deployApp(domain: string): Promise<void> {
+/**
+ * `owner`: whose labels the app's services get, as a run labels them once its deploy converged — the
+ * test bed's instance (default), another instance's id, or none (a stack cc-ci never labelled).
+ */
+export async function deployApp(domain: string, owner: { readonly instance: string } | 'this-instance' | 'unlabelled' = 'this-instance'): Promise<void> {
   const config = await bedConfig();
   const abraDir = await mkdtemp(join(tmpdir(), 'ccci-left-app-'));
   await mkdir(join(abraDir, 'recipes'));
@@ -14,4 +21,8 @@ export async function deployApp(domain: string): Promise<void> {
   const abra = (...commandArguments: string[]) => execa(config.abra.bin, [...commandArguments, '-n', '-o'], { env: { ABRA_DIR: abraDir } });
   await abra('app', 'new', 'web', '--server', config.abra.server, '--domain', domain, '--secrets');
   await abra('app', 'deploy', domain, '--no-converge-checks');
+  if (owner === 'unlabelled') return;
+  const instance = owner === 'this-instance' ? instanceId(config.lockDir) : owner.instance;
+  const labels = Object.entries(ownerLabels({ instance, runId: `left-${domain}`, host: hostname() })).flatMap(([key, value]) => ['--label-add', `${key}=${value}`]);
+  await execa('docker', ['service', 'update', '--detach', ...labels, `${stackName(domain)}_app`]);
 }

@@ -7,7 +7,7 @@ import test from 'ava';
 import { getSimplePaths } from 'xstate/graph';
 import { decideCandidate, type CandidateFacts } from '../../src/domain/janitor-decision.js';
 import { ROW_FACTS } from '../../src/domain/janitor-table-doc.js';
-import { janitorMachine, type JanitorCandidate, type JanitorContext, type ProbeOutput } from '../../src/machines/janitor.machine.js';
+import { janitorMachine, reapInputOf, type JanitorCandidate, type JanitorContext, type ProbeOutput } from '../../src/machines/janitor.machine.js';
 
 const owner = { runId: 'r', pid: 1, host: 'h', startedAt: '2026-01-01T00:00:00.000Z' };
 function probe(lock: CandidateFacts['lock'], ownerProcess: CandidateFacts['ownerProcess'], age: CandidateFacts['age']): ProbeOutput {
@@ -57,8 +57,10 @@ function alphabet(candidates: JanitorCandidate[]) {
 type Path = ReturnType<typeof getSimplePaths<typeof janitorMachine>>[number];
 
 const SCENARIOS = [
-  { name: 'with an app', candidates: [{ domain: 'a-000000.ci.test', stack: 'present' }] },
-  { name: 'record only', candidates: [{ domain: 'b-000000.ci.test', stack: 'absent' }] },
+  { name: 'with an app of this instance', candidates: [{ domain: 'a-000000.ci.test', stack: 'present', stackOwner: 'this-instance' }] },
+  { name: 'with an unlabelled app', candidates: [{ domain: 'c-000000.ci.test', stack: 'present', stackOwner: 'unlabelled' }] },
+  { name: 'with an app of another instance', candidates: [{ domain: 'd-000000.ci.test', stack: 'present', stackOwner: 'other-instance', stackLabels: { instance: 'other', runId: 'r2', host: 'h2' } }] },
+  { name: 'record only', candidates: [{ domain: 'b-000000.ci.test', stack: 'absent', stackOwner: 'none' }] },
 ] as const;
 
 const generated = SCENARIOS.flatMap(({ name, candidates }) =>
@@ -99,6 +101,21 @@ test('on every path, reaping happens only while holding the lock and after the i
     }
   }
   t.true(reaps > 0);
+});
+
+test('on every path, a reap records the run as killed exactly when its owner record names a pid that is gone on this host', (t) => {
+  const seen = new Set<string>();
+  for (const { path } of generated) {
+    for (const step of path.steps) {
+      if (valueOf(step) !== 'reaping') continue;
+      const context = step.state.context as JanitorContext;
+      const { deadOwner } = reapInputOf(context);
+      const dead = context.facts!.owner === 'recorded' && context.facts!.ownerProcess === 'dead';
+      t.is(deadOwner, dead ? owner : null, events(path));
+      seen.add(String(dead));
+    }
+  }
+  t.deepEqual([...seen].sort(), ['false', 'true'], 'reaps of both kinds are on the paths');
 });
 
 test('on every path, a candidate probed with a fresh lock is never tried, so a live owner is never reaped', (t) => {

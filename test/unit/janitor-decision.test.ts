@@ -10,6 +10,8 @@ import { CONCURRENCY_DOC, matchesPattern, renderJanitorSections, ROW_FACTS, step
 const all = everyCandidateFacts();
 const reachable = all.filter(isReachable);
 const describe = (facts: CandidateFacts) => JSON.stringify(facts);
+/** Facts under which the janitor would try the lock at all: something of this instance's is there. */
+const triable = (facts: CandidateFacts) => facts.owner === 'recorded' ? facts.stackOwner !== 'other-instance' : facts.stack === 'present' && facts.stackOwner === 'this-instance';
 
 test('every combination of facts is enumerated once, and each is a valid set of facts', (t) => {
   const size = Object.values(CandidateFacts.shape).reduce((product, fact) => product * fact.options.length, 1);
@@ -19,12 +21,14 @@ test('every combination of facts is enumerated once, and each is a valid set of 
   t.true(reachable.length > 50 && reachable.length < size, `${reachable.length} reachable of ${size}`);
 });
 
-test('reap only holding the lock, after the identity re-check said ours, with the app present and the lock not refreshed by anyone', (t) => {
+test('reap only this instance\'s app, holding the lock, after the identity re-check said ours, with the app present and the lock not refreshed by anyone', (t) => {
   for (const facts of all) {
     const { step } = decideCandidate(facts);
-    const mayReap = facts.stack === 'present' && (facts.lock === 'free' || facts.lock === 'stale') && facts.acquire === 'acquired' && facts.identity === 'ours';
+    // ours: labelled by this instance, or unlabelled with our own owner record; never another instance's
+    const ours = facts.stackOwner === 'this-instance' || (facts.stackOwner !== 'other-instance' && facts.owner === 'recorded');
+    const mayReap = facts.stack === 'present' && ours && (facts.lock === 'free' || facts.lock === 'stale') && facts.acquire === 'acquired' && facts.identity === 'ours';
     t.is(step === 'reap', mayReap, describe(facts));
-    const mayRemove = facts.stack === 'absent' && facts.owner === 'recorded' && (facts.lock === 'free' || facts.lock === 'stale') && facts.acquire === 'acquired' && facts.identity === 'ours';
+    const mayRemove = facts.stack === 'absent' && facts.stackOwner !== 'other-instance' && facts.owner === 'recorded' && (facts.lock === 'free' || facts.lock === 'stale') && facts.acquire === 'acquired' && facts.identity === 'ours';
     t.is(step === 'remove-record', mayRemove, describe(facts));
   }
 });
@@ -37,12 +41,20 @@ test('a fresh lock is never tried, never stolen, whatever its owner looks like',
   }
 });
 
+test('another instance\'s app, or an unlabelled one with no record here, is never tried: reported and left', (t) => {
+  for (const facts of all.filter((candidate) => candidate.lock === 'free' || candidate.lock === 'stale')) {
+    const { row, step } = decideCandidate(facts);
+    if (facts.stackOwner === 'other-instance') t.deepEqual({ row, step }, { row: 'other-instance', step: 'leave' }, describe(facts));
+    if (facts.stack === 'present' && facts.stackOwner !== 'this-instance' && facts.stackOwner !== 'other-instance' && facts.owner === 'missing') t.deepEqual({ row, step }, { row: 'unowned-stack', step: 'leave' }, describe(facts));
+  }
+});
+
 test('an unreadable lock or a failed acquire is skipped; a refused acquire is left to the winner; a replaced record is skipped', (t) => {
   for (const facts of all) {
     const { row, step } = decideCandidate(facts);
-    if (facts.lock === 'unreadable' || (facts.lock !== 'fresh' && facts.acquire === 'failed')) t.deepEqual({ row, step }, { row: 'lock-unreadable', step: 'skip' }, describe(facts));
-    else if (facts.lock !== 'fresh' && facts.acquire === 'refused' && !(facts.stack === 'absent' && facts.owner === 'missing')) t.deepEqual({ row, step }, { row: 'taken-while-acquiring', step: 'leave' }, describe(facts));
-    else if (facts.lock !== 'fresh' && facts.acquire === 'acquired' && facts.identity === 'replaced' && !(facts.stack === 'absent' && facts.owner === 'missing'))
+    if (facts.lock === 'unreadable' || (facts.lock !== 'fresh' && facts.acquire === 'failed' && triable(facts))) t.deepEqual({ row, step }, { row: 'lock-unreadable', step: 'skip' }, describe(facts));
+    else if (facts.lock !== 'fresh' && facts.acquire === 'refused' && triable(facts)) t.deepEqual({ row, step }, { row: 'taken-while-acquiring', step: 'leave' }, describe(facts));
+    else if (facts.lock !== 'fresh' && facts.acquire === 'acquired' && facts.identity === 'replaced' && triable(facts))
       t.deepEqual({ row, step }, { row: 'replaced-while-acquiring', step: 'skip' }, describe(facts));
   }
 });
@@ -54,12 +66,14 @@ test('the steps follow each other: acquire, then re-check, then act; never actin
     if (step === 'check-identity') t.deepEqual([facts.acquire, facts.identity], ['acquired', 'unchecked'], describe(facts));
   }
   // before the probe nothing is known: a free lock with an app is acquired first, never reaped at once
-  t.deepEqual(decideCandidate(unprobed('present')), { row: 'owner-gone', step: 'acquire' });
-  t.deepEqual(decideCandidate(unprobed('absent')), { row: 'gone-meanwhile', step: 'leave' });
+  t.deepEqual(decideCandidate(unprobed('present', 'this-instance')), { row: 'owner-gone', step: 'acquire' });
+  t.deepEqual(decideCandidate(unprobed('present', 'unlabelled')), { row: 'unowned-stack', step: 'leave' });
+  t.deepEqual(decideCandidate(unprobed('present', 'other-instance')), { row: 'other-instance', step: 'leave' });
+  t.deepEqual(decideCandidate(unprobed('absent', 'none')), { row: 'gone-meanwhile', step: 'leave' });
 });
 
 test('dead-owner-lock-fresh and possible-leaked-run: the leak warning wins over a dead owner, and neither steals', (t) => {
-  const fresh = { ...unprobed('present'), lock: 'fresh', owner: 'recorded' } as const;
+  const fresh = { ...unprobed('present', 'this-instance'), lock: 'fresh', owner: 'recorded' } as const;
   t.deepEqual(decideCandidate({ ...fresh, ownerProcess: 'dead', age: 'within' }), { row: 'dead-owner-lock-fresh', step: 'leave' });
   t.deepEqual(decideCandidate({ ...fresh, ownerProcess: 'dead', age: 'over' }), { row: 'possible-leaked-run', step: 'leave' });
   t.deepEqual(decideCandidate({ ...fresh, ownerProcess: 'elsewhere', age: 'within' }), { row: 'live', step: 'leave' });

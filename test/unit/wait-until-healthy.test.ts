@@ -82,12 +82,17 @@ test('nothing listening: the reason is the connection error', async (t) => {
   t.is(error.message, '/ did not answer 200/301/302 within HTTP_TIMEOUT 0.2s (last: ECONNREFUSED)');
 });
 
-/** A StackWatch that answers from a list, then repeats its last answer. */
-function stackAnswering(...answers: Convergence[]): StackWatch & { asked: number } {
+/** A StackWatch that answers from a list, then repeats its last answer; its app reports `healthy` (one answer per question, the last repeated). */
+function stackAnswering(...answers: Convergence[]): StackWatch & { asked: number; healthAsked: number; healthy: boolean[] } {
   const watch = {
     asked: 0,
+    healthAsked: 0,
+    healthy: [false],
     async assess() {
       return answers[Math.min(watch.asked++, answers.length - 1)]!;
+    },
+    async appHealthy() {
+      return watch.healthy[Math.min(watch.healthAsked++, watch.healthy.length - 1)]!;
     },
   };
   return watch;
@@ -132,4 +137,23 @@ test('a settling or converged stack keeps the wait going while the connection is
   const error = await t.throwsAsync(waitUntilHealthy(async () => url, parseMeta({ HTTP_TIMEOUT: 2.5 }, FILE), live(), stack), { instanceOf: RunStageError });
   t.regex(error.message, /within HTTP_TIMEOUT 2\.5s \(last: ECONNREFUSED\)$/);
   t.true(stack.asked >= 1);
+});
+
+test('refused again and again while every service runs and the app\'s healthcheck passes: fails with the address, not at HTTP_TIMEOUT', async (t) => {
+  const url = await closedPortUrl();
+  const stack = stackAnswering({ state: 'converged' });
+  stack.healthy = [true];
+  const error = await t.throwsAsync(waitUntilHealthy(async () => url, parseMeta({ HTTP_TIMEOUT: 600 }, FILE), live(), stack), { instanceOf: RunStageError });
+  t.regex(error.message, new RegExp(`^${url}/ refused 3 connections in a row \\(ECONNREFUSED\\) while every service runs and the app's healthcheck passes: nothing listens behind that address`));
+  t.like((error as RunStageError).stageFailure, { stage: 'deploy', kind: 'recipe', appDead: true });
+});
+
+test('refusals count against the address only while the app reports healthy', async (t) => {
+  const url = await closedPortUrl();
+  const stack = stackAnswering({ state: 'converged' });
+  // starting, starting, then healthy for good: the streak starts at the third refusal
+  stack.healthy = [false, false, true];
+  const error = await t.throwsAsync(waitUntilHealthy(async () => url, parseMeta({ HTTP_TIMEOUT: 600 }, FILE), live(), stack), { instanceOf: RunStageError });
+  t.regex(error.message, /refused 3 connections in a row/);
+  t.true(stack.healthAsked >= 5);
 });

@@ -1,0 +1,3 @@
+#!/usr/bin/env bash
+
+export MOTD_VERSION=v1
