@@ -12,7 +12,6 @@ export interface JanitorDecision {
   readonly detail: string;
 }
 
-/** What the janitor learnt about one candidate on the way to its decision; plain data. */
 /** The owner labels on a stack's services (docs/concurrency.md: per-run stacks are labelled with their run, host and instance). */
 export interface StackOwnerLabels {
   readonly instance: string;
@@ -25,6 +24,7 @@ function describeStackOwner(labels: StackOwnerLabels | undefined): string {
   return [`instance ${labels.instance}`, labels.runId === undefined ? undefined : `run ${labels.runId}`, labels.host === undefined ? undefined : `on ${labels.host}`].filter((part) => part !== undefined).join(', ');
 }
 
+/** What the janitor learnt about one candidate on the way to its decision; plain data. */
 export interface CandidateEvidence {
   /** The owner labels on the candidate's stack, when it has them. */
   readonly stackOwner?: StackOwnerLabels;

@@ -1,8 +1,8 @@
 // The record of a run that died without writing its own results.json (SIGKILL, out of memory, the
-// host went down): the run leaves `state/run-start.json` at its start (src/domain/run-paths.ts), and the janitor that reaps the
-// dead run's app writes its results.json from that, validated by the same schema as every other.
+// host went down): the run leaves `state/run-start.json` at its start (src/domain/run-paths.ts), and
+// the janitor that reaps the dead run's app writes its results.json from that, validated by the
+// same schema as every other.
 import * as z from 'zod';
-import { EXIT_CODES } from '../domain/exit-codes.js';
 import { describeOwner, type LockOwner } from '../domain/lock-owner.js';
 import type { RunRecord } from '../domain/run-types.js';
 import { buildResults } from './build-results.js';
@@ -23,7 +23,7 @@ export interface KilledRunFacts {
   readonly start: RunStart;
   /** The dead run's lock owner record, as the janitor found it. */
   readonly owner: LockOwner;
-  /** Who reaped the app (the janitor's run id, or `ccci janitor`). */
+  /** Who reaped the app, as the detail names it (`the janitor pass <run id>`). */
   readonly reapedBy: string;
   readonly reapedAt: Date;
   /** What the reap could not remove. */
@@ -34,7 +34,7 @@ export interface KilledRunFacts {
   readonly logFile: string;
 }
 
-/** results.json of a killed run: verdict error (exit code 3), abort reason `killed`, every rung unverified. */
+/** results.json of a killed run: verdict error (exit code 3, as for every abort nobody asked for), abort reason `killed`, every rung unverified. */
 export function buildKilledResults(facts: KilledRunFacts): Results {
   const record: RunRecord = {
     prepared: null,
@@ -64,7 +64,6 @@ export function buildKilledResults(facts: KilledRunFacts): Results {
   const reaped = facts.leftovers.length === 0 ? 'its app was reaped' : `its app was reaped, leaving ${facts.leftovers.join(', ')}`;
   return {
     ...results,
-    exitCode: EXIT_CODES.error,
     abortDetail: `${describeOwner(facts.owner)} died without finishing: its process was gone and its lock stale when ${facts.reapedBy} found it at ${facts.reapedAt.toISOString()}; ${reaped}`,
   };
 }
