@@ -1,7 +1,7 @@
 // After the janitor reaped the app of a run whose process died on this host: that run's results.json,
 // unless the run wrote its own. Best effort: a record that cannot be written is logged, the reap stands.
 import { join, relative } from 'node:path';
-import { runPathsIn } from '../domain/run-paths.js';
+import { runPathsIn, runStartFileIn } from '../domain/run-paths.js';
 import type { LockOwner } from '../domain/lock-owner.js';
 import { pathExists } from '../io/fs.js';
 import type { Logger } from '../io/log.js';
@@ -15,7 +15,7 @@ export async function recordKilledRun(adapters: { readonly log: Logger; readonly
   if (runDir === undefined) return;
   try {
     if (await pathExists(join(runDir, RESULTS_FILE))) return;
-    const start = RunStart.safeParse(await readJsonFile<unknown>(runPathsIn(runDir, '').runStartFile, undefined));
+    const start = RunStart.safeParse(await readJsonFile<unknown>(runStartFileIn(runDir), undefined));
     if (!start.success) {
       log.warn({ runDir, runId: owner.runId }, 'janitor: the dead run left no readable run-start record; no results.json written for it');
       return;

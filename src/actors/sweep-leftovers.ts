@@ -1,7 +1,7 @@
 // The janitor's live actors and one pass of the janitor machine (docs/concurrency.md#the-janitor-decision-table):
 // reap per-run apps whose run is gone, never a live one. `ccci janitor`, every run's first stage and
 // the daemon's periodic pass all call `sweepLeftovers`.
-import { access, constants, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { access, constants, readdir, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { createActor, fromPromise } from 'xstate';
@@ -13,7 +13,7 @@ import type { LockOwner } from '../domain/lock-owner.js';
 import { stackOwnerOf } from '../domain/stack-owner.js';
 import type { Abra } from '../io/abra.js';
 import type { Docker } from '../io/docker.js';
-import { currentOwner, LOCK_STALE_MS, lockPaths, readLockOwner, tryLock, type HeldLock } from '../io/lock.js';
+import { checkLockDirSwarm, currentOwner, LOCK_STALE_MS, lockPaths, readLockOwner, tryLock, type HeldLock } from '../io/lock.js';
 import type { Logger } from '../io/log.js';
 import { isProcessAlive } from '../io/process-alive.js';
 import { janitorMachine, type IdentityOutput, type JanitorCandidate, type JanitorOutput, type ProbeOutput, type ReapInput } from '../machines/janitor.machine.js';
@@ -33,31 +33,6 @@ export interface JanitorAdapters {
   /** This cc-ci instance's id (src/domain/stack-owner.ts): only stacks labelled with it are reaped without a record. */
   readonly instance: string;
   readonly dryRun?: boolean;
-}
-
-/** The file in the lock dir naming the swarm its records are about. */
-export const SWARM_ID_FILE = 'swarm-id';
-
-/**
- * A lock dir's records are about one swarm's apps: the first pass writes that swarm's id into it, and a
- * pass against another swarm (a config pointing at another engine, a swarm initialised anew) refuses
- * to judge anything by them.
- */
-export async function checkLockDirSwarm(lockDir: string, swarmId: string): Promise<void> {
-  if (swarmId === '') throw new Error('this docker engine is in no swarm: there is nothing to reap');
-  const file = join(lockDir, SWARM_ID_FILE);
-  const recorded = (await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return undefined;
-    throw error;
-  }))?.trim();
-  if (recorded === undefined) {
-    // a private file, then a rename: two first passes at once write the same id, neither half of it
-    const temporary = `${file}.${process.pid}.tmp`;
-    await writeFile(temporary, `${swarmId}\n`);
-    await rename(temporary, file);
-    return;
-  }
-  if (recorded !== swarmId) throw new Error(`lock dir ${lockDir} belongs to swarm ${recorded}, but this engine is in swarm ${swarmId}: its records say nothing about this swarm's apps (point lockDir at this swarm's lock dir, or remove ${file} if the swarm was re-created)`);
 }
 
 /** Per-run stacks on the engine, as domains; warm and canonical names never match. */

@@ -27,6 +27,11 @@ export function runPaths(runsDir: string, runId: string, recipe: string): RunPat
   return runPathsIn(join(runsDir, runId), recipe);
 }
 
+/** Where a run says what it is at its start: read before the recipe (and so the rest of its paths) is known. */
+export function runStartFileIn(runDir: string): string {
+  return join(runDir, 'state', 'run-start.json');
+}
+
 /** The same paths for a run directory already known (the janitor has it from a lock owner record). */
 export function runPathsIn(runDir: string, recipe: string): RunPaths {
   const abraDir = join(runDir, 'abra');
@@ -44,6 +49,6 @@ export function runPathsIn(runDir: string, recipe: string): RunPaths {
     tierReportsDir: join(runDir, 'tiers'),
     repoLocalDir: join(runDir, 'repo-local'),
     cancelFile: join(runDir, 'cancel-requested'),
-    runStartFile: join(runDir, 'state', 'run-start.json'),
+    runStartFile: runStartFileIn(runDir),
   };
 }

@@ -7,6 +7,7 @@ import lockfile from 'proper-lockfile';
 import { LockOwner } from '../domain/lock-owner.js';
 import { wait } from './clock.js';
 import { runCommand } from './exec.js';
+import { readOptionalFile, writeFileAtomically } from './fs.js';
 import type { Logger } from './log.js';
 
 
@@ -162,4 +163,24 @@ export async function acquireDomainLock(domain: string, owner: LockOwner, option
 
 export function currentOwner(runId: string, runDir?: string): LockOwner {
   return { runId, pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), ...(runDir === undefined ? {} : { runDir }) };
+}
+
+/** The file in the lock dir naming the swarm its records are about. */
+export const SWARM_ID_FILE = 'swarm-id';
+
+/**
+ * A lock dir's records are about one swarm's apps: the first pass writes that swarm's id into it, and a
+ * pass against another swarm (a config pointing at another engine, a swarm initialised anew) refuses
+ * to judge anything by them.
+ */
+export async function checkLockDirSwarm(lockDir: string, swarmId: string): Promise<void> {
+  if (swarmId === '') throw new Error('this docker engine is in no swarm: there is nothing to reap');
+  const file = join(lockDir, SWARM_ID_FILE);
+  const recorded = (await readOptionalFile(file))?.trim();
+  if (recorded === undefined) {
+    // two first passes at once write the same id, neither half of it
+    await writeFileAtomically(file, `${swarmId}\n`);
+    return;
+  }
+  if (recorded !== swarmId) throw new Error(`lock dir ${lockDir} belongs to swarm ${recorded}, but this engine is in swarm ${swarmId}: its records say nothing about this swarm's apps (point lockDir at this swarm's lock dir, or remove ${file} if the swarm was re-created)`);
 }

@@ -1,14 +1,10 @@
 // The run's own state files (op state, deploy count, tier context). Exact paths, never keyed by domain.
-import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { writeFileAtomically } from './fs.js';
 
-let temporaries = 0;
-
-async function writeJsonAtomically(path: string, value: unknown): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const temporary = `${path}.${process.pid}.${++temporaries}.tmp`;
-  await writeFile(temporary, `${JSON.stringify(value, null, 2)}\n`);
-  await rename(temporary, path);
+function writeJsonAtomically(path: string, value: unknown): Promise<void> {
+  return writeFileAtomically(path, `${JSON.stringify(value, null, 2)}\n`);
 }
 
 export async function readJsonFile<T>(path: string, fallback: T): Promise<T> {

@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import { stackName } from '../../src/domain/identity.js';
 import { ownerLabels } from '../../src/domain/stack-owner.js';
 import { createActor, fromPromise, toPromise } from 'xstate';
-import { janitorActors, SWARM_ID_FILE, takeJanitorLock } from '../../src/actors/sweep-leftovers.js';
+import { janitorActors, takeJanitorLock } from '../../src/actors/sweep-leftovers.js';
 import { createAbra } from '../../src/io/abra.js';
 import { createDocker } from '../../src/io/docker.js';
-import { LOCK_STALE_MS, lockPaths, readLockOwner, type HeldLock } from '../../src/io/lock.js';
+import { LOCK_STALE_MS, lockPaths, readLockOwner, SWARM_ID_FILE, type HeldLock } from '../../src/io/lock.js';
 import { silentLogger } from '../../src/io/log.js';
 import { instanceId } from '../../src/io/instance-id.js';
 import { janitorMachine } from '../../src/machines/janitor.machine.js';
@@ -55,8 +55,8 @@ test.serial('another instance\'s app and an app no cc-ci labelled, with no lock 
   t.regex(pass.stdout, new RegExp(`^${escape(bare)}\\s+unowned-stack\\s+left\\s+no cc-ci owner label and no lock record`, 'm'));
   t.not((await stackLeftovers(stackName(other))).length, 0);
   t.not((await stackLeftovers(stackName(bare))).length, 0);
-  const ours = Object.entries(ownerLabels({ instance: instanceId(config.lockDir), runId: 'adopted', host: 'test' })).flatMap(([key, value]) => ['--label-add', `${key}=${value}`]);
-  for (const domain of [other, bare]) await execa('docker', ['service', 'update', '--detach', ...ours, `${stackName(domain)}_app`]);
+  const ours = ownerLabels({ instance: instanceId(config.lockDir), runId: 'adopted', host: 'test' });
+  for (const domain of [other, bare]) await createDocker({ log: silentLogger }).labelService(`${stackName(domain)}_app`, ours);
   const adopted = await janitor();
   for (const domain of [other, bare]) {
     t.regex(adopted.stdout, new RegExp(`^${escape(domain)}\\s+owner-gone\\s+reaped\\s+`, 'm'));

@@ -5,7 +5,9 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stackName } from '../../src/domain/identity.js';
 import { ownerLabels } from '../../src/domain/stack-owner.js';
+import { createDocker } from '../../src/io/docker.js';
 import { instanceId } from '../../src/io/instance-id.js';
+import { silentLogger } from '../../src/io/log.js';
 import { bedConfig, fixture } from './test-bed.js';
 
 /**
@@ -23,6 +25,5 @@ export async function deployApp(domain: string, owner: { readonly instance: stri
   await abra('app', 'deploy', domain, '--no-converge-checks');
   if (owner === 'unlabelled') return;
   const instance = owner === 'this-instance' ? instanceId(config.lockDir) : owner.instance;
-  const labels = Object.entries(ownerLabels({ instance, runId: `left-${domain}`, host: hostname() })).flatMap(([key, value]) => ['--label-add', `${key}=${value}`]);
-  await execa('docker', ['service', 'update', '--detach', ...labels, `${stackName(domain)}_app`]);
+  await createDocker({ log: silentLogger }).labelService(`${stackName(domain)}_app`, ownerLabels({ instance, runId: `left-${domain}`, host: hostname() }));
 }
