@@ -13,7 +13,17 @@ import { STATUS_CONTEXT } from '../src/daemon/report.js';
 import { stackName } from '../src/domain/identity.js';
 import { readLockOwner } from '../src/io/lock.js';
 import { Results } from '../src/results/schema.js';
-import { addWebhook, api, closePull, combinedStatus, comment, forgeBed, openPullRequest, removeWebhook, type OpenedPull } from '../test/helpers/forge-bed.js';
+import {
+  addWebhook,
+  api,
+  closePull,
+  combinedStatus,
+  comment,
+  forgeBed,
+  openPullRequest,
+  removeWebhook,
+  type OpenedPull,
+} from '../test/helpers/forge-bed.js';
 import { bedConfigFile, ccciBin, stackLeftovers } from '../test/helpers/test-bed.js';
 
 const PARTS = new Set((process.env.BENCH_PARTS ?? '1,2,3').split(','));
@@ -52,13 +62,18 @@ class Daemon {
   private exitedYet = false;
   url = '';
 
-  constructor(readonly label: string, configFile: string) {
+  constructor(
+    readonly label: string,
+    configFile: string,
+  ) {
     this.child = spawn(ccciBin, ['daemon', '--config', configFile], { stdio: ['ignore', 'ignore', 'pipe'] });
-    this.exited = new Promise((resolve) => this.child.once('exit', (code, signal) => {
-      this.exitedYet = true;
-      this.wake();
-      resolve({ code, signal });
-    }));
+    this.exited = new Promise((resolve) =>
+      this.child.once('exit', (code, signal) => {
+        this.exitedYet = true;
+        this.wake();
+        resolve({ code, signal });
+      }),
+    );
     createInterface({ input: this.child.stderr! }).on('line', (text) => {
       let line: LogLine;
       try {
@@ -114,7 +129,8 @@ class Daemon {
   async pid(): Promise<number> {
     const pid = this.child.pid!;
     const cmdline = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0');
-    if (!cmdline[0]!.endsWith('node') || !cmdline.includes('daemon')) throw new Error(`pid ${pid} is not the daemon's node process: ${cmdline.join(' ')}`);
+    if (!cmdline[0]!.endsWith('node') || !cmdline.includes('daemon'))
+      throw new Error(`pid ${pid} is not the daemon's node process: ${cmdline.join(' ')}`);
     return pid;
   }
 
@@ -124,11 +140,16 @@ class Daemon {
   }
 
   errors(): string[] {
-    return this.lines.filter((line) => Number(line.level) >= 50 || line.unparsed === true).map((line) => `${String(line.msg)}${line.err === undefined ? '' : `: ${JSON.stringify(line.err)}`}`);
+    return this.lines
+      .filter((line) => Number(line.level) >= 50 || line.unparsed === true)
+      .map((line) => `${String(line.msg)}${line.err === undefined ? '' : `: ${JSON.stringify(line.err)}`}`);
   }
 
   tail(count = 30): string {
-    return this.lines.slice(-count).map((line) => JSON.stringify(line)).join('\n');
+    return this.lines
+      .slice(-count)
+      .map((line) => JSON.stringify(line))
+      .join('\n');
   }
 
   /** SIGTERM, then waits for the exit (the daemon SIGTERMs its runs, which tear down first). */
@@ -136,7 +157,10 @@ class Daemon {
     const started = performance.now();
     if (this.alive) this.child.kill('SIGTERM');
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const exit = await Promise.race([this.exited, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), STOP_TIMEOUT_MS)))]);
+    const exit = await Promise.race([
+      this.exited,
+      new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), STOP_TIMEOUT_MS))),
+    ]);
     clearTimeout(timer);
     let exitText: string;
     if (exit === undefined) {
@@ -146,7 +170,9 @@ class Daemon {
       exitText = exit.signal === null ? `exit ${exit.code}` : `signal ${exit.signal}`;
     }
     await writeFile(join(work, `${this.label}-daemon.log`), this.lines.map((line) => JSON.stringify(line)).join('\n') + '\n');
-    const runs = this.lines.filter((line) => line.msg === 'run process started').map((line) => ({ runId: String(line.runId), pid: typeof line.pid === 'number' ? line.pid : undefined }));
+    const runs = this.lines
+      .filter((line) => line.msg === 'run process started')
+      .map((line) => ({ runId: String(line.runId), pid: typeof line.pid === 'number' ? line.pid : undefined }));
     return { label: this.label, stopMs: performance.now() - started, exit: exitText, runs, errors: this.errors() };
   }
 }
@@ -177,7 +203,11 @@ async function daemonConfig(name: string, daemon: Record<string, unknown>): Prom
     ...baseConfig,
     runsDir,
     daemon: {
-      forge: { url: bed.url, tokenFile: bed.users.bot.tokenFile, ...(daemon.webhookSecretFile === undefined ? {} : { webhookSecretFile: daemon.webhookSecretFile }) },
+      forge: {
+        url: bed.url,
+        tokenFile: bed.users.bot.tokenFile,
+        ...(daemon.webhookSecretFile === undefined ? {} : { webhookSecretFile: daemon.webhookSecretFile }),
+      },
       org: bed.org,
       repositories: daemon.repositories,
       pollIntervalSeconds: daemon.pollIntervalSeconds,
@@ -236,14 +266,25 @@ async function commentToPending(daemon: Daemon, jitterMs: number): Promise<Laten
     for (;;) {
       const status = await latestStatus(pull);
       if (status !== undefined && status.id > before && status.state === 'pending' && status.targetUrl.startsWith(`${daemon.url}/`)) break;
-      if (performance.now() - started > 60_000) throw new Error(`${daemon.label} daemon: no pending status on ${pull.repo}#${pull.number} within 60 s\n${daemon.tail()}`);
+      if (performance.now() - started > 60_000)
+        throw new Error(`${daemon.label} daemon: no pending status on ${pull.repo}#${pull.number} within 60 s\n${daemon.tail()}`);
       await sleep(STATUS_POLL_MS);
     }
     const totalMs = performance.now() - started;
-    const seen = await daemon.waitFor(`trigger seen on #${pull.number}`, (line) => line.msg === 'trigger seen' && line.pull === pull.number, 5_000);
-    const reported = await daemon.waitFor(`pending status after #${pull.number}`, (line) => line.msg === 'status reported' && line.state === 'pending' && Number(line.time) >= Number(seen.time), 5_000);
+    const seen = await daemon.waitFor(
+      `trigger seen on #${pull.number}`,
+      (line) => line.msg === 'trigger seen' && line.pull === pull.number,
+      5_000,
+    );
+    const reported = await daemon.waitFor(
+      `pending status after #${pull.number}`,
+      (line) => line.msg === 'status reported' && line.state === 'pending' && Number(line.time) >= Number(seen.time),
+      5_000,
+    );
     latencies.push({ totalMs, seenMs: Number(seen.time) - startedAt, daemonMs: Number(reported.time) - Number(seen.time) });
-    process.stderr.write(`  ${daemon.label}: ${pull.repo}#${pull.number} pending after ${seconds(totalMs)} s (trigger seen after ${seconds(latencies.at(-1)!.seenMs)} s, via ${String(seen.via)})\n`);
+    process.stderr.write(
+      `  ${daemon.label}: ${pull.repo}#${pull.number} pending after ${seconds(totalMs)} s (trigger seen after ${seconds(latencies.at(-1)!.seenMs)} s, via ${String(seen.via)})\n`,
+    );
   }
   return latencies;
 }
@@ -270,11 +311,15 @@ async function checkRuns(report: StopReport): Promise<string[]> {
     // pull and head has the same domain, and may hold it (and have its app deployed) right now
     const owner = await readLockOwner(String(baseConfig.lockDir), results.domain);
     if (left.length > 0 && owner !== undefined && owner.runId !== run.runId && existsSync(`/proc/${owner.pid}`)) {
-      notes.push(`run ${run.runId} (${results.domain}): the domain is on the swarm, but held by another live run ${owner.runId} (pid ${owner.pid}), not this daemon's`);
+      notes.push(
+        `run ${run.runId} (${results.domain}): the domain is on the swarm, but held by another live run ${owner.runId} (pid ${owner.pid}), not this daemon's`,
+      );
     } else if (!results.flags.cleanTeardown || left.length > 0) {
       problems.push(`run ${run.runId} (${results.domain}): left ${[...results.teardown.leftovers, ...left].join(', ')}`);
     }
-    process.stderr.write(`  ${report.label}: run ${run.runId} ${results.verdict}${results.abortReason === null ? '' : ` (${results.abortReason})`}, clean teardown ${results.flags.cleanTeardown}\n`);
+    process.stderr.write(
+      `  ${report.label}: run ${run.runId} ${results.verdict}${results.abortReason === null ? '' : ` (${results.abortReason})`}, clean teardown ${results.flags.cleanTeardown}\n`,
+    );
   }
   return problems;
 }
@@ -287,7 +332,13 @@ async function benchRepositories(count: number): Promise<string[]> {
     const repo = `${bed.org}/${name}`;
     const found = await api('admin', 'GET', `/repos/${repo}`);
     if (found.status === 404) {
-      const created = await api('admin', 'POST', `/orgs/${bed.org}/repos`, { name, auto_init: true, default_branch: 'main', private: false, description: 'enrolled by scripts/bench-daemon.ts' });
+      const created = await api('admin', 'POST', `/orgs/${bed.org}/repos`, {
+        name,
+        auto_init: true,
+        default_branch: 'main',
+        private: false,
+        description: 'enrolled by scripts/bench-daemon.ts',
+      });
       if (created.status !== 201) throw new Error(`creating ${repo} answered ${created.status}: ${JSON.stringify(created.json)}`);
     } else if (found.status !== 200) {
       throw new Error(`GET /repos/${repo} answered ${found.status}`);
@@ -297,17 +348,27 @@ async function benchRepositories(count: number): Promise<string[]> {
   return repos;
 }
 
-interface ProcSample { readonly at: number; readonly ticks: number; readonly childTicks: number; readonly rssKb: number }
+interface ProcSample {
+  readonly at: number;
+  readonly ticks: number;
+  readonly childTicks: number;
+  readonly rssKb: number;
+}
 
 /** The daemon's child processes (a run, a janitor pass's abra or docker, …) with their RSS. */
 async function children(pid: number): Promise<string[]> {
   const tasks = await readdir(`/proc/${pid}/task`);
-  const pids = (await Promise.all(tasks.map((task) => readFile(`/proc/${pid}/task/${task}/children`, 'utf8').catch(() => '')))).join(' ').split(/\s+/).filter((entry) => entry !== '');
-  return Promise.all(pids.map(async (child) => {
-    const cmdline = (await readFile(`/proc/${child}/cmdline`, 'utf8').catch(() => '')).split('\0').join(' ').trim();
-    const rss = /^VmRSS:\s+(\d+) kB/m.exec(await readFile(`/proc/${child}/status`, 'utf8').catch(() => ''))?.[1];
-    return `${child} ${cmdline.slice(0, 80)} (RSS ${rss === undefined ? '?' : (Number(rss) / 1024).toFixed(0)} MiB)`;
-  }));
+  const pids = (await Promise.all(tasks.map((task) => readFile(`/proc/${pid}/task/${task}/children`, 'utf8').catch(() => ''))))
+    .join(' ')
+    .split(/\s+/)
+    .filter((entry) => entry !== '');
+  return Promise.all(
+    pids.map(async (child) => {
+      const cmdline = (await readFile(`/proc/${child}/cmdline`, 'utf8').catch(() => '')).split('\0').join(' ').trim();
+      const rss = /^VmRSS:\s+(\d+) kB/m.exec(await readFile(`/proc/${child}/status`, 'utf8').catch(() => ''))?.[1];
+      return `${child} ${cmdline.slice(0, 80)} (RSS ${rss === undefined ? '?' : (Number(rss) / 1024).toFixed(0)} MiB)`;
+    }),
+  );
 }
 
 async function sample(pid: number): Promise<ProcSample> {
@@ -330,7 +391,21 @@ const problems: string[] = [];
 const notes: string[] = [];
 let webhookLatencies: Latency[] = [];
 let pollLatencies: Latency[] = [];
-let idle: { children: string[]; cpuPercent: number; halves: [number, number]; childCpuPercent: number; rssStartMb: number; rssMinMb: number; rssMaxMb: number; rssEndMb: number; repositories: number; priming: Health['lastPoll']; cycle: Health['lastPoll'] } | undefined;
+let idle:
+  | {
+      children: string[];
+      cpuPercent: number;
+      halves: [number, number];
+      childCpuPercent: number;
+      rssStartMb: number;
+      rssMinMb: number;
+      rssMaxMb: number;
+      rssEndMb: number;
+      repositories: number;
+      priming: Health['lastPoll'];
+      cycle: Health['lastPoll'];
+    }
+  | undefined;
 
 async function stopDaemon(daemon: Daemon): Promise<void> {
   process.stderr.write(`  ${daemon.label}: SIGTERM, waiting for the daemon and its runs to stop\n`);
@@ -338,7 +413,8 @@ async function stopDaemon(daemon: Daemon): Promise<void> {
   stops.push(report);
   problems.push(...report.errors.map((error) => `${daemon.label} daemon logged: ${error}`));
   // the janitor only logs a pass at info when it acted: something an earlier run (of anyone) left
-  for (const line of daemon.lines.filter((entry) => entry.msg === 'janitor pass')) notes.push(`${daemon.label} daemon: janitor acted: ${JSON.stringify(line.decisions)}`);
+  for (const line of daemon.lines.filter((entry) => entry.msg === 'janitor pass'))
+    notes.push(`${daemon.label} daemon: janitor acted: ${JSON.stringify(line.decisions)}`);
   if (!report.exit.startsWith('exit 0')) problems.push(`${daemon.label} daemon: ${report.exit}`);
   problems.push(...(await checkRuns(report)));
 }
@@ -351,7 +427,10 @@ try {
     const secretFile = join(work, 'webhook.secret');
     const secret = randomBytes(24).toString('hex');
     await writeFile(secretFile, `${secret}\n`);
-    const daemon = new Daemon('webhook', await daemonConfig('webhook', { repositories: ['recipes/web'], pollIntervalSeconds: 600, webhookSecretFile: secretFile }));
+    const daemon = new Daemon(
+      'webhook',
+      await daemonConfig('webhook', { repositories: ['recipes/web'], pollIntervalSeconds: 600, webhookSecretFile: secretFile }),
+    );
     let hook: number | undefined;
     try {
       await daemon.ready(['recipes/web']);
@@ -415,17 +494,23 @@ try {
         priming,
         cycle: health.lastPoll,
       };
-      if (health.lastPoll === null || health.lastPoll.at === priming.at) problems.push(`idle daemon: no poll cycle after the first one within ${IDLE_SECONDS} s`);
-      if (daemon.count((line) => line.msg === 'trigger seen') > 0) problems.push('idle daemon: saw a trigger (someone commented !testme on an enrolled repository)');
+      if (health.lastPoll === null || health.lastPoll.at === priming.at)
+        problems.push(`idle daemon: no poll cycle after the first one within ${IDLE_SECONDS} s`);
+      if (daemon.count((line) => line.msg === 'trigger seen') > 0)
+        problems.push('idle daemon: saw a trigger (someone commented !testme on an enrolled repository)');
     } finally {
       await stopDaemon(daemon);
     }
   }
 } finally {
-  for (const pull of opened) await closePull(pull.repo, pull.number).catch((error: unknown) => problems.push(`closing ${pull.repo}#${pull.number}: ${(error as Error).message}`));
+  for (const pull of opened)
+    await closePull(pull.repo, pull.number).catch((error: unknown) =>
+      problems.push(`closing ${pull.repo}#${pull.number}: ${(error as Error).message}`),
+    );
   for (const daemon of live) await daemon.stop();
   // the daemon logs and run directories are kept when something looked wrong
-  if (keepWork || problems.length > 0 || process.env.BENCH_KEEP === '1') process.stderr.write(`kept ${work} (daemon logs, run directories)\n`);
+  if (keepWork || problems.length > 0 || process.env.BENCH_KEEP === '1')
+    process.stderr.write(`kept ${work} (daemon logs, run directories)\n`);
   else await rm(work, { recursive: true, force: true });
 }
 
@@ -436,20 +521,47 @@ const row = (name: string, values: readonly number[], target: string) => {
 console.log(`\ncomment → pending, ${PULLS} pull requests        min s  median s  max s   target`);
 const rows = (name: string, latencies: readonly Latency[], target: string) => {
   if (latencies.length === 0) return;
-  console.log(row(name, latencies.map((latency) => latency.totalMs), target));
-  console.log(row('  comment → "trigger seen"', latencies.map((latency) => latency.seenMs), ''));
-  console.log(row('  "trigger seen" → status reported', latencies.map((latency) => latency.daemonMs), ''));
+  console.log(
+    row(
+      name,
+      latencies.map((latency) => latency.totalMs),
+      target,
+    ),
+  );
+  console.log(
+    row(
+      '  comment → "trigger seen"',
+      latencies.map((latency) => latency.seenMs),
+      '',
+    ),
+  );
+  console.log(
+    row(
+      '  "trigger seen" → status reported',
+      latencies.map((latency) => latency.daemonMs),
+      '',
+    ),
+  );
 };
 rows('webhook (poll every 600 s)', webhookLatencies, '< 2 s');
 rows(`poll every ${POLL_SECONDS} s (no webhook)`, pollLatencies, `≤ ${POLL_SECONDS} s`);
 if (idle !== undefined) {
   console.log(`\nidle daemon, ${idle.repositories} repositories, poll every 30 s, ${IDLE_SECONDS} s after the first poll`);
-  console.log(`  CPU ${idle.cpuPercent.toFixed(2)} % of one core (first half ${idle.halves[0].toFixed(2)} %, second half ${idle.halves[1].toFixed(2)} %; its child processes ${idle.childCpuPercent.toFixed(2)} %)   target ≈ 0 %`);
-  console.log(`  RSS ${idle.rssStartMb.toFixed(0)} MiB at start, ${idle.rssMaxMb.toFixed(0)} MiB max, ${idle.rssMinMb.toFixed(0)} MiB min, ${idle.rssEndMb.toFixed(0)} MiB at end   target < 120 MB`);
+  console.log(
+    `  CPU ${idle.cpuPercent.toFixed(2)} % of one core (first half ${idle.halves[0].toFixed(2)} %, second half ${idle.halves[1].toFixed(2)} %; its child processes ${idle.childCpuPercent.toFixed(2)} %)   target ≈ 0 %`,
+  );
+  console.log(
+    `  RSS ${idle.rssStartMb.toFixed(0)} MiB at start, ${idle.rssMaxMb.toFixed(0)} MiB max, ${idle.rssMinMb.toFixed(0)} MiB min, ${idle.rssEndMb.toFixed(0)} MiB at end   target < 120 MB`,
+  );
   console.log(`  child processes at the end: ${idle.children.length === 0 ? 'none' : idle.children.join('; ')}`);
-  console.log(`  forge requests per poll cycle: ${idle.cycle?.requests} for ${idle.cycle?.repositories} repositories (${idle.cycle?.ms} ms; first cycle, priming: ${idle.priming?.requests} requests, ${idle.priming?.ms} ms)`);
+  console.log(
+    `  forge requests per poll cycle: ${idle.cycle?.requests} for ${idle.cycle?.repositories} repositories (${idle.cycle?.ms} ms; first cycle, priming: ${idle.priming?.requests} requests, ${idle.priming?.ms} ms)`,
+  );
 }
 console.log('\ndaemon    stop s  exit     runs');
-for (const stop of stops) console.log(`${stop.label.padEnd(8)} ${seconds(stop.stopMs).padStart(7)}  ${stop.exit.padEnd(7)}  ${stop.runs.length}`);
-console.log(`\nbenchmark ${((performance.now() - benchStarted) / 1000).toFixed(0)} s; ${problems.length === 0 ? 'nothing left behind, no errors logged' : `problems:\n  ${problems.join('\n  ')}`}`);
+for (const stop of stops)
+  console.log(`${stop.label.padEnd(8)} ${seconds(stop.stopMs).padStart(7)}  ${stop.exit.padEnd(7)}  ${stop.runs.length}`);
+console.log(
+  `\nbenchmark ${((performance.now() - benchStarted) / 1000).toFixed(0)} s; ${problems.length === 0 ? 'nothing left behind, no errors logged' : `problems:\n  ${problems.join('\n  ')}`}`,
+);
 if (notes.length > 0) console.log(`notes:\n  ${notes.join('\n  ')}`);

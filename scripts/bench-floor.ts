@@ -39,7 +39,9 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** The running task's id once its container reports healthy; polled as fast as docker answers. */
 async function healthyTask(except?: string): Promise<string> {
   for (;;) {
-    const tasks = (await docker('service', 'ps', `${STACK}_app`, '--filter', 'desired-state=running', '--format', '{{.ID}} {{.CurrentState}}')).split('\n');
+    const tasks = (
+      await docker('service', 'ps', `${STACK}_app`, '--filter', 'desired-state=running', '--format', '{{.ID}} {{.CurrentState}}')
+    ).split('\n');
     for (const line of tasks) {
       const [id, state] = line.split(' ');
       if (id === undefined || id === except || state !== 'Running') continue;

@@ -25,7 +25,10 @@ async function startupCpuSeconds(args: readonly string[]): Promise<number> {
 const STARTUP_SAMPLES = 7;
 const startups = [
   { label: 'ccci --help', args: ['--help'] },
-  { label: 'ccci run, bad input (no such recipe)', args: ['run', join(bed, 'recipes', 'no-such-recipe'), '--config', join(bed, 'ccci.json')] },
+  {
+    label: 'ccci run, bad input (no such recipe)',
+    args: ['run', join(bed, 'recipes', 'no-such-recipe'), '--config', join(bed, 'ccci.json')],
+  },
 ];
 console.log(`start-up CPU (user + system), ${STARTUP_SAMPLES} samples each         min s  median s  max s   target`);
 for (const { label, args } of startups) {
@@ -34,19 +37,36 @@ for (const { label, args } of startups) {
   for (let index = 0; index < STARTUP_SAMPLES; index++) samples.push(await startupCpuSeconds(args));
   samples.sort((left, right) => left - right);
   const figure = (value: number) => value.toFixed(2).padStart(6);
-  console.log(`  ${label.padEnd(52)} ${figure(samples[0]!)}  ${figure(samples[Math.floor(samples.length / 2)]!)}  ${figure(samples.at(-1)!)}   < 0.5 s`);
+  console.log(
+    `  ${label.padEnd(52)} ${figure(samples[0]!)}  ${figure(samples[Math.floor(samples.length / 2)]!)}  ${figure(samples.at(-1)!)}   < 0.5 s`,
+  );
 }
 if (runs === 0) process.exit(0);
 
-interface Timings { wallMs: number; outsideMs: number; commandMs: number; waitMs: number; maxRssKb: number }
+interface Timings {
+  wallMs: number;
+  outsideMs: number;
+  commandMs: number;
+  waitMs: number;
+  maxRssKb: number;
+}
 type StageMs = Partial<Record<'deploy' | 'install' | 'upgrade' | 'teardown', number>>;
 const rows: (Timings & { deploys: number; level: number; stages: StageMs })[] = [];
 const floors: Floor[] = [];
 for (let index = 0; index < runs; index++) {
-  const child = await execa(ccci, ['run', join(bed, 'recipes', 'web'), '--ref', 'pr/1', '--pr', '1', '--config', join(bed, 'ccci.json'), '--json'], { reject: false });
-  const events = child.stdout.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+  const child = await execa(
+    ccci,
+    ['run', join(bed, 'recipes', 'web'), '--ref', 'pr/1', '--pr', '1', '--config', join(bed, 'ccci.json'), '--json'],
+    { reject: false },
+  );
+  const events = child.stdout
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
   const finished = events.find((event) => event.event === 'run.finished');
-  const stages: StageMs = Object.fromEntries(events.filter((event) => event.event === 'stage.finished').map((event) => [String(event.stage), Number(event.ms)]));
+  const stages: StageMs = Object.fromEntries(
+    events.filter((event) => event.event === 'stage.finished').map((event) => [String(event.stage), Number(event.ms)]),
+  );
   if (finished === undefined) throw new Error(`run ${index + 1} did not finish:\n${child.stdout}\n${child.stderr}`);
   const resultsFile = String(finished.results);
   const results = JSON.parse(await readFile(resultsFile, 'utf8')) as { level: number; deploys: { actual: number } };
@@ -64,15 +84,32 @@ for (const [index, row] of rows.entries()) {
   );
 }
 const median = (values: number[]) => [...values].sort((left, right) => left - right)[Math.floor(values.length / 2)]!;
-console.log(`median wall ${seconds(median(rows.map((row) => row.wallMs)))} s, overhead ${seconds(median(rows.map((row) => row.wallMs - row.outsideMs)))} s, peak RSS ${(median(rows.map((row) => row.maxRssKb)) / 1024).toFixed(0)} MiB`);
+console.log(
+  `median wall ${seconds(median(rows.map((row) => row.wallMs)))} s, overhead ${seconds(median(rows.map((row) => row.wallMs - row.outsideMs)))} s, peak RSS ${(median(rows.map((row) => row.maxRssKb)) / 1024).toFixed(0)} MiB`,
+);
 
 // a stage's ratio to the engine's floor for the same step: what cc-ci adds on top of docker
 const floorOf = (pick: (floor: Floor) => number) => median(floors.map(pick));
 const stageOf = (pick: (stages: StageMs) => number | undefined) => median(rows.map((row) => pick(row.stages) ?? Number.NaN));
 const comparisons = [
-  { step: 'deploy + install (→ healthy, install tests)', stage: stageOf((stages) => (stages.deploy ?? 0) + (stages.install ?? 0)), floor: floorOf((floor) => floor.deployMs), target: '—' },
-  { step: 'upgrade (in-place redeploy → new task healthy)', stage: stageOf((stages) => stages.upgrade), floor: floorOf((floor) => floor.updateMs), target: '≤ 1.15×' },
-  { step: 'teardown (→ nothing of the stack left)', stage: stageOf((stages) => stages.teardown), floor: floorOf((floor) => floor.removeMs), target: '≤ 1.15×' },
+  {
+    step: 'deploy + install (→ healthy, install tests)',
+    stage: stageOf((stages) => (stages.deploy ?? 0) + (stages.install ?? 0)),
+    floor: floorOf((floor) => floor.deployMs),
+    target: '—',
+  },
+  {
+    step: 'upgrade (in-place redeploy → new task healthy)',
+    stage: stageOf((stages) => stages.upgrade),
+    floor: floorOf((floor) => floor.updateMs),
+    target: '≤ 1.15×',
+  },
+  {
+    step: 'teardown (→ nothing of the stack left)',
+    stage: stageOf((stages) => stages.teardown),
+    floor: floorOf((floor) => floor.removeMs),
+    target: '≤ 1.15×',
+  },
 ];
 console.log('stage against its floor (medians)                   stage s  floor s  ratio  target');
 for (const { step, stage, floor, target } of comparisons) {

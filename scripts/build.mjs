@@ -24,7 +24,10 @@ async function newestMtime(dir) {
 
 /** True when dist/ is missing, unfinished, or older than some file under src/. */
 export async function isStale() {
-  const built = await stat(STAMP).then((stamp) => stamp.mtimeMs, () => undefined);
+  const built = await stat(STAMP).then(
+    (stamp) => stamp.mtimeMs,
+    () => undefined,
+  );
   return built === undefined || (await newestMtime(SOURCES)) > built;
 }
 

@@ -78,7 +78,11 @@ async function cancelled(): Promise<Transcript> {
   const run = start(args);
   await printed(run, /^ {2}install /m);
   run.kill('SIGTERM');
-  return { name: 'cancelled', command: `${commandLine(args)}   # then SIGTERM (Ctrl-C sends SIGINT, alike) during the upgrade`, output: shown((await run).all) };
+  return {
+    name: 'cancelled',
+    command: `${commandLine(args)}   # then SIGTERM (Ctrl-C sends SIGINT, alike) during the upgrade`,
+    output: shown((await run).all),
+  };
 }
 
 async function janitorPass(): Promise<Transcript> {
@@ -127,7 +131,10 @@ export function normalizeTranscript(output: string): string[] {
   return [
     ...lines.filter((line) => !FLOATING.test(line)).map(squeeze),
     '-- lines whose place depends on timing --',
-    ...lines.filter((line) => FLOATING.test(line)).map(squeeze).sort(),
+    ...lines
+      .filter((line) => FLOATING.test(line))
+      .map(squeeze)
+      .sort(),
   ];
 }
 
@@ -137,7 +144,9 @@ const END = '<!-- /transcript -->';
 /** The transcripts docs/cli.md shows, by name. */
 export function transcriptsIn(doc: string): Map<string, string> {
   const found = new Map<string, string>();
-  for (const match of doc.matchAll(/<!-- transcript:([\w-]+) \(written by scripts\/capture-transcripts\.ts\) -->\n```\n([\s\S]*?)\n```\n<!-- \/transcript -->/g)) {
+  for (const match of doc.matchAll(
+    /<!-- transcript:([\w-]+) \(written by scripts\/capture-transcripts\.ts\) -->\n```\n([\s\S]*?)\n```\n<!-- \/transcript -->/g,
+  )) {
     found.set(match[1]!, match[2]!);
   }
   return found;

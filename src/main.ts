@@ -45,7 +45,13 @@ export interface RunOutcome {
 }
 
 function abraFor(config: Config, abraDir: string, log: Logger) {
-  return createAbra({ bin: config.abra.bin, abraDir, server: config.abra.server, tty: config.abra.tty, log: log.child({ component: 'abra' }) });
+  return createAbra({
+    bin: config.abra.bin,
+    abraDir,
+    server: config.abra.server,
+    tty: config.abra.tty,
+    log: log.child({ component: 'abra' }),
+  });
 }
 
 export function createRunWorld(request: RunRequest, log: Logger): RunWorld {
@@ -69,16 +75,26 @@ export function createRunWorld(request: RunRequest, log: Logger): RunWorld {
 export async function executeRun(request: RunRequest): Promise<RunOutcome> {
   const paths = runPaths(request.config.runsDir, request.identity.runId, request.identity.recipe);
   await mkdir(paths.runDir, { recursive: true });
-  const log = createLogger({ file: paths.logFile, stderrLevel: request.stderrLevel, stderrFormat: 'human' }).child({ runId: request.identity.runId });
+  const log = createLogger({ file: paths.logFile, stderrLevel: request.stderrLevel, stderrFormat: 'human' }).child({
+    runId: request.identity.runId,
+  });
   const world = createRunWorld(request, log);
   const startedAt = new Date();
   log.info({ identity: request.identity }, 'run started');
   // before anything can kill the run: the janitor records a killed run from it
   const { runId, recipe, ref, pr, domain } = request.identity;
-  await writeStateFile(paths.runStartFile, RunStart.parse({ runId, recipe, ref: ref ?? null, pr, domain, startedAt: startedAt.toISOString() }));
+  await writeStateFile(
+    paths.runStartFile,
+    RunStart.parse({ runId, recipe, ref: ref ?? null, pr, domain, startedAt: startedAt.toISOString() }),
+  );
   const machine = runMachine.provide({
     actors: {
-      superviseRun: makeSuperviseRun({ cancelFile: world.paths.cancelFile, deadlineAt: world.identity.deadlineAt, log, stopping: world.stopping }),
+      superviseRun: makeSuperviseRun({
+        cancelFile: world.paths.cancelFile,
+        deadlineAt: world.identity.deadlineAt,
+        log,
+        stopping: world.stopping,
+      }),
       // the janitor works on other runs' apps: it uses the shared ABRA_DIR where their env files live
       sweepLeftovers: makeSweepLeftovers(world, abraFor(request.config, request.config.abra.dir, log)),
       prepareRun: makePrepareRun(world),
@@ -102,22 +118,34 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
   };
   const logText = await readFile(paths.logFile, 'utf8').catch(() => '');
   // reasons and test messages quote hook errors, script output and assertion values: mask every secret in them
-  const results = redactDeep(buildResults({
-    record,
-    runId: request.identity.runId,
-    recipe: request.identity.recipe,
-    requestedRef: request.identity.ref,
-    pr: request.identity.pr,
-    domain: request.identity.domain,
-    startedAt,
-    finishedAt: new Date(),
-    coldDependencies: output.prepared?.dependencies.length ?? 0,
-    logFile: relative(paths.runDir, paths.logFile),
-    noSecretLeak: redactor.isClean(logText),
-  }), redactor.redact);
+  const results = redactDeep(
+    buildResults({
+      record,
+      runId: request.identity.runId,
+      recipe: request.identity.recipe,
+      requestedRef: request.identity.ref,
+      pr: request.identity.pr,
+      domain: request.identity.domain,
+      startedAt,
+      finishedAt: new Date(),
+      coldDependencies: output.prepared?.dependencies.length ?? 0,
+      logFile: relative(paths.runDir, paths.logFile),
+      noSecretLeak: redactor.isClean(logText),
+    }),
+    redactor.redact,
+  );
   const resultsFile = await writeResults(paths.runDir, results);
   // not `level`: that key is pino's own
   log.info({ result: { level: results.level, verdict: results.verdict, exitCode: results.exitCode }, resultsFile }, 'run finished');
-  log.info({ wallMs: Date.now() - startedAt.getTime(), outsideMs: outsideTimeMs(), commandMs: bookedTimeMs('command'), waitMs: bookedTimeMs('wait'), maxRssKb: process.resourceUsage().maxRSS }, 'run timings');
+  log.info(
+    {
+      wallMs: Date.now() - startedAt.getTime(),
+      outsideMs: outsideTimeMs(),
+      commandMs: bookedTimeMs('command'),
+      waitMs: bookedTimeMs('wait'),
+      maxRssKb: process.resourceUsage().maxRSS,
+    },
+    'run timings',
+  );
   return { results, resultsFile, runDir: paths.runDir, output };
 }

@@ -24,7 +24,11 @@ export async function resolveEnvValues(
     const ctx = await makeCtx();
     const answer = await callHookWithin(key, () => value(ctx), signal, meta.HTTP_TIMEOUT, 'HTTP_TIMEOUT');
     const parsed = EnvValues.safeParse(answer);
-    if (!parsed.success) throw new HookError(key, new Error(`returned ${redactor.redact(String(JSON.stringify(answer)))}; expected an object of strings (Record<string, string>)`));
+    if (!parsed.success)
+      throw new HookError(
+        key,
+        new Error(`returned ${redactor.redact(String(JSON.stringify(answer)))}; expected an object of strings (Record<string, string>)`),
+      );
     values = parsed.data;
   }
   // a value under a secret-looking name (DB_PASSWORD, …) must never reach a log line or an artifact

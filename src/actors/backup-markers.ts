@@ -19,7 +19,10 @@ export interface BackupMarker {
 async function backedUpLocations(world: MarkerWorld): Promise<{ volume: string; path: string }[]> {
   const { stack } = world.identity;
   const services = await world.docker.stackServices(stack);
-  const labels = Object.assign({}, ...(await Promise.all(services.map((service) => world.docker.serviceLabels(service.name))))) as Record<string, string>;
+  const labels = Object.assign({}, ...(await Promise.all(services.map((service) => world.docker.serviceLabels(service.name))))) as Record<
+    string,
+    string
+  >;
   const { volumes } = await world.docker.stackObjects(stack);
   return volumes.flatMap((volume) => {
     const key = volume.slice(stack.length + 1);

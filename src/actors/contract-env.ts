@@ -7,7 +7,12 @@ import type { RunWorld } from './run-world.js';
 export type ContractWorld = Pick<RunWorld, 'identity' | 'paths'>;
 
 /** The env contract for a child working on `target` (the app, or a dependency's install_steps.sh). */
-export function contractEnv(world: ContractWorld, target: { readonly recipe: string; readonly domain: string }, op: TierName, baseUrl: string): ContractEnv {
+export function contractEnv(
+  world: ContractWorld,
+  target: { readonly recipe: string; readonly domain: string },
+  op: TierName,
+  baseUrl: string,
+): ContractEnv {
   const { identity, paths } = world;
   return {
     CCCI_RUN_ID: identity.runId,

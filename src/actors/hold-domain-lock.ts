@@ -39,14 +39,21 @@ export function makeHoldDomainLock(world: LockWorld) {
             // say at once who holds it, then a short line every so often while the wait goes on
             const since = Date.now();
             world.notify({ type: 'lock-wait', domain, holder: owner, waitedMs: 0 });
-            waitNotices = setInterval(() => world.notify({ type: 'lock-wait', domain, holder: owner, waitedMs: Date.now() - since }), LOCK_WAIT_REPEAT_MS);
+            waitNotices = setInterval(
+              () => world.notify({ type: 'lock-wait', domain, holder: owner, waitedMs: Date.now() - since }),
+              LOCK_WAIT_REPEAT_MS,
+            );
           },
           onCompromised: (error) => {
             world.log.error({ err: error, domain }, 'domain lock compromised: this run no longer owns the domain');
             // the new owner's record says who has the domain now; the app there is theirs, not ours to remove
             void readLockOwner(world.config.lockDir, domain).then((holder) => {
               world.stopping.reason ??= 'lock-lost';
-              if (!stopped) sendBack({ type: 'lock.lost', message: `lost the lock of ${domain} (${error.message}); it is now held by ${describeOwner(holder, 'an unknown run')}` });
+              if (!stopped)
+                sendBack({
+                  type: 'lock.lost',
+                  message: `lost the lock of ${domain} (${error.message}); it is now held by ${describeOwner(holder, 'an unknown run')}`,
+                });
             });
           },
         });
@@ -66,7 +73,11 @@ export function makeHoldDomainLock(world: LockWorld) {
         clearInterval(waitNotices);
         const domain = domains[held.length];
         releaseAll();
-        if (!stopped) sendBack({ type: 'lock.failed', message: `cannot take the lock of ${domain} in ${world.config.lockDir}: ${(error as Error).message}` });
+        if (!stopped)
+          sendBack({
+            type: 'lock.failed',
+            message: `cannot take the lock of ${domain} in ${world.config.lockDir}: ${(error as Error).message}`,
+          });
       },
     );
     return () => {

@@ -22,7 +22,13 @@ export function readDependencies(world: HookWorld): Promise<Record<string, Depen
   return readJsonFile<Record<string, DependencyRecord>>(world.paths.depsFile, {});
 }
 
-export async function makeHookContext(world: HookWorld, target: HookTarget, op: HookOp, baseUrl: string, signal: AbortSignal): Promise<HookContext> {
+export async function makeHookContext(
+  world: HookWorld,
+  target: HookTarget,
+  op: HookOp,
+  baseUrl: string,
+  signal: AbortSignal,
+): Promise<HookContext> {
   const { docker, paths } = world;
   const deps = await readDependencies(world);
   const serviceName = (service: string) => `${target.stack}_${service}`;
@@ -34,7 +40,11 @@ export async function makeHookContext(world: HookWorld, target: HookTarget, op: 
     baseUrl,
     op,
     meta: target.meta,
-    deps: Object.freeze(Object.fromEntries(Object.entries(deps).map(([name, record]) => [name, Object.freeze({ ...record, secrets: Object.freeze({ ...record.secrets }) })]))),
+    deps: Object.freeze(
+      Object.fromEntries(
+        Object.entries(deps).map(([name, record]) => [name, Object.freeze({ ...record, secrets: Object.freeze({ ...record.secrets }) })]),
+      ),
+    ),
     log: world.log.child({ hook: op, recipe: target.recipe }),
     signal,
     async exec(service, argv, options = {}) {
@@ -55,7 +65,10 @@ export async function makeHookContext(world: HookWorld, target: HookTarget, op: 
 
 /** A hook failed: its message is what the tier (or install) reports. */
 export class HookError extends Error {
-  constructor(readonly hookName: string, cause: unknown) {
+  constructor(
+    readonly hookName: string,
+    cause: unknown,
+  ) {
     super(`${hookName} failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
     this.name = 'HookError';
   }
@@ -70,17 +83,28 @@ export async function callHook<T>(hookName: string, call: () => T | Promise<T>, 
     signal.addEventListener('abort', onAbort, { once: true });
   });
   try {
-    return await Promise.race([Promise.resolve().then(call).catch((error: unknown) => {
-      if (signal.aborted) throw signal.reason;
-      throw new HookError(hookName, error);
-    }), aborted]);
+    return await Promise.race([
+      Promise.resolve()
+        .then(call)
+        .catch((error: unknown) => {
+          if (signal.aborted) throw signal.reason;
+          throw new HookError(hookName, error);
+        }),
+      aborted,
+    ]);
   } finally {
     signal.removeEventListener('abort', onAbort!);
   }
 }
 
 /** callHook with a time limit of its own: for hooks called outside a tier's budget (EXTRA_ENV at install, READY_PROBE). */
-export async function callHookWithin<T>(hookName: string, call: () => T | Promise<T>, signal: AbortSignal, seconds: number, limitName: string): Promise<T> {
+export async function callHookWithin<T>(
+  hookName: string,
+  call: () => T | Promise<T>,
+  signal: AbortSignal,
+  seconds: number,
+  limitName: string,
+): Promise<T> {
   const limit = deadline(signal, seconds * 1_000);
   try {
     return await callHook(hookName, call, limit.signal);

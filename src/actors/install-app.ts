@@ -17,7 +17,10 @@ import { reapApp } from './tear-down-app.js';
 import { taskIdsBefore, waitUntilReady } from './wait-until-ready.js';
 
 /** What this actor touches of the run's world. */
-export type InstallWorld = Pick<RunWorld, 'config' | 'identity' | 'instance' | 'paths' | 'log' | 'abra' | 'docker' | 'git' | 'notify' | 'stopping'>;
+export type InstallWorld = Pick<
+  RunWorld,
+  'config' | 'identity' | 'instance' | 'paths' | 'log' | 'abra' | 'docker' | 'git' | 'notify' | 'stopping'
+>;
 
 /** What abra app new says when the server or the domain, not the recipe, is the problem. */
 const ENVIRONMENT_REFUSAL = /already exists|does not exist\? \(abra server add\)|no server provided/;
@@ -40,25 +43,34 @@ async function reapPreviousOwner(world: InstallWorld, target: AppTarget, envFile
   if (!Object.values(objects).some((names) => names.length > 0) && !(await pathExists(envFile))) return;
   world.notify({ type: 'notice', message: `${target.domain}: removing what a previous run left on it (its lock had gone stale)` });
   const report = await reapApp(world, { domain: target.domain, stack: target.stack, envFile }, signal);
-  if (report.leftovers.length > 0) throw stageError('deploy', 'infra', `cannot clear what a previous run left on ${target.domain}: ${report.leftovers.join(', ')}`);
+  if (report.leftovers.length > 0)
+    throw stageError('deploy', 'infra', `cannot clear what a previous run left on ${target.domain}: ${report.leftovers.join(', ')}`);
 }
 
 /**
  * `abra app new`, env shaping (LETS_ENCRYPT_ENV, EXTRA_ENV, compose.ccci.yml, previous/ for the app),
  * install_steps.sh, one deploy, then wait until ready. Returns the base URL and the generated secrets.
  */
-export async function deployTarget(world: InstallWorld, target: AppTarget, plan: BasePlan, signal: AbortSignal): Promise<{ baseUrl: string; secrets: Record<string, string> }> {
+export async function deployTarget(
+  world: InstallWorld,
+  target: AppTarget,
+  plan: BasePlan,
+  signal: AbortSignal,
+): Promise<{ baseUrl: string; secrets: Record<string, string> }> {
   const { customization } = target;
   const envFile = envFileOf(world, target.domain);
   await reapPreviousOwner(world, target, envFile, signal);
   const byVersion = plan.version !== null;
   // counted as an attempt: a dependency whose `abra app new` fails still spent its place in the budget
   await recordDeploy(world.paths.deploysFile, target.domain);
-  const { table } = await world.abra.appNew({ recipe: target.recipe, domain: target.domain, version: plan.version, chaos: !byVersion }, signal).catch((error: unknown) => {
-    // the recipe's own files were checked before (prepare): a refusal about the server or an existing app is the environment's
-    if (error instanceof CommandError && ENVIRONMENT_REFUSAL.test(`${error.result.stdout}\n${error.result.stderr}`)) throw stageError('deploy', 'infra', `abra app new refused ${target.domain}: ${error.message}`);
-    throw error;
-  });
+  const { table } = await world.abra
+    .appNew({ recipe: target.recipe, domain: target.domain, version: plan.version, chaos: !byVersion }, signal)
+    .catch((error: unknown) => {
+      // the recipe's own files were checked before (prepare): a refusal about the server or an existing app is the environment's
+      if (error instanceof CommandError && ENVIRONMENT_REFUSAL.test(`${error.result.stdout}\n${error.result.stderr}`))
+        throw stageError('deploy', 'infra', `abra app new refused ${target.domain}: ${error.message}`);
+      throw error;
+    });
   const publicUrl = `https://${target.domain}`;
   const makeCtx = () => makeHookContext(world, target, 'install', publicUrl, signal);
   await editEnvFile(envFile, { LETS_ENCRYPT_ENV: '', ...(await resolveEnvValues('EXTRA_ENV', target.meta, makeCtx, signal)) });
@@ -101,7 +113,12 @@ async function deployDependencies(world: InstallWorld, dependencies: readonly De
   const notReady: Record<string, string> = {};
   for (const dependency of dependencies) {
     try {
-      const { baseUrl, secrets } = await deployTarget(world, dependencyTarget(dependency), { version: dependency.version, previousOverlays: [] }, signal);
+      const { baseUrl, secrets } = await deployTarget(
+        world,
+        dependencyTarget(dependency),
+        { version: dependency.version, previousOverlays: [] },
+        signal,
+      );
       ready[dependency.recipe] = { recipe: dependency.recipe, domain: dependency.domain, stack: dependency.stack, baseUrl, secrets };
       world.log.info({ dependency: dependency.recipe, domain: dependency.domain, baseUrl }, 'dependency ready');
       world.notify({ type: 'notice', message: `dependency ${dependency.recipe} is ready at ${dependency.domain}` });
@@ -118,7 +135,12 @@ async function deployDependencies(world: InstallWorld, dependencies: readonly De
 
 /** What the recipe (or its customization) got wrong, as opposed to a failure of cc-ci or the machine. */
 function isRecipeProblem(error: unknown): boolean {
-  return (error instanceof RunStageError && error.stageFailure.kind === 'recipe') || error instanceof CommandError || error instanceof HookError || error instanceof InstallStepsError;
+  return (
+    (error instanceof RunStageError && error.stageFailure.kind === 'recipe') ||
+    error instanceof CommandError ||
+    error instanceof HookError ||
+    error instanceof InstallStepsError
+  );
 }
 
 export async function installApp(world: InstallWorld, prepared: PreparedRun, signal: AbortSignal): Promise<void> {
@@ -132,7 +154,12 @@ export async function installApp(world: InstallWorld, prepared: PreparedRun, sig
     if (previousOverlays.length < prepared.customization.previousOverlays.length) {
       world.notify({ type: 'notice', message: `previous/ overlays not used: no older base to repair (${base.reason})` });
     }
-    const { baseUrl } = await deployTarget(world, appTarget(world, prepared), { version: byVersion ? base.value! : null, previousOverlays }, signal);
+    const { baseUrl } = await deployTarget(
+      world,
+      appTarget(world, prepared),
+      { version: byVersion ? base.value! : null, previousOverlays },
+      signal,
+    );
     world.log.info({ baseUrl, base }, 'base deployed and ready');
   } catch (error) {
     if (error instanceof RunStageError || signal.aborted) throw error;
@@ -146,4 +173,3 @@ export function makeInstallApp(world: InstallWorld) {
     return installApp({ ...world, docker: world.docker.withSignal(stage) }, input.prepared, stage);
   });
 }
-

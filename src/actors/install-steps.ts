@@ -29,6 +29,12 @@ export async function runInstallSteps(
   if (options.signal.aborted) throw options.signal.reason;
   if (!result.failed) return;
   const how = result.signal !== undefined ? `was killed by ${result.signal}` : `exited with code ${result.exitCode}`;
-  const tail = redactor.redact(result.stderr).split('\n').filter((line) => line.trim() !== '').slice(-STDERR_TAIL_LINES);
-  throw new InstallStepsError(`install_steps.sh (${script.source}, ${script.file}) ${how}${tail.length === 0 ? ' and printed nothing on stderr' : `; stderr tail:\n${tail.join('\n')}`}`);
+  const tail = redactor
+    .redact(result.stderr)
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .slice(-STDERR_TAIL_LINES);
+  throw new InstallStepsError(
+    `install_steps.sh (${script.source}, ${script.file}) ${how}${tail.length === 0 ? ' and printed nothing on stderr' : `; stderr tail:\n${tail.join('\n')}`}`,
+  );
 }

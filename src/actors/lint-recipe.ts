@@ -28,14 +28,22 @@ export async function lintRecipe(world: LintWorld, { headSha }: LintInput, signa
     report = await world.lintAbra.recipeLint(identity.recipe, signal);
   } catch (error) {
     // abra's own words for a recipe whose files it cannot read: the recipe fails lint, lint did run
-    const refusal = error instanceof CommandError ? /unable to validate recipe: .*/.exec(`${error.result.stdout}\n${error.result.stderr}`)?.[0] : undefined;
+    const refusal =
+      error instanceof CommandError
+        ? /unable to validate recipe: .*/.exec(`${error.result.stdout}\n${error.result.stderr}`)?.[0]
+        : undefined;
     if (refusal === undefined) throw error;
     return { status: 'fail', rulesFailed: [], warnings: [], detail: `abra recipe lint refused the recipe: ${refusal.trim()}` };
   }
   const warned = report.warnings.length === 0 ? '' : `; warnings: ${report.warnings.join(', ')}`;
   return report.rulesFailed.length === 0
     ? { status: 'pass', rulesFailed: [], warnings: [...report.warnings], detail: `no error-level rule failed${warned}` }
-    : { status: 'fail', rulesFailed: [...report.rulesFailed], warnings: [...report.warnings], detail: `error-level rules failed: ${report.rulesFailed.join(', ')}${warned}` };
+    : {
+        status: 'fail',
+        rulesFailed: [...report.rulesFailed],
+        warnings: [...report.warnings],
+        detail: `error-level rules failed: ${report.rulesFailed.join(', ')}${warned}`,
+      };
 }
 
 export function makeLintRecipe(world: LintWorld) {

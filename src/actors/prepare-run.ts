@@ -29,8 +29,12 @@ export async function createRunAbraDir(abraDir: string, sharedAbraDir: string): 
 }
 
 /** BACKUP_CAPABLE wins; otherwise a backupbot.backup=true label in any compose file. */
-export function backupCapability(meta: Readonly<RecipeMeta>, composeFiles: readonly { name: string; text: string }[]): { capable: boolean; reason: string } {
-  if (meta.BACKUP_CAPABLE !== undefined) return { capable: meta.BACKUP_CAPABLE, reason: `BACKUP_CAPABLE is ${meta.BACKUP_CAPABLE} in the recipe meta` };
+export function backupCapability(
+  meta: Readonly<RecipeMeta>,
+  composeFiles: readonly { name: string; text: string }[],
+): { capable: boolean; reason: string } {
+  if (meta.BACKUP_CAPABLE !== undefined)
+    return { capable: meta.BACKUP_CAPABLE, reason: `BACKUP_CAPABLE is ${meta.BACKUP_CAPABLE} in the recipe meta` };
   return composeFiles.some(({ name, text }) => declaresBackup(text, name))
     ? { capable: true, reason: 'backupbot.backup=true label found' }
     : { capable: false, reason: 'not backup-capable: no backupbot.backup=true label in the compose files' };
@@ -76,14 +80,19 @@ async function planDependencies(world: PrepareWorld, meta: Readonly<RecipeMeta>,
     }
     const customization = await load(world, recipe, null, { file: null, recipes: new Set(), notes: [] });
     if (customization.meta.DEPS.length > 0) {
-      throw stageError('prepare', 'bad-input', `dependency ${recipe} declares DEPS (${customization.meta.DEPS.join(', ')}) in ${customization.metaFile}: nested dependencies are not supported`);
+      throw stageError(
+        'prepare',
+        'bad-input',
+        `dependency ${recipe} declares DEPS (${customization.meta.DEPS.join(', ')}) in ${customization.metaFile}: nested dependencies are not supported`,
+      );
     }
     const version = sortedReleaseTags(await git.tags(recipeDir)).at(-1)?.text ?? null;
     const domain = dependencyDomain(identity.domain, recipe, config.ciDomain);
     const stack = stackName(domain);
     if (version !== null) await git.checkout(recipeDir, version, signal);
     const composeText = await readOptionalFile(join(recipeDir, 'compose.yml'));
-    if (composeText === undefined) throw stageError('prepare', 'bad-input', `dependency ${recipe} (${source}) has no compose.yml: not a Co-op Cloud recipe`);
+    if (composeText === undefined)
+      throw stageError('prepare', 'bad-input', `dependency ${recipe} (${source}) has no compose.yml: not a Co-op Cloud recipe`);
     await checkSwarmNames(recipeDir, composeText, stack, domain);
     plans.push({ recipe, domain, stack, source, recipeDir, version, customization });
   }

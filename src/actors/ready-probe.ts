@@ -17,7 +17,12 @@ function describeProbe(probe: ReadyProbeSpec): string {
 }
 
 /** Checks one probe now: undefined when it holds, else why not. */
-export async function checkProbe(probe: ReadyProbeSpec, baseUrl: string, defaultOk: readonly number[], signal: AbortSignal): Promise<string | undefined> {
+export async function checkProbe(
+  probe: ReadyProbeSpec,
+  baseUrl: string,
+  defaultOk: readonly number[],
+  signal: AbortSignal,
+): Promise<string | undefined> {
   if ('path' in probe) {
     const ok = probe.ok ?? defaultOk;
     try {
@@ -41,12 +46,22 @@ export async function checkProbe(probe: ReadyProbeSpec, baseUrl: string, default
 }
 
 /** What READY_PROBE asks for right now: probes to check, or a verdict from the hook itself. */
-async function currentProbes(readyProbe: NonNullable<RecipeMeta['READY_PROBE']>, makeCtx: () => Promise<HookContext>, signal: AbortSignal): Promise<ReadyProbeSpec[] | boolean> {
+async function currentProbes(
+  readyProbe: NonNullable<RecipeMeta['READY_PROBE']>,
+  makeCtx: () => Promise<HookContext>,
+  signal: AbortSignal,
+): Promise<ReadyProbeSpec[] | boolean> {
   if (typeof readyProbe !== 'function') return Array.isArray(readyProbe) ? [...readyProbe] : [readyProbe as ReadyProbeSpec];
   const ctx = await makeCtx();
   const answer = await callHook('READY_PROBE', () => readyProbe(ctx), signal);
   const parsed = ReadyProbeAnswer.safeParse(answer);
-  if (!parsed.success) throw new HookError('READY_PROBE', new Error(`returned ${redactor.redact(String(JSON.stringify(answer)))}; expected a probe {path, ok?} or {host?, port, stable?}, an array of them, or a boolean`));
+  if (!parsed.success)
+    throw new HookError(
+      'READY_PROBE',
+      new Error(
+        `returned ${redactor.redact(String(JSON.stringify(answer)))}; expected a probe {path, ok?} or {host?, port, stable?}, an array of them, or a boolean`,
+      ),
+    );
   if (parsed.data === undefined) return false;
   if (typeof parsed.data === 'boolean') return parsed.data;
   return Array.isArray(parsed.data) ? parsed.data : [parsed.data];

@@ -9,7 +9,11 @@ import { countDeploys, readJsonFile } from '../io/run-state.js';
 import { buildKilledResults, RunStart } from '../results/killed-run.js';
 import { RESULTS_FILE, writeResults } from '../results/write-results.js';
 
-export async function recordKilledRun(adapters: { readonly log: Logger; readonly runId: string }, owner: LockOwner, leftovers: readonly string[]): Promise<void> {
+export async function recordKilledRun(
+  adapters: { readonly log: Logger; readonly runId: string },
+  owner: LockOwner,
+  leftovers: readonly string[],
+): Promise<void> {
   const { log } = adapters;
   const { runDir } = owner;
   if (runDir === undefined) return;

@@ -42,12 +42,34 @@ export interface TierTestOutcome {
   readonly runnerProblem: string | undefined;
 }
 
-export async function runTierTests(world: TierTestsWorld, tier: TierName, files: readonly TierTestFile[], baseUrl: string, signal: AbortSignal): Promise<TierTestOutcome> {
+export async function runTierTests(
+  world: TierTestsWorld,
+  tier: TierName,
+  files: readonly TierTestFile[],
+  baseUrl: string,
+  signal: AbortSignal,
+): Promise<TierTestOutcome> {
   await mkdir(world.paths.tierReportsDir, { recursive: true });
   const report = join(world.paths.tierReportsDir, `${tier}.jsonl`);
   const result = await runCommand(
-    [process.execPath, ...loaderFor(files), '--test', '--test-concurrency=1', `--test-reporter=${REPORTER}`, `--test-reporter-destination=${report}`, '--test-reporter=spec', '--test-reporter-destination=stdout', ...files.map((entry) => entry.file)],
-    { log: world.log.child({ tier }), env: contractEnv(world, world.identity, tier, baseUrl), signal, cwd: world.paths.runDir, outputLevel: 'info' },
+    [
+      process.execPath,
+      ...loaderFor(files),
+      '--test',
+      '--test-concurrency=1',
+      `--test-reporter=${REPORTER}`,
+      `--test-reporter-destination=${report}`,
+      '--test-reporter=spec',
+      '--test-reporter-destination=stdout',
+      ...files.map((entry) => entry.file),
+    ],
+    {
+      log: world.log.child({ tier }),
+      env: contractEnv(world, world.identity, tier, baseUrl),
+      signal,
+      cwd: world.paths.runDir,
+      outputLevel: 'info',
+    },
   );
   // node --test reports real paths: a customization dir behind a symlink must still find its labels
   const labels = new Map<string, string | null>();
@@ -62,11 +84,17 @@ export async function runTierTests(world: TierTestsWorld, tier: TierName, files:
     const entry = JSON.parse(line) as { name: string; file: string | null; status: TestResult['status']; ms: number; message?: string };
     const label = entry.file === null ? null : (labels.get(entry.file) ?? null);
     const prefix = label === null ? '' : `${label}: `;
-    return { name: `${prefix}${entry.name}`, status: entry.status, ms: entry.ms, ...(entry.message === undefined ? {} : { message: entry.message }) };
+    return {
+      name: `${prefix}${entry.name}`,
+      status: entry.status,
+      ms: entry.ms,
+      ...(entry.message === undefined ? {} : { message: entry.message }),
+    };
   });
   const failedTests = tests.some((test) => test.status === 'fail');
   let runnerProblem: string | undefined;
   if (result.stopReason !== undefined) runnerProblem = result.stopReason;
-  else if (result.failed && !failedTests) runnerProblem = `the test runner ${result.signal === undefined ? `exited with code ${result.exitCode}` : `was killed by ${result.signal}`} without a failing test`;
+  else if (result.failed && !failedTests)
+    runnerProblem = `the test runner ${result.signal === undefined ? `exited with code ${result.exitCode}` : `was killed by ${result.signal}`} without a failing test`;
   return { tests, runnerProblem };
 }

@@ -21,10 +21,19 @@ import { editEnvFile } from '../io/env-file.js';
 import { taskIdsBefore, resolveBaseUrl, waitUntilReady } from './wait-until-ready.js';
 
 /** What this actor touches of the run's world. */
-export type TierWorld = Pick<RunWorld, 'config' | 'identity' | 'instance' | 'paths' | 'log' | 'abra' | 'docker' | 'git' | 'notify' | 'stopping'>;
+export type TierWorld = Pick<
+  RunWorld,
+  'config' | 'identity' | 'instance' | 'paths' | 'log' | 'abra' | 'docker' | 'git' | 'notify' | 'stopping'
+>;
 
 /** The head deploy: previous/ out, head checked out, EXTRA_ENV then UPGRADE_EXTRA_ENV, one chaos redeploy in place. */
-async function upgrade(world: TierWorld, prepared: PreparedRun, target: AppTarget, makeCtx: () => Promise<HookContext>, signal: AbortSignal): Promise<string> {
+async function upgrade(
+  world: TierWorld,
+  prepared: PreparedRun,
+  target: AppTarget,
+  makeCtx: () => Promise<HookContext>,
+  signal: AbortSignal,
+): Promise<string> {
   const envFile = envFileOf(world, target.domain);
   await removePreviousOverlays(prepared.customization.previousOverlays, prepared.recipeDir, envFile);
   await world.git.checkout(prepared.recipeDir, prepared.headSha, signal);
@@ -35,7 +44,12 @@ async function upgrade(world: TierWorld, prepared: PreparedRun, target: AppTarge
   if (prepared.customization.composeOverlay !== null) await addComposeFiles(envFile, [OVERLAY_FILE]);
   const dirty = await world.git.isDirty(prepared.recipeDir);
   const expectedChaosVersion = `${prepared.headSha.slice(0, 8)}${dirty ? '+U' : ''}`;
-  await recordOpState(world.paths.opStateFile, 'upgrade', { headSha: prepared.headSha, expectedChaosVersion, base: prepared.base, previousOverlaysRemoved: prepared.customization.previousOverlays.length });
+  await recordOpState(world.paths.opStateFile, 'upgrade', {
+    headSha: prepared.headSha,
+    expectedChaosVersion,
+    base: prepared.base,
+    previousOverlaysRemoved: prepared.customization.previousOverlays.length,
+  });
   const before = await taskIdsBefore(world.docker, target.stack);
   await world.abra.appDeploy({ domain: target.domain, version: null, chaos: true, force: true }, signal);
   return waitUntilReady(world, target, before, 'upgrade', signal);
@@ -50,13 +64,19 @@ async function backup(world: TierWorld, target: AppTarget, makeCtx: () => Promis
   const outcome = await verifiedBackup({
     backUp: () => world.abra.backupCreate(target.domain, signal),
     recorded: ({ snapshotId, attempt, snapshots }) => recordOpState(paths.opStateFile, 'backup', { snapshotId, attempt, snapshots }),
-    verify: verify === undefined ? undefined : async () => {
-      const ctx = await makeCtx();
-      return (await callHook('BACKUP_VERIFY', () => verify(ctx), signal)) === true;
-    },
+    verify:
+      verify === undefined
+        ? undefined
+        : async () => {
+            const ctx = await makeCtx();
+            return (await callHook('BACKUP_VERIFY', () => verify(ctx), signal)) === true;
+          },
     rejected: ({ snapshotId, attempt }) => {
       world.log.info({ attempt, snapshotId }, 'BACKUP_VERIFY answered false');
-      world.notify({ type: 'notice', message: `BACKUP_VERIFY answered false for snapshot ${snapshotId} (backup ${attempt} of ${BACKUP_ATTEMPTS}): backing up again` });
+      world.notify({
+        type: 'notice',
+        message: `BACKUP_VERIFY answered false for snapshot ${snapshotId} (backup ${attempt} of ${BACKUP_ATTEMPTS}): backing up again`,
+      });
     },
   });
   if (outcome.verified) await recordOpState(paths.opStateFile, 'backup', { verifiedOnAttempt: outcome.attempt });
@@ -109,9 +129,13 @@ function testLabel(world: TierWorld, test: SourcedFile): string {
 
 /** The generic file and the recipe's overlay for a lifecycle tier; the functional tests for functional. */
 function tierTestFiles(world: TierWorld, prepared: PreparedRun, tier: TierName): TierTestFile[] {
-  if (tier === 'functional') return prepared.customization.functionalTests.map((test) => ({ file: test.file, label: testLabel(world, test) }));
+  if (tier === 'functional')
+    return prepared.customization.functionalTests.map((test) => ({ file: test.file, label: testLabel(world, test) }));
   const overlay = prepared.customization.overlays[tier];
-  return [{ file: genericTestFile(tier), label: null }, ...(overlay === undefined ? [] : [{ file: overlay.file, label: testLabel(world, overlay) }])];
+  return [
+    { file: genericTestFile(tier), label: null },
+    ...(overlay === undefined ? [] : [{ file: overlay.file, label: testLabel(world, overlay) }]),
+  ];
 }
 
 export async function runTier(world: TierWorld, prepared: PreparedRun, tier: TierName, signal: AbortSignal): Promise<TierResult> {
@@ -124,7 +148,14 @@ export async function runTier(world: TierWorld, prepared: PreparedRun, tier: Tie
   }
 }
 
-async function runTierWithin(world: TierWorld, prepared: PreparedRun, tier: TierName, budget: Deadline, timeoutSeconds: number, signal: AbortSignal): Promise<TierResult> {
+async function runTierWithin(
+  world: TierWorld,
+  prepared: PreparedRun,
+  tier: TierName,
+  budget: Deadline,
+  timeoutSeconds: number,
+  signal: AbortSignal,
+): Promise<TierResult> {
   const started = performance.now();
   const tierSignal = budget.signal;
   const elapsed = () => Math.round(performance.now() - started);
@@ -134,11 +165,19 @@ async function runTierWithin(world: TierWorld, prepared: PreparedRun, tier: Tier
     baseUrl = await performOp(world, prepared, tier, tierSignal);
   } catch (error) {
     if (signal.aborted) throw error;
-    if (timedOut()) return { name: tier, status: 'unver', reason: `timed out after ${timeoutSeconds}s during the ${tier} op`, ms: elapsed(), tests: [] };
+    if (timedOut())
+      return { name: tier, status: 'unver', reason: `timed out after ${timeoutSeconds}s during the ${tier} op`, ms: elapsed(), tests: [] };
     const message = (error as Error).message;
     world.log.warn({ tier, err: error }, 'tier op failed');
     const appDead = error instanceof RunStageError && error.stageFailure.appDead === true;
-    return { name: tier, status: 'fail', reason: `${tier} op failed: ${message.split('\n')[0]}`, ms: elapsed(), tests: [], ...(appDead ? { appDead } : {}) };
+    return {
+      name: tier,
+      status: 'fail',
+      reason: `${tier} op failed: ${message.split('\n')[0]}`,
+      ms: elapsed(),
+      tests: [],
+      ...(appDead ? { appDead } : {}),
+    };
   }
   const outcome = await runTierTests(world, tier, tierTestFiles(world, prepared, tier), baseUrl, tierSignal);
   if (signal.aborted) throw signal.reason;
@@ -147,11 +186,25 @@ async function runTierWithin(world: TierWorld, prepared: PreparedRun, tier: Tier
   const passed = outcome.tests.filter((test) => test.status === 'pass');
   if (timedOut()) return { name: tier, status: 'unver', reason: `timed out after ${timeoutSeconds}s`, ms, tests: outcome.tests };
   if (failed.length > 0) {
-    return { name: tier, status: 'fail', reason: `${failed.length} of ${counted(outcome.tests.length, 'test')} failed: ${failed.map((test) => `${test.name}: ${test.message ?? 'failed'}`).join('; ')}`, ms, tests: outcome.tests };
+    return {
+      name: tier,
+      status: 'fail',
+      reason: `${failed.length} of ${counted(outcome.tests.length, 'test')} failed: ${failed.map((test) => `${test.name}: ${test.message ?? 'failed'}`).join('; ')}`,
+      ms,
+      tests: outcome.tests,
+    };
   }
-  if (outcome.runnerProblem !== undefined) return { name: tier, status: 'unver', reason: `harness error: ${outcome.runnerProblem}`, ms, tests: outcome.tests };
-  if (passed.length === 0) return { name: tier, status: 'unver', reason: 'no test passed (all skipped or none ran)', ms, tests: outcome.tests };
-  return { name: tier, status: 'pass', reason: `${counted(passed.length, 'test')} passed${await backupAttempts(world, tier)}`, ms, tests: outcome.tests };
+  if (outcome.runnerProblem !== undefined)
+    return { name: tier, status: 'unver', reason: `harness error: ${outcome.runnerProblem}`, ms, tests: outcome.tests };
+  if (passed.length === 0)
+    return { name: tier, status: 'unver', reason: 'no test passed (all skipped or none ran)', ms, tests: outcome.tests };
+  return {
+    name: tier,
+    status: 'pass',
+    reason: `${counted(passed.length, 'test')} passed${await backupAttempts(world, tier)}`,
+    ms,
+    tests: outcome.tests,
+  };
 }
 
 /** How many backups BACKUP_VERIFY needed, when it needed more than one. */

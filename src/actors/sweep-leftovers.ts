@@ -16,7 +16,14 @@ import type { Docker } from '../io/docker.js';
 import { checkLockDirSwarm, currentOwner, LOCK_STALE_MS, lockPaths, readLockOwner, tryLock, type HeldLock } from '../io/lock.js';
 import type { Logger } from '../io/log.js';
 import { isProcessAlive } from '../io/process-alive.js';
-import { janitorMachine, type IdentityOutput, type JanitorCandidate, type JanitorOutput, type ProbeOutput, type ReapInput } from '../machines/janitor.machine.js';
+import {
+  janitorMachine,
+  type IdentityOutput,
+  type JanitorCandidate,
+  type JanitorOutput,
+  type ProbeOutput,
+  type ReapInput,
+} from '../machines/janitor.machine.js';
 import { recordKilledRun } from './record-killed-run.js';
 import { reapApp } from './tear-down-app.js';
 import type { RunWorld } from './run-world.js';
@@ -75,13 +82,22 @@ export async function probeCandidate(config: Config, domain: string): Promise<Pr
   if (owner === undefined) return { facts: { lock, owner: 'missing', ownerProcess: 'unknown', age: 'unknown' }, evidence: { staleAt } };
   const heldMs = Date.now() - Date.parse(owner.startedAt);
   return {
-    facts: { lock, owner: 'recorded', ownerProcess: ownerProcess(owner), age: heldMs > 2 * config.deadlineMinutes * 60_000 ? 'over' : 'within' },
+    facts: {
+      lock,
+      owner: 'recorded',
+      ownerProcess: ownerProcess(owner),
+      age: heldMs > 2 * config.deadlineMinutes * 60_000 ? 'over' : 'within',
+    },
     evidence: { owner, heldMs, staleAt },
   };
 }
 
 /** Tries the lock once (a stale one is taken over); a lock taken is kept in `held`. */
-export async function takeJanitorLock(adapters: JanitorAdapters, held: Map<string, HeldLock>, domain: string): Promise<'acquired' | 'refused'> {
+export async function takeJanitorLock(
+  adapters: JanitorAdapters,
+  held: Map<string, HeldLock>,
+  domain: string,
+): Promise<'acquired' | 'refused'> {
   const { config, log } = adapters;
   const lock = await tryLock(domain, currentOwner(adapters.runId), {
     lockDir: config.lockDir,
@@ -115,12 +131,17 @@ export function janitorActors(adapters: JanitorAdapters, held: Map<string, HeldL
     listCandidates: fromPromise<JanitorCandidate[], undefined>(async () => {
       const withApp = new Set(candidateDomains(await adapters.docker.stackNames(), config.ciDomain));
       const domains = [...new Set([...withApp, ...(await recordedDomains(config.lockDir, config.ciDomain))])].sort();
-      return Promise.all(domains.map(async (domain): Promise<JanitorCandidate> => {
-        if (!withApp.has(domain)) return { domain, stack: 'absent', stackOwner: 'none' };
-        const services = await adapters.docker.stackServices(stackName(domain));
-        const { stackOwner, labels } = stackOwnerOf(await Promise.all(services.map((service) => adapters.docker.serviceLabels(service.name))), adapters.instance);
-        return { domain, stack: 'present', stackOwner, ...(labels === undefined ? {} : { stackLabels: labels }) };
-      }));
+      return Promise.all(
+        domains.map(async (domain): Promise<JanitorCandidate> => {
+          if (!withApp.has(domain)) return { domain, stack: 'absent', stackOwner: 'none' };
+          const services = await adapters.docker.stackServices(stackName(domain));
+          const { stackOwner, labels } = stackOwnerOf(
+            await Promise.all(services.map((service) => adapters.docker.serviceLabels(service.name))),
+            adapters.instance,
+          );
+          return { domain, stack: 'present', stackOwner, ...(labels === undefined ? {} : { stackLabels: labels }) };
+        }),
+      );
     }),
     probeCandidate: fromPromise<ProbeOutput, { domain: string }>(({ input }) => probeCandidate(config, input.domain)),
     acquireLock: fromPromise<'acquired' | 'refused', { domain: string }>(({ input }) => takeJanitorLock(adapters, held, input.domain)),
@@ -131,11 +152,17 @@ export function janitorActors(adapters: JanitorAdapters, held: Map<string, HeldL
     }),
     reapApp: fromPromise<{ leftovers: string[] }, ReapInput>(async ({ input, signal }) => {
       const { domain, deadOwner } = input;
-      const report = await reapApp(adapters, { domain, stack: stackName(domain), envFile: join(config.abra.dir, 'servers', config.abra.server, `${domain}.env`) }, signal);
+      const report = await reapApp(
+        adapters,
+        { domain, stack: stackName(domain), envFile: join(config.abra.dir, 'servers', config.abra.server, `${domain}.env`) },
+        signal,
+      );
       if (deadOwner !== null) await recordKilledRun(adapters, deadOwner, report.leftovers);
       return { leftovers: [...report.leftovers] };
     }),
-    removeRecord: fromPromise<void, { domain: string }>(({ input }) => rm(lockPaths(config.lockDir, input.domain).ownerFile, { force: true })),
+    removeRecord: fromPromise<void, { domain: string }>(({ input }) =>
+      rm(lockPaths(config.lockDir, input.domain).ownerFile, { force: true }),
+    ),
     releaseLock: fromPromise<void, { domain: string }>(({ input }) => heldLock(input.domain).release()),
     abandonLock: fromPromise<void, { domain: string }>(({ input }) => heldLock(input.domain).abandon()),
   };
@@ -145,7 +172,9 @@ export function janitorActors(adapters: JanitorAdapters, held: Map<string, HeldL
 export async function sweepLeftovers(adapters: JanitorAdapters, signal: AbortSignal): Promise<JanitorDecision[]> {
   signal.throwIfAborted();
   const held = new Map<string, HeldLock>();
-  const actor = createActor(janitorMachine.provide({ actors: janitorActors(adapters, held) }), { input: { dryRun: adapters.dryRun === true } });
+  const actor = createActor(janitorMachine.provide({ actors: janitorActors(adapters, held) }), {
+    input: { dryRun: adapters.dryRun === true },
+  });
   try {
     const output = await new Promise<JanitorOutput>((resolve, reject) => {
       const onAbort = () => {
@@ -167,10 +196,18 @@ export async function sweepLeftovers(adapters: JanitorAdapters, signal: AbortSig
       actor.start();
     });
     for (const decision of output.decisions) {
-      (decision.row === 'possible-leaked-run' || decision.action === 'failed' ? adapters.log.warn : adapters.log.info).call(adapters.log, { ...decision }, 'janitor decision');
+      (decision.row === 'possible-leaked-run' || decision.action === 'failed' ? adapters.log.warn : adapters.log.info).call(
+        adapters.log,
+        { ...decision },
+        'janitor decision',
+      );
     }
     if (output.error !== null) throw new Error(output.error);
-    if (output.decisions.some((decision) => decision.row === 'lock-dir-missing')) adapters.log.error({ lockDir: adapters.config.lockDir }, 'janitor: lock dir missing, not writable, or of another swarm; nothing probed');
+    if (output.decisions.some((decision) => decision.row === 'lock-dir-missing'))
+      adapters.log.error(
+        { lockDir: adapters.config.lockDir },
+        'janitor: lock dir missing, not writable, or of another swarm; nothing probed',
+      );
     return [...output.decisions];
   } finally {
     await Promise.allSettled([...held.values()].map((lock) => lock.release()));
@@ -181,7 +218,14 @@ export function makeSweepLeftovers(world: JanitorWorld, janitorAbra: Abra) {
   return fromPromise<void, undefined>(async ({ signal }) => {
     try {
       const decisions = await sweepLeftovers(
-        { config: world.config, abra: janitorAbra, docker: world.docker, log: world.log, runId: world.identity.runId, instance: world.instance },
+        {
+          config: world.config,
+          abra: janitorAbra,
+          docker: world.docker,
+          log: world.log,
+          runId: world.identity.runId,
+          instance: world.instance,
+        },
         signal,
       );
       // a live run's app, or another instance's, is none of this run's business: only what the janitor did or warns about is said

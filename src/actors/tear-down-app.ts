@@ -27,11 +27,16 @@ export interface ReapTarget {
 }
 
 function describeObjects(objects: StackObjects): string[] {
-  return (Object.entries(objects) as [keyof StackObjects, readonly string[]][]).flatMap(([kind, names]) => names.map((name) => `${kind.replace(/s$/, '')} ${name}`));
+  return (Object.entries(objects) as [keyof StackObjects, readonly string[]][]).flatMap(([kind, names]) =>
+    names.map((name) => `${kind.replace(/s$/, '')} ${name}`),
+  );
 }
 
-
-export async function reapApp(adapters: { abra: Abra; docker: Docker; log: Logger }, target: ReapTarget, signal: AbortSignal): Promise<TeardownReport> {
+export async function reapApp(
+  adapters: { abra: Abra; docker: Docker; log: Logger },
+  target: ReapTarget,
+  signal: AbortSignal,
+): Promise<TeardownReport> {
   const { abra, log } = adapters;
   const docker = adapters.docker.withSignal(signal);
   const errors: string[] = [];

@@ -101,7 +101,12 @@ type WatchOutcome = { readonly hopeless: string } | { readonly error: unknown };
  * an address that could not resolve while every service runs, or that keeps refusing while the app's
  * healthcheck passes, fails with the address and the likely fix, since waiting cannot mend it.
  */
-export async function waitUntilHealthy(locate: () => Promise<string>, meta: Readonly<RecipeMeta>, signal: AbortSignal, stack?: StackWatch): Promise<string> {
+export async function waitUntilHealthy(
+  locate: () => Promise<string>,
+  meta: Readonly<RecipeMeta>,
+  signal: AbortSignal,
+  stack?: StackWatch,
+): Promise<string> {
   const deadline = Date.now() + meta.HTTP_TIMEOUT * 1_000;
   let last = 'no answer yet';
   let unanswered: string | undefined;
@@ -110,7 +115,9 @@ export async function waitUntilHealthy(locate: () => Promise<string>, meta: Read
   const look = async (): Promise<string | undefined> => {
     if (stack === undefined) return undefined;
     const convergence = await stack.assess();
-    return hopelessProbe(unanswered === undefined ? stackOnly(convergence) : { convergence, probeError: last, url: unanswered, refusedWhileHealthy });
+    return hopelessProbe(
+      unanswered === undefined ? stackOnly(convergence) : { convergence, probeError: last, url: unanswered, refusedWhileHealthy },
+    );
   };
   // the first look comes before the first probe: a stack already dead is never probed
   const first = await look();
@@ -168,7 +175,11 @@ export async function waitUntilHealthy(locate: () => Promise<string>, meta: Read
         throw stopped() ?? error;
       }
     }
-    throw stageError('deploy', 'recipe', `${meta.HEALTH_PATH} did not answer ${meta.HEALTH_OK.join('/')} within HTTP_TIMEOUT ${meta.HTTP_TIMEOUT}s (last: ${last})`);
+    throw stageError(
+      'deploy',
+      'recipe',
+      `${meta.HEALTH_PATH} did not answer ${meta.HEALTH_OK.join('/')} within HTTP_TIMEOUT ${meta.HTTP_TIMEOUT}s (last: ${last})`,
+    );
   } finally {
     signal.removeEventListener('abort', onAbort);
     probing.abort();
@@ -187,7 +198,13 @@ async function labelOwner(world: ReadyWorld, stack: string): Promise<void> {
 }
 
 /** Converged, labelled with its owner, healthy and READY_PROBE holding; returns the base URL the app answered on. */
-export async function waitUntilReady(world: ReadyWorld, target: AppTarget, before: ReadonlySet<string>, op: HookOp, signal: AbortSignal): Promise<string> {
+export async function waitUntilReady(
+  world: ReadyWorld,
+  target: AppTarget,
+  before: ReadonlySet<string>,
+  op: HookOp,
+  signal: AbortSignal,
+): Promise<string> {
   const { meta } = target;
   const stack = watchStack(world.docker, target.stack, before);
   await waitUntilConverged(stack, meta, signal);
@@ -195,7 +212,13 @@ export async function waitUntilReady(world: ReadyWorld, target: AppTarget, befor
   const started = Date.now();
   const baseUrl = await waitUntilHealthy(() => resolveBaseUrl(world.docker, target), meta, signal, stack);
   try {
-    await waitForReadyProbe(meta, baseUrl, () => makeHookContext(world, target, op, baseUrl, signal), started + meta.HTTP_TIMEOUT * 1_000, signal);
+    await waitForReadyProbe(
+      meta,
+      baseUrl,
+      () => makeHookContext(world, target, op, baseUrl, signal),
+      started + meta.HTTP_TIMEOUT * 1_000,
+      signal,
+    );
   } catch (error) {
     if (signal.aborted) throw error;
     throw stageError('deploy', 'recipe', (error as Error).message);

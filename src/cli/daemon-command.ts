@@ -16,7 +16,11 @@ const LEVELS = ['trace', 'debug', 'info', 'warn', 'error'] as const;
 export async function daemonCommand(argv: readonly string[]): Promise<number> {
   let values;
   try {
-    values = parseArgs({ args: [...argv], strict: true, options: { config: { type: 'string' }, 'log-level': { type: 'string', default: 'info' }, help: { type: 'boolean', default: false } } }).values;
+    values = parseArgs({
+      args: [...argv],
+      strict: true,
+      options: { config: { type: 'string' }, 'log-level': { type: 'string', default: 'info' }, help: { type: 'boolean', default: false } },
+    }).values;
   } catch (error) {
     process.stderr.write(`ccci daemon: ${(error as Error).message}\n\n${DAEMON_USAGE}\n`);
     return EXIT_CODES.badInput;

@@ -27,12 +27,13 @@ function advice(results: Results, name: RungName): string | undefined {
     return `the run was stopped (${results.abortReason ?? 'aborted'}) before it got there; its verdict is error, which never lowers the recipe's published level`;
   }
   if (rung.status === 'unver' && rung.cause !== undefined && rung.cause !== 'not-run') {
-    return 'the run did not finish that rung (verdict error): an error never lowers the recipe\'s published level; run again';
+    return "the run did not finish that rung (verdict error): an error never lowers the recipe's published level; run again";
   }
   if (name === 'lint' && rung.status === 'fail') {
     return `\`abra recipe lint ${results.recipe}\` lists the rules (${results.lint.rulesFailed.join(', ')}); fixing them reaches L5`;
   }
-  if (name === 'install' && rung.status === 'fail') return 'nothing above L0 can pass until the recipe installs; the failed stage line above says why (prepare when the recipe\'s own files are broken, else deploy or install), the run log says more';
+  if (name === 'install' && rung.status === 'fail')
+    return "nothing above L0 can pass until the recipe installs; the failed stage line above says why (prepare when the recipe's own files are broken, else deploy or install), the run log says more";
   return undefined;
 }
 
@@ -47,14 +48,24 @@ export function runHints(facts: HintFacts): string[] {
     const next = advice(results, holdingDown);
     hints.push(next === undefined ? why : `${why}; ${next}`);
   }
-  if (results.baseVersion?.kind === 'skip' && results.rungs.upgrade.status === 'skip' && !results.rungs.upgrade.reason.startsWith('declared in EXPECTED_NA')) {
-    hints.push('no older release to upgrade from: the upgrade was not tested; tag a release older than the head or set UPGRADE_BASE_VERSION');
+  if (
+    results.baseVersion?.kind === 'skip' &&
+    results.rungs.upgrade.status === 'skip' &&
+    !results.rungs.upgrade.reason.startsWith('declared in EXPECTED_NA')
+  ) {
+    hints.push(
+      'no older release to upgrade from: the upgrade was not tested; tag a release older than the head or set UPGRADE_BASE_VERSION',
+    );
   }
   if (results.deploys.actual !== results.deploys.expected && results.abortReason === null && results.exitCode !== 2) {
-    hints.push(`deploys ${results.deploys.actual}/${results.deploys.expected}: a run deploys once, plus once per dependency; the budget was broken`);
+    hints.push(
+      `deploys ${results.deploys.actual}/${results.deploys.expected}: a run deploys once, plus once per dependency; the budget was broken`,
+    );
   }
   if (facts.lockWait !== undefined && facts.lockWait.ms >= 1000) {
-    hints.push(`waited ${Math.round(facts.lockWait.ms / 1000)} s for the domain lock${facts.lockWait.holder === undefined ? '' : `, held by ${facts.lockWait.holder}`}`);
+    hints.push(
+      `waited ${Math.round(facts.lockWait.ms / 1000)} s for the domain lock${facts.lockWait.holder === undefined ? '' : `, held by ${facts.lockWait.holder}`}`,
+    );
   }
   return hints;
 }

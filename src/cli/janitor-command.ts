@@ -24,7 +24,11 @@ export async function janitorCommand(argv: readonly string[]): Promise<number> {
   let values;
   let config;
   try {
-    values = parseArgs({ args: [...argv], strict: true, options: { 'dry-run': { type: 'boolean', default: false }, config: { type: 'string' }, help: { type: 'boolean', default: false } } }).values;
+    values = parseArgs({
+      args: [...argv],
+      strict: true,
+      options: { 'dry-run': { type: 'boolean', default: false }, config: { type: 'string' }, help: { type: 'boolean', default: false } },
+    }).values;
     if (values.help) {
       process.stdout.write(`${JANITOR_USAGE}\n`);
       return 0;
@@ -55,6 +59,10 @@ export async function janitorCommand(argv: readonly string[]): Promise<number> {
     return EXIT_CODES.error;
   }
   await settleLockReleases();
-  process.stdout.write(janitorTable(decisions).map((line) => `${line}\n`).join(''));
+  process.stdout.write(
+    janitorTable(decisions)
+      .map((line) => `${line}\n`)
+      .join(''),
+  );
   return decisions.some((decision) => decision.action === 'failed' || decision.row === 'lock-dir-missing') ? EXIT_CODES.error : 0;
 }

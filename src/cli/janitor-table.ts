@@ -8,5 +8,7 @@ export function janitorTable(decisions: readonly JanitorDecision[]): string[] {
   const rows = [HEADER, ...decisions];
   const width = (key: 'domain' | 'row' | 'action') => Math.max(...rows.map((row) => row[key].length));
   const [domain, row, action] = [width('domain'), width('row'), width('action')];
-  return rows.map((entry) => `${entry.domain.padEnd(domain)}  ${entry.row.padEnd(row)}  ${entry.action.padEnd(action)}  ${entry.detail}`.trimEnd());
+  return rows.map((entry) =>
+    `${entry.domain.padEnd(domain)}  ${entry.row.padEnd(row)}  ${entry.action.padEnd(action)}  ${entry.detail}`.trimEnd(),
+  );
 }

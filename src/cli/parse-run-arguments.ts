@@ -78,10 +78,12 @@ export function parseRunArguments(argv: readonly string[], env: NodeJS.ProcessEn
   let deadlineMinutes: number | undefined;
   if (values.deadline !== undefined) {
     deadlineMinutes = Number(values.deadline);
-    if (!Number.isFinite(deadlineMinutes) || deadlineMinutes <= 0) throw new UsageError(`--deadline "${values.deadline}" must be a positive number of minutes`);
+    if (!Number.isFinite(deadlineMinutes) || deadlineMinutes <= 0)
+      throw new UsageError(`--deadline "${values.deadline}" must be a positive number of minutes`);
   }
   const runId = values['run-id'];
-  if (runId !== undefined && !RUN_ID_PATTERN.test(runId)) throw new UsageError(`--run-id "${runId}" is not a run id (like 20261202T134057Z-dcceb2)`);
+  if (runId !== undefined && !RUN_ID_PATTERN.test(runId))
+    throw new UsageError(`--run-id "${runId}" is not a run id (like 20261202T134057Z-dcceb2)`);
   return {
     source,
     recipe,

@@ -32,7 +32,8 @@ function stageDetail(stage: string, context: RunContext): string {
   if (stage === 'teardown' && context.teardown !== null) {
     return context.teardown.leftovers.length === 0 ? 'nothing left' : `LEFT: ${context.teardown.leftovers.join(', ')}`;
   }
-  if ((stage === 'prepare' || stage === 'deploy' || stage === 'lock') && context.failure?.stage === stage) return `failed: ${context.failure.message}`;
+  if ((stage === 'prepare' || stage === 'deploy' || stage === 'lock') && context.failure?.stage === stage)
+    return `failed: ${context.failure.message}`;
   return '';
 }
 
@@ -76,29 +77,38 @@ export function terminalProgress(write: (line: string) => void): ProgressSink {
   const notice = (event: RunNotice) => {
     if (event.type === 'manifest') {
       const lines = summarizeCustomization(event.manifest);
-      if (lines.length > 0) write([`  customization (${event.manifest.tree ?? event.manifest.recipe}):`, ...lines.map((line) => `    ${line}`)].join('\n'));
+      if (lines.length > 0)
+        write([`  customization (${event.manifest.tree ?? event.manifest.recipe}):`, ...lines.map((line) => `    ${line}`)].join('\n'));
       return;
     }
     if (event.type === 'lock-wait') {
       lockWait = { ms: event.waitedMs, holder: describeOwner(event.holder) };
-      write(event.waitedMs === 0
-        ? `  waiting for the lock of ${event.domain}, held by ${describeOwner(event.holder)}`
-        : `  still waiting for the lock of ${event.domain} (${Math.round(event.waitedMs / 1000)} s)`);
+      write(
+        event.waitedMs === 0
+          ? `  waiting for the lock of ${event.domain}, held by ${describeOwner(event.holder)}`
+          : `  still waiting for the lock of ${event.domain} (${Math.round(event.waitedMs / 1000)} s)`,
+      );
       return;
     }
     write(`  ${event.message}`);
   };
   return {
-    started: (header) => write(`cc-ci run ${header.runId}: ${header.recipe} @ ${header.ref ?? 'HEAD'} as ${header.domain}\n  run directory: ${header.runDir}`),
+    started: (header) =>
+      write(`cc-ci run ${header.runId}: ${header.recipe} @ ${header.ref ?? 'HEAD'} as ${header.domain}\n  run directory: ${header.runDir}`),
     notice,
     observe,
     finished(results, resultsFile) {
       write('  rungs:');
-      for (const [name, rung] of Object.entries(results.rungs)) write(`    ${name.padEnd(15)} ${rung.status.padEnd(6)} ${rungReason(rung.reason, shownFailure)}`);
-      write(`  deploys ${results.deploys.actual}/${results.deploys.expected} · clean teardown ${results.flags.cleanTeardown ? 'yes' : 'NO'}`);
+      for (const [name, rung] of Object.entries(results.rungs))
+        write(`    ${name.padEnd(15)} ${rung.status.padEnd(6)} ${rungReason(rung.reason, shownFailure)}`);
+      write(
+        `  deploys ${results.deploys.actual}/${results.deploys.expected} · clean teardown ${results.flags.cleanTeardown ? 'yes' : 'NO'}`,
+      );
       const hints = runHints({ results, ...(lockWait === undefined ? {} : { lockWait }) });
       if (hints.length > 0) write(['  hints:', ...hints.map((hint) => `    - ${hint}`)].join('\n'));
-      write(`level ${results.level} · verdict ${results.verdict} · exit ${results.exitCode}${results.abortReason === null ? '' : ` (aborted: ${results.abortReason})`}`);
+      write(
+        `level ${results.level} · verdict ${results.verdict} · exit ${results.exitCode}${results.abortReason === null ? '' : ` (aborted: ${results.abortReason})`}`,
+      );
       write(`results: ${resultsFile}`);
     },
   };
@@ -116,11 +126,19 @@ export function jsonProgress(write: (line: string) => void): ProgressSink {
     started: (header) => emit({ event: 'run.started', ...header }),
     notice(notice) {
       if (notice.type === 'manifest') emit({ event: 'customization', manifest: notice.manifest });
-      else if (notice.type === 'lock-wait') emit({ event: 'lock.waiting', domain: notice.domain, holder: notice.holder ?? null, waitedMs: notice.waitedMs });
+      else if (notice.type === 'lock-wait')
+        emit({ event: 'lock.waiting', domain: notice.domain, holder: notice.holder ?? null, waitedMs: notice.waitedMs });
       else emit({ event: 'notice', message: notice.message });
     },
     observe,
     finished: (results, resultsFile) =>
-      emit({ event: 'run.finished', level: results.level, verdict: results.verdict, exitCode: results.exitCode, rungs: results.rungs, results: resultsFile }),
+      emit({
+        event: 'run.finished',
+        level: results.level,
+        verdict: results.verdict,
+        exitCode: results.exitCode,
+        rungs: results.rungs,
+        results: resultsFile,
+      }),
   };
 }

@@ -38,7 +38,12 @@ async function isDirectory(path: string): Promise<boolean> {
 export async function recipeCommand(argv: readonly string[]): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args: [...argv], allowPositionals: true, strict: true, options: { config: { type: 'string' }, help: { type: 'boolean', default: false } } });
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: { config: { type: 'string' }, help: { type: 'boolean', default: false } },
+    });
   } catch (error) {
     return usageError((error as Error).message);
   }
@@ -48,10 +53,12 @@ export async function recipeCommand(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const [subcommand, ...names] = positionals;
-  if (subcommand !== 'check') return usageError(subcommand === undefined ? 'missing subcommand (check)' : `unknown subcommand "${subcommand}"`);
+  if (subcommand !== 'check')
+    return usageError(subcommand === undefined ? 'missing subcommand (check)' : `unknown subcommand "${subcommand}"`);
   if (names.length > 1) return usageError(`check takes at most one recipe name; got ${names.join(', ')}`);
   const name = names[0];
-  if (name !== undefined && (name === '' || name === '.' || name === '..' || name.includes('/'))) return usageError(`"${name}" is not a recipe name`);
+  if (name !== undefined && (name === '' || name === '.' || name === '..' || name.includes('/')))
+    return usageError(`"${name}" is not a recipe name`);
 
   let config;
   try {
@@ -73,7 +80,9 @@ export async function recipeCommand(argv: readonly string[]): Promise<number> {
       return 0;
     }
   } else if (!(await isDirectory(join(customizationDir, name)))) {
-    process.stdout.write(`${name}: no customization tree at ${join(customizationDir, name)}; it gets the generic floor only (zero configuration)\n`);
+    process.stdout.write(
+      `${name}: no customization tree at ${join(customizationDir, name)}; it gets the generic floor only (zero configuration)\n`,
+    );
     return 0;
   } else {
     recipes = [name];

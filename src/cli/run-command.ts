@@ -54,7 +54,11 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
     },
     notify: progress.notice,
     observe: (snapshot) => {
-      const stages = new Set(Object.values(snapshot.getMeta()).map((meta) => (meta as { stage?: string }).stage).filter((stage): stage is string => stage !== undefined));
+      const stages = new Set(
+        Object.values(snapshot.getMeta())
+          .map((meta) => (meta as { stage?: string }).stage)
+          .filter((stage): stage is string => stage !== undefined),
+      );
       progress.observe({ stages, context: snapshot.context });
     },
     stderrLevel: parsed.json ? 'silent' : 'warn',

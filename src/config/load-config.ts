@@ -40,17 +40,20 @@ export async function loadConfig(file: string): Promise<Config> {
     ...(config.repoLocalAllowlist === undefined ? {} : { repoLocalAllowlist: absolute(config.repoLocalAllowlist) }),
     // a relative path (./…, ../…) is a directory of recipe repositories beside the config; anything else is a URL
     dependencySource: /^\.\.?\//.test(config.dependencySource) ? absolute(config.dependencySource) : config.dependencySource,
-    ...(config.daemon === undefined ? {} : {
-      daemon: {
-        ...config.daemon,
-        stateDir: absolute(config.daemon.stateDir),
-        forge: {
-          ...config.daemon.forge,
-          tokenFile: absolute(config.daemon.forge.tokenFile),
-          ...(config.daemon.forge.webhookSecretFile === undefined ? {} : { webhookSecretFile: absolute(config.daemon.forge.webhookSecretFile) }),
-        },
-      },
-    }),
+    ...(config.daemon === undefined
+      ? {}
+      : {
+          daemon: {
+            ...config.daemon,
+            stateDir: absolute(config.daemon.stateDir),
+            forge: {
+              ...config.daemon.forge,
+              tokenFile: absolute(config.daemon.forge.tokenFile),
+              ...(config.daemon.forge.webhookSecretFile === undefined
+                ? {}
+                : { webhookSecretFile: absolute(config.daemon.forge.webhookSecretFile) }),
+            },
+          },
+        }),
   };
 }
-

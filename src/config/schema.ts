@@ -14,7 +14,10 @@ export const EnrolledRepository = z.union([
   z.string().regex(REPO_NAME, 'owner/name').describe('owner/name; the recipe is named after the repository'),
   z.strictObject({
     repo: z.string().regex(REPO_NAME, 'owner/name').describe('owner/name on the forge'),
-    recipe: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'a recipe name: lower case letters, digits and -').optional()
+    recipe: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]*$/, 'a recipe name: lower case letters, digits and -')
+      .optional()
       .describe('The recipe name when it differs from the repository name'),
   }),
 ]);
@@ -25,7 +28,10 @@ export const DaemonConfig = z
     forge: z.strictObject({
       url: z.url({ protocol: /^https?$/ }).describe('Base URL of the Gitea or Forgejo server, e.g. https://git.coopcloud.tech'),
       tokenFile: z.string().min(1).describe("File holding the bot's API token (never put the token itself in this file)"),
-      webhookSecretFile: z.string().min(1).optional()
+      webhookSecretFile: z
+        .string()
+        .min(1)
+        .optional()
         .describe('File holding the webhook secret; when set, POST /hook accepts HMAC-signed deliveries (polling stays on)'),
     }),
     org: z.string().min(1).describe('Organisation whose members may trigger runs (GET /orgs/{org}/members/{user} = 204)'),
@@ -33,14 +39,22 @@ export const DaemonConfig = z
     commenterAllowlist: z.array(z.string().min(1)).default([]).describe('Logins that may trigger runs without being org members'),
     pollIntervalSeconds: z.number().min(1).max(3600).default(30).describe('How often each enrolled repository is polled for new comments'),
     maxTests: z.number().int().min(1).default(1).describe('The one capacity knob: runs at once on this host; the rest wait in FIFO order'),
-    runLimitMinutes: z.number().positive().optional()
-      .describe("The daemon stops a run that takes longer (SIGTERM, it tears down); must be below deadlineMinutes; default: 90% of it"),
+    runLimitMinutes: z
+      .number()
+      .positive()
+      .optional()
+      .describe('The daemon stops a run that takes longer (SIGTERM, it tears down); must be below deadlineMinutes; default: 90% of it'),
     stateDir: z.string().min(1).describe("The daemon's own state (SQLite database)"),
-    listen: z.strictObject({
-      host: z.string().min(1).default('127.0.0.1').describe('Address the HTTP server binds to'),
-      port: z.number().int().min(0).max(65_535).default(8470).describe('Port of the HTTP server (0: any free port)'),
-    }).prefault({}).describe('Where /hook, /healthz and the run pages are served'),
-    publicUrl: z.url({ protocol: /^https?$/ }).optional()
+    listen: z
+      .strictObject({
+        host: z.string().min(1).default('127.0.0.1').describe('Address the HTTP server binds to'),
+        port: z.number().int().min(0).max(65_535).default(8470).describe('Port of the HTTP server (0: any free port)'),
+      })
+      .prefault({})
+      .describe('Where /hook, /healthz and the run pages are served'),
+    publicUrl: z
+      .url({ protocol: /^https?$/ })
+      .optional()
       .describe('Base URL the run pages are reachable at, for links in statuses and comments; default: http://<listen host>:<port>'),
     janitorIntervalMinutes: z.number().positive().default(5).describe('How often the daemon runs a janitor pass (also once at start)'),
   })
@@ -50,15 +64,28 @@ export type DaemonConfig = z.infer<typeof DaemonConfig>;
 export const Config = z
   .strictObject({
     abra: AbraConfig,
-    ciDomain: z.string().regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/, 'a DNS name such as ci.example.org').describe('Per-run apps are <4 chars>-<6 hex>.<ciDomain>'),
+    ciDomain: z
+      .string()
+      .regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/, 'a DNS name such as ci.example.org')
+      .describe('Per-run apps are <4 chars>-<6 hex>.<ciDomain>'),
     runsDir: z.string().min(1).describe('Every run writes under <runsDir>/<runId>/'),
     lockDir: z.string().min(1).describe('Per-domain lock files'),
     customizationDir: z.string().min(1).describe('Per-recipe CI customization trees: <customizationDir>/<recipe>/'),
     deadlineMinutes: z.number().positive().default(60).describe('Hard deadline of one run'),
-    repoLocalAllowlist: z.string().min(1).optional()
-      .describe('File listing (one per line) the recipes whose repository-local .ccci/ tests and hooks may run; absent or empty = none (default deny; "*" is not a wildcard)'),
-    dependencySource: z.string().includes('{recipe}').default('https://git.coopcloud.tech/coop-cloud/{recipe}.git')
-      .describe('Where DEPS recipes are cloned from, with {recipe} in it: a git URL, an absolute path, or a path starting with ./ or ../ (relative to this file)'),
+    repoLocalAllowlist: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'File listing (one per line) the recipes whose repository-local .ccci/ tests and hooks may run; absent or empty = none (default deny; "*" is not a wildcard)',
+      ),
+    dependencySource: z
+      .string()
+      .includes('{recipe}')
+      .default('https://git.coopcloud.tech/coop-cloud/{recipe}.git')
+      .describe(
+        'Where DEPS recipes are cloned from, with {recipe} in it: a git URL, an absolute path, or a path starting with ./ or ../ (relative to this file)',
+      ),
     daemon: DaemonConfig.optional(),
   })
   .check((context) => {

@@ -40,7 +40,10 @@ export interface Admitter {
 type Authorization = { readonly ok: true; readonly why: string } | { readonly ok: false; readonly why: string };
 
 export function makeRequestId(now: Date): string {
-  return `req-${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
+  return `req-${now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
 }
 
 export function createAdmitter(options: AdmitterOptions): Admitter {
@@ -100,7 +103,10 @@ export function createAdmitter(options: AdmitterOptions): Admitter {
       requestedBy: comment.author,
       commentId: comment.id,
     });
-    log.info({ ...where, sha: pull.headSha, admission }, admission === 'accepted' ? 'trigger accepted, head pinned' : `trigger ${admission}`);
+    log.info(
+      { ...where, sha: pull.headSha, admission },
+      admission === 'accepted' ? 'trigger accepted, head pinned' : `trigger ${admission}`,
+    );
   }
 
   // a comment is judged by one caller at a time: the poller's retry must not judge one the webhook is judging
@@ -112,7 +118,10 @@ export function createAdmitter(options: AdmitterOptions): Admitter {
       await judge(comment);
     } catch (error) {
       const forgeDown = error instanceof ForgeError && error.retryable;
-      log[forgeDown ? 'warn' : 'error']({ comment: comment.id, repo: comment.repo, err: error }, 'could not judge the comment now; it is judged again on the next poll');
+      log[forgeDown ? 'warn' : 'error'](
+        { comment: comment.id, repo: comment.repo, err: error },
+        'could not judge the comment now; it is judged again on the next poll',
+      );
     } finally {
       judging.delete(comment.id);
     }

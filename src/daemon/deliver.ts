@@ -45,7 +45,10 @@ export async function deliverPending(deps: DeliveryDeps, signal: AbortSignal): P
       } catch (error) {
         if (retryable(error) || signal.aborted) throw error;
         store.statusFailed(status.id, (error as Error).message);
-        log.error({ repo: status.repo, sha: status.sha, state: status.state, err: error }, 'the forge refused a commit status; it is not sent again');
+        log.error(
+          { repo: status.repo, sha: status.sha, state: status.state, err: error },
+          'the forge refused a commit status; it is not sent again',
+        );
       }
     }
     for (const pending of store.pendingComments()) {

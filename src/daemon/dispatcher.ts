@@ -76,7 +76,10 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         lastAdmission = 'accepted';
         if (incoming === undefined) return; // a restored request: stored already
         const request = store.acceptRequest(incoming, queuedStatus(options.links, event.position));
-        log.info({ request: request.id, repo: request.repo, pull: request.pull, sha: request.sha, position: event.position }, 'request queued');
+        log.info(
+          { request: request.id, repo: request.repo, pull: request.pull, sha: request.sha, position: event.position },
+          'request queued',
+        );
         reports.notePosition(request.id, event.position);
         refresh(request);
         options.changed();
@@ -92,7 +95,10 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       }
       case 'refused':
         lastAdmission = 'refused';
-        log.info({ request: event.item.id }, 'request refused: the daemon is shutting down (its comment is judged again at the next start)');
+        log.info(
+          { request: event.item.id },
+          'request refused: the daemon is shutting down (its comment is judged again at the next start)',
+        );
         return;
       case 'positions':
         reports.setPositions(new Map(event.waiting.map(({ id, position }) => [id, position])));
@@ -111,9 +117,19 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       case 'finished': {
         const run = running.get(event.item.id);
         running.delete(event.item.id);
-        if (run?.outcome === undefined) throw new Error(`queue finished request ${event.item.id} (${event.outcome}) that the dispatcher did not run`);
+        if (run?.outcome === undefined)
+          throw new Error(`queue finished request ${event.item.id} (${event.outcome}) that the dispatcher did not run`);
         const request = store.finishRequest(event.item.id, run.outcome, finalStatus(options.links, run.outcome, options.limitMinutes));
-        log.info({ request: request.id, runId: run.runId, outcome: run.outcome.kind, verdict: run.outcome.kind === 'results' ? run.outcome.verdict : null, stoppedBy: run.stoppedBy }, 'request finished');
+        log.info(
+          {
+            request: request.id,
+            runId: run.runId,
+            outcome: run.outcome.kind,
+            verdict: run.outcome.kind === 'results' ? run.outcome.verdict : null,
+            stoppedBy: run.stoppedBy,
+          },
+          'request finished',
+        );
         refresh(request);
         options.changed();
         return;
@@ -134,10 +150,18 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     refresh(request);
     options.changed();
     const child = options.startRun(
-      { runId, source: request.cloneUrl, ref: request.sha, pull: request.pull, recipe: request.recipe, configFile: options.configFile, runsDir: options.runsDir },
+      {
+        runId,
+        source: request.cloneUrl,
+        ref: request.sha,
+        pull: request.pull,
+        recipe: request.recipe,
+        configFile: options.configFile,
+        runsDir: options.runsDir,
+      },
       (line) => {
         const parsed = parseRunEvent(line);
-        if (!('event' in parsed)) log.warn({ runId, line, problem: parsed.problem }, 'a line of the run\'s event stream is not a run event');
+        if (!('event' in parsed)) log.warn({ runId, line, problem: parsed.problem }, "a line of the run's event stream is not a run event");
         else if (parsed.event.event === 'stage.started') store.setStage(requestId, parsed.event.stage);
       },
     );
@@ -150,14 +174,24 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     }, options.limitMinutes * 60_000);
     const entry: Running = { child, runId, stoppedBy: null, limit };
     running.set(requestId, entry);
-    void child.exited.then(async (exit) => {
-      clearTimeout(limit);
-      const read = await readResults(child.runDir);
-      entry.outcome = 'problem' in read
-        ? { kind: 'no-results', runId, exitCode: exit.exitCode, signal: exit.signal, stoppedBy: entry.stoppedBy, detail: `${describeExit(exit)}; ${read.problem}` }
-        : outcomeFromResults(read.results, entry.stoppedBy);
-      queue.send({ type: 'run.ended', id: requestId });
-    }).catch((error: unknown) => log.error({ err: error, request: requestId, runId }, 'recording the end of a run failed'));
+    void child.exited
+      .then(async (exit) => {
+        clearTimeout(limit);
+        const read = await readResults(child.runDir);
+        entry.outcome =
+          'problem' in read
+            ? {
+                kind: 'no-results',
+                runId,
+                exitCode: exit.exitCode,
+                signal: exit.signal,
+                stoppedBy: entry.stoppedBy,
+                detail: `${describeExit(exit)}; ${read.problem}`,
+              }
+            : outcomeFromResults(read.results, entry.stoppedBy);
+        queue.send({ type: 'run.ended', id: requestId });
+      })
+      .catch((error: unknown) => log.error({ err: error, request: requestId, runId }, 'recording the end of a run failed'));
   }
 
   queue.start();

@@ -36,7 +36,12 @@ async function pollRepository(deps: PollDeps, repo: string, signal: AbortSignal)
   if (cursor === undefined) {
     const existing = await deps.forge.listComments(repo, undefined, signal);
     const since = latest(existing.map((comment) => comment.updatedAt)) ?? null;
-    deps.store.prime(repo, existing.map((comment) => comment.id), since, new Date().toISOString());
+    deps.store.prime(
+      repo,
+      existing.map((comment) => comment.id),
+      since,
+      new Date().toISOString(),
+    );
     deps.log.info({ repo, comments: existing.length, since }, 'first poll: existing comments marked seen');
     return existing.length;
   }
@@ -45,7 +50,13 @@ async function pollRepository(deps: PollDeps, repo: string, signal: AbortSignal)
   for (const comment of comments) {
     if (signal.aborted) break;
     await deps.admitter.offer({
-      id: comment.id, repo, pull: comment.pullNumber, author: comment.author, body: comment.body, createdAt: comment.createdAt, via: 'poll',
+      id: comment.id,
+      repo,
+      pull: comment.pullNumber,
+      author: comment.author,
+      body: comment.body,
+      createdAt: comment.createdAt,
+      via: 'poll',
     });
   }
   const since = latest(comments.map((comment) => comment.updatedAt));

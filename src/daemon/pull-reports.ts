@@ -23,8 +23,13 @@ export interface PullReports {
 }
 
 function commentRequest(store: DaemonStore, request: StoredRequest): CommentRequest {
-  const interruptions = store.attemptsOf(request.id).flatMap((attempt) =>
-    attempt.outcome?.kind === 'interrupted' && attempt.runId !== request.runId ? [{ runId: attempt.runId, detail: attempt.outcome.detail }] : []);
+  const interruptions = store
+    .attemptsOf(request.id)
+    .flatMap((attempt) =>
+      attempt.outcome?.kind === 'interrupted' && attempt.runId !== request.runId
+        ? [{ runId: attempt.runId, detail: attempt.outcome.detail }]
+        : [],
+    );
   return {
     id: request.id,
     sha: request.sha,
@@ -44,19 +49,24 @@ export function createPullReports(options: PullReportsOptions): PullReports {
   const refresh = (repo: RepoName, pull: number, recipe: string) => {
     const requests = options.store.requestsOfPull(repo, pull);
     const current = requests.at(-1);
-    const notes: CommentNote[] = options.store.commentsOfPull(repo, pull).flatMap((comment) =>
-      (comment.decision === 'duplicate' || comment.decision === 'quick')
-        ? [{ at: comment.seenAt, author: comment.author, kind: comment.decision, detail: comment.detail ?? '' }]
-        : []);
+    const notes: CommentNote[] = options.store
+      .commentsOfPull(repo, pull)
+      .flatMap((comment) =>
+        comment.decision === 'duplicate' || comment.decision === 'quick'
+          ? [{ at: comment.seenAt, author: comment.author, kind: comment.decision, detail: comment.detail ?? '' }]
+          : [],
+      );
     if (current === undefined && notes.length === 0) return;
-    const body = options.redact(renderPullComment({
-      recipe,
-      links: options.links,
-      limitMinutes: options.limitMinutes,
-      requests: requests.map((request) => commentRequest(options.store, request)),
-      position: current?.state === 'queued' ? positions.get(current.id) : undefined,
-      notes,
-    }));
+    const body = options.redact(
+      renderPullComment({
+        recipe,
+        links: options.links,
+        limitMinutes: options.limitMinutes,
+        requests: requests.map((request) => commentRequest(options.store, request)),
+        position: current?.state === 'queued' ? positions.get(current.id) : undefined,
+        notes,
+      }),
+    );
     if (options.store.setCommentBody(repo, pull, body, current?.state ?? 'note')) options.changed();
   };
   return {

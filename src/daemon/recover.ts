@@ -31,7 +31,10 @@ export async function recoverState(deps: RecoverDeps): Promise<StoredRequest[]> 
     if ('results' in read && read.results.abortReason === null) {
       const outcome = outcomeFromResults(read.results, null);
       store.finishRequest(request.id, outcome, finalStatus(deps.links, outcome, deps.limitMinutes));
-      log.info({ request: request.id, runId, verdict: outcome.verdict }, 'a run finished while the daemon was down: its result is recorded');
+      log.info(
+        { request: request.id, runId, verdict: outcome.verdict },
+        'a run finished while the daemon was down: its result is recorded',
+      );
     } else {
       const requeue = request.attempts < MAX_ATTEMPTS;
       const detail = 'results' in read ? `it ended early (${read.results.abortReason})` : `it had not finished (${read.problem})`;

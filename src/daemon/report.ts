@@ -48,7 +48,9 @@ export function interruptedStatus(links: ReportLinks, runId: string, requeued: b
   return {
     state: 'error',
     context: STATUS_CONTEXT,
-    description: requeued ? 'interrupted by a daemon restart; queued again' : 'interrupted by a daemon restart again; comment !testme to retry',
+    description: requeued
+      ? 'interrupted by a daemon restart; queued again'
+      : 'interrupted by a daemon restart again; comment !testme to retry',
     targetUrl: runPageUrl(links, runId),
   };
 }
@@ -79,7 +81,8 @@ function describeOutcome(outcome: RequestOutcome, limitMinutes: number): string 
       return `the run ended without results: ${outcome.detail}`;
     case 'results': {
       if (outcome.stoppedBy === 'daemon-stop') return `cancelled: the daemon was stopped; the run tore down (exit ${outcome.exitCode})`;
-      if (outcome.stoppedBy === 'run-limit') return `stopped at the per-run limit of ${minutes(limitMinutes)}; the run tore down (exit ${outcome.exitCode})`;
+      if (outcome.stoppedBy === 'run-limit')
+        return `stopped at the per-run limit of ${minutes(limitMinutes)}; the run tore down (exit ${outcome.exitCode})`;
       if (outcome.abortReason === 'deadline') return `L${outcome.level} · error: the run hit its hard deadline`;
       if (outcome.abortReason !== null) return `L${outcome.level} · error: the run was aborted (${outcome.abortReason})`;
       const shortfall = firstShortfall(outcome);
@@ -91,7 +94,12 @@ function describeOutcome(outcome: RequestOutcome, limitMinutes: number): string 
 export function finalStatus(links: ReportLinks, outcome: RequestOutcome, limitMinutes: number): CommitStatus {
   // a commit status has no word for bad input: it is an error the pull request's author can fix
   const state = outcome.kind === 'results' && outcome.stoppedBy === null && outcome.verdict !== 'bad-input' ? outcome.verdict : 'error';
-  return { state, context: STATUS_CONTEXT, description: clip(outcomeLine(outcome, limitMinutes)), targetUrl: runPageUrl(links, outcome.runId) };
+  return {
+    state,
+    context: STATUS_CONTEXT,
+    description: clip(outcomeLine(outcome, limitMinutes)),
+    targetUrl: runPageUrl(links, outcome.runId),
+  };
 }
 
 // ------------------------------------------------------------------------------------------ the comment
@@ -168,7 +176,10 @@ function currentSection(view: PullCommentView, request: CommentRequest): string[
       const rung = outcome.rungs[name];
       lines.push(`| ${name} | ${rung.status} | ${escapeCell(rung.reason)} |`);
     }
-    lines.push('', `Deploys ${outcome.deploys.actual}/${outcome.deploys.expected} · ${duration(outcome.durationMs)} · [run page](${runPageUrl(view.links, outcome.runId)}) · [log](${runLogUrl(view.links, outcome.runId)})`);
+    lines.push(
+      '',
+      `Deploys ${outcome.deploys.actual}/${outcome.deploys.expected} · ${duration(outcome.durationMs)} · [run page](${runPageUrl(view.links, outcome.runId)}) · [log](${runLogUrl(view.links, outcome.runId)})`,
+    );
   } else {
     lines.push('', `[run page](${runPageUrl(view.links, outcome.runId)}) · [log](${runLogUrl(view.links, outcome.runId)})`);
   }
@@ -182,19 +193,27 @@ export function renderPullComment(view: PullCommentView): string {
   }
   const lines = [COMMENT_MARKER, `### cc-ci · \`${view.recipe}\` · \`${current.sha.slice(0, 8)}\``, '', ...currentSection(view, current)];
   for (const interruption of current.interruptions) {
-    lines.push('', `Run [${interruption.runId}](${runPageUrl(view.links, interruption.runId)}) was interrupted by a daemon restart (${interruption.detail}); the request was queued again.`);
+    lines.push(
+      '',
+      `Run [${interruption.runId}](${runPageUrl(view.links, interruption.runId)}) was interrupted by a daemon restart (${interruption.detail}); the request was queued again.`,
+    );
   }
   const notes = view.notes.filter((note) => note.at >= current.queuedAt);
   if (notes.length > 0) {
     lines.push('');
     for (const note of notes) lines.push(`- @${note.author} at ${clock(note.at)}: ${note.detail}`);
   }
-  const earlier = view.requests.slice(0, -1).filter((request) => request.outcome !== null).reverse();
+  const earlier = view.requests
+    .slice(0, -1)
+    .filter((request) => request.outcome !== null)
+    .reverse();
   if (earlier.length > 0) {
     lines.push('', '<details><summary>Earlier runs on this pull request</summary>', '');
     for (const request of earlier) {
       const outcome = request.outcome!;
-      lines.push(`- \`${request.sha.slice(0, 8)}\` ${clock(request.queuedAt)}: ${outcomeLine(outcome, view.limitMinutes)} — [run page](${runPageUrl(view.links, outcome.runId)})`);
+      lines.push(
+        `- \`${request.sha.slice(0, 8)}\` ${clock(request.queuedAt)}: ${outcomeLine(outcome, view.limitMinutes)} — [run page](${runPageUrl(view.links, outcome.runId)})`,
+      );
     }
     lines.push('', '</details>');
   }

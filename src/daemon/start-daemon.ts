@@ -68,10 +68,12 @@ export async function runDaemon(request: DaemonRequest): Promise<DaemonOutput> {
   const { config, log } = request;
   const daemonLog = log.child({ component: 'daemon' });
   const daemon = config.daemon;
-  if (daemon === undefined) throw new DaemonSetupError(`The configuration file ${request.configFile} has no "daemon" section (forge, org, repositories, stateDir)`);
+  if (daemon === undefined)
+    throw new DaemonSetupError(`The configuration file ${request.configFile} has no "daemon" section (forge, org, repositories, stateDir)`);
   const token = await readSecret(daemon.forge.tokenFile, 'forge token');
   redactor.add(token);
-  const webhookSecret = daemon.forge.webhookSecretFile === undefined ? undefined : await readSecret(daemon.forge.webhookSecretFile, 'webhook secret');
+  const webhookSecret =
+    daemon.forge.webhookSecretFile === undefined ? undefined : await readSecret(daemon.forge.webhookSecretFile, 'webhook secret');
   redactor.add(webhookSecret);
 
   const forge = createGiteaForge({ url: daemon.forge.url, token, log: log.child({ component: 'forge' }) });
@@ -82,7 +84,9 @@ export async function runDaemon(request: DaemonRequest): Promise<DaemonOutput> {
   } catch (error) {
     // a forge that is down must not keep the daemon from starting; a token it refuses must
     if (!(error instanceof ForgeError && error.retryable)) {
-      throw new DaemonSetupError(`The forge at ${daemon.forge.url} refuses the token in ${daemon.forge.tokenFile}: ${(error as Error).message}`);
+      throw new DaemonSetupError(
+        `The forge at ${daemon.forge.url} refuses the token in ${daemon.forge.tokenFile}: ${(error as Error).message}`,
+      );
     }
     daemonLog.warn({ forge: daemon.forge.url, err: error }, 'the forge does not answer yet; the daemon starts anyway');
   }
@@ -95,7 +99,11 @@ export async function runDaemon(request: DaemonRequest): Promise<DaemonOutput> {
   const changed = () => outbox.ring();
   const reports = createPullReports({ store, links, limitMinutes, redact: redactor.redact, changed });
   const dispatcher = createDispatcher({
-    store, reports, links, limitMinutes, changed,
+    store,
+    reports,
+    links,
+    limitMinutes,
+    changed,
     maxTests: daemon.maxTests,
     runsDir: config.runsDir,
     configFile: request.configFile,
@@ -103,43 +111,82 @@ export async function runDaemon(request: DaemonRequest): Promise<DaemonOutput> {
     startRun: (spec, onLine) => startRunChild(spec, { log: log.child({ component: 'run' }), onLine }),
   });
   const admitter = createAdmitter({
-    store, forge, dispatcher, reports, enrolled,
+    store,
+    forge,
+    dispatcher,
+    reports,
+    enrolled,
     org: daemon.org,
     allowlist: daemon.commenterAllowlist,
     log: log.child({ component: 'trigger' }),
   });
   const janitorLog = log.child({ component: 'janitor' });
   const sweep = async (signal: AbortSignal) => {
-    const decisions = await sweepLeftovers({
-      config,
-      abra: createAbra({ bin: config.abra.bin, abraDir: config.abra.dir, server: config.abra.server, tty: config.abra.tty, log: janitorLog }),
-      docker: createDocker({ log: janitorLog }),
-      log: janitorLog,
-      runId: makeRunId(new Date(), { pid: process.pid }),
-      instance: instanceId(config.lockDir),
-    }, signal);
+    const decisions = await sweepLeftovers(
+      {
+        config,
+        abra: createAbra({
+          bin: config.abra.bin,
+          abraDir: config.abra.dir,
+          server: config.abra.server,
+          tty: config.abra.tty,
+          log: janitorLog,
+        }),
+        docker: createDocker({ log: janitorLog }),
+        log: janitorLog,
+        runId: makeRunId(new Date(), { pid: process.pid }),
+        instance: instanceId(config.lockDir),
+      },
+      signal,
+    );
     await settleLockReleases();
     return decisions;
   };
 
   const world: DaemonWorld = {
-    config, daemon, store, forge, dispatcher, admitter, reports, enrolled, outbox, links, limitMinutes, webhookSecret, log, botLogin, sweep,
+    config,
+    daemon,
+    store,
+    forge,
+    dispatcher,
+    admitter,
+    reports,
+    enrolled,
+    outbox,
+    links,
+    limitMinutes,
+    webhookSecret,
+    log,
+    botLogin,
+    sweep,
     redact: redactor.redact,
     health: { lastPoll: null, forgeBlocked: null },
   };
-  daemonLog.info({ stateDir: daemon.stateDir, database: store.file, repositories: enrolled.map((entry) => entry.repo), maxTests: daemon.maxTests, limitMinutes, pollIntervalSeconds: daemon.pollIntervalSeconds }, 'daemon starting');
-  const actor = createActor(daemonMachine.provide({
-    actors: {
-      superviseDaemon: makeSuperviseDaemon(world),
-      serveHttp: makeServeHttp(world),
-      deliverReports: makeDeliverReports(world),
-      recoverState: makeRecoverState(world),
-      pollForge: makePollForge(world),
-      sweepPeriodically: makeSweepPeriodically(world),
-      drainRuns: makeDrainRuns(world),
-      flushReports: makeFlushReports(world),
+  daemonLog.info(
+    {
+      stateDir: daemon.stateDir,
+      database: store.file,
+      repositories: enrolled.map((entry) => entry.repo),
+      maxTests: daemon.maxTests,
+      limitMinutes,
+      pollIntervalSeconds: daemon.pollIntervalSeconds,
     },
-  }));
+    'daemon starting',
+  );
+  const actor = createActor(
+    daemonMachine.provide({
+      actors: {
+        superviseDaemon: makeSuperviseDaemon(world),
+        serveHttp: makeServeHttp(world),
+        deliverReports: makeDeliverReports(world),
+        recoverState: makeRecoverState(world),
+        pollForge: makePollForge(world),
+        sweepPeriodically: makeSweepPeriodically(world),
+        drainRuns: makeDrainRuns(world),
+        flushReports: makeFlushReports(world),
+      },
+    }),
+  );
   actor.start();
   try {
     const output = await toPromise(actor);

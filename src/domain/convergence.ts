@@ -69,24 +69,34 @@ export function restartRefusal(latest: TaskStatus, endedTasks: number, policy: R
   if (policy.condition === 'on-failure' && /^Complete\b/.test(latest.currentState)) {
     return `its process exited 0, and ${describePolicy(policy)} restarts only failures`;
   }
-  if (policy.maxAttempts > 0 && endedTasks > policy.maxAttempts) return `${describePolicy(policy)}: swarm gave up after ${endedTasks} tasks`;
+  if (policy.maxAttempts > 0 && endedTasks > policy.maxAttempts)
+    return `${describePolicy(policy)}: swarm gave up after ${endedTasks} tasks`;
   return undefined;
 }
 
 /** The verdict on one service from its tasks of this deploy, or undefined when it is not (yet) hopeless. */
-export function judgeService(snapshot: ServiceSnapshot, before: ReadonlySet<string>): Exclude<Convergence, { state: 'converged' | 'settling' }> | undefined {
+export function judgeService(
+  snapshot: ServiceSnapshot,
+  before: ReadonlySet<string>,
+): Exclude<Convergence, { state: 'converged' | 'settling' }> | undefined {
   const { service, policy } = snapshot;
   const tasks = snapshot.tasks.filter((task) => !before.has(task.id));
   const missingImage = tasks.find((task) => MISSING_IMAGE.test(task.error));
   if (missingImage !== undefined) {
-    return { state: 'dead', detail: `service ${service.name} cannot start: its image is not available (task ${describeTask(missingImage)})` };
+    return {
+      state: 'dead',
+      detail: `service ${service.name} cannot start: its image is not available (task ${describeTask(missingImage)})`,
+    };
   }
   const killedUnhealthy = tasks.find(wasKilledUnhealthy);
   if (killedUnhealthy !== undefined) {
     const ended = tasks.filter(isTerminalTask).length;
     const refusal = tasks.some(isLive) ? undefined : restartRefusal(killedUnhealthy, ended, policy);
     // when the task's error does not say so, the container's failing streak is the evidence: name it
-    const streak = killedUnhealthy.error.includes('unhealthy') || !failedItsHealthcheck(killedUnhealthy) ? '' : `, ${killedUnhealthy.health!.failingStreak} failed probes in a row`;
+    const streak =
+      killedUnhealthy.error.includes('unhealthy') || !failedItsHealthcheck(killedUnhealthy)
+        ? ''
+        : `, ${killedUnhealthy.health!.failingStreak} failed probes in a row`;
     return {
       state: 'never-healthy',
       detail: `service ${service.name} was stopped by swarm as unhealthy: its healthcheck never passed (task ${describeTask(killedUnhealthy)}${streak})${refusal === undefined ? '' : `; ${refusal}`}`,
@@ -95,11 +105,18 @@ export function judgeService(snapshot: ServiceSnapshot, before: ReadonlySet<stri
   const latest = tasks[0];
   if (service.desired > 0 && latest !== undefined && isTerminalTask(latest) && !tasks.some(isLive)) {
     const refusal = restartRefusal(latest, tasks.filter(isTerminalTask).length, policy);
-    if (refusal !== undefined) return { state: 'dead', detail: `service ${service.name} has no task running and will get none: its last task ended ${describeTask(latest)}; ${refusal}` };
+    if (refusal !== undefined)
+      return {
+        state: 'dead',
+        detail: `service ${service.name} has no task running and will get none: its last task ended ${describeTask(latest)}; ${refusal}`,
+      };
   }
   const failures = tasks.filter(isFailedTask);
   if (failures.length >= CRASH_LOOP_FAILURES) {
-    return { state: 'crash-looping', detail: `service ${service.name} has ${failures.length} failed tasks; last: ${describeTask(failures[0]!)}` };
+    return {
+      state: 'crash-looping',
+      detail: `service ${service.name} has ${failures.length} failed tasks; last: ${describeTask(failures[0]!)}`,
+    };
   }
   if (snapshot.updateState !== undefined && snapshot.updateState.startsWith('rollback')) {
     return { state: 'rolled-back', detail: `swarm rolled back the update of ${service.name} (${snapshot.updateState})` };
@@ -121,10 +138,16 @@ export function assessConvergence(snapshots: readonly ServiceSnapshot[], before:
     // period left (update_config.monitor, 5 s by default); the stack watch goes on looking for a
     // rollback while the health probes run, so that period is not waited out here
     const replaced = running.every((task) => !before.has(task.id));
-    const settled = service.desired > 0 && running.length === service.desired && wanted.length === service.desired && (updateState !== 'updating' || replaced);
+    const settled =
+      service.desired > 0 &&
+      running.length === service.desired &&
+      wanted.length === service.desired &&
+      (updateState !== 'updating' || replaced);
     if (!settled) {
       const latest = tasks[0];
-      unsettled.push(`${service.name} ${running.length}/${service.desired}, latest task: ${latest === undefined ? 'no task yet' : describeTask(latest)}`);
+      unsettled.push(
+        `${service.name} ${running.length}/${service.desired}, latest task: ${latest === undefined ? 'no task yet' : describeTask(latest)}`,
+      );
     }
   }
   return unsettled.length === 0 ? { state: 'converged' } : { state: 'settling', detail: unsettled.join('; ') };

@@ -98,7 +98,8 @@ function lintRung(record: RunRecord): Rung {
     return record.failure === null ? unver('lint did not run', 'harness') : unver(`not run: ${record.failure.stage} failed`, 'not-run');
   }
   if (lint.status === 'pass') return { status: 'pass', reason: lint.detail };
-  if (lint.status === 'fail') return { status: 'fail', reason: lint.rulesFailed.length > 0 ? `rules failed: ${lint.rulesFailed.join(', ')}` : lint.detail };
+  if (lint.status === 'fail')
+    return { status: 'fail', reason: lint.rulesFailed.length > 0 ? `rules failed: ${lint.rulesFailed.join(', ')}` : lint.detail };
   return unver(lint.detail, record.abortReason === null ? 'infra' : 'aborted');
 }
 

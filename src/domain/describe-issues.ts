@@ -59,7 +59,8 @@ export function describeIssues(error: z.ZodError, schema: z.ZodType): string {
       const known = objectKeysAt(schema, issue.path);
       for (const key of issue.keys) {
         const suggestion = nearestKey(key, known);
-        const hint = suggestion !== undefined ? `; did you mean "${suggestion}"?` : known.length > 0 ? `; valid keys: ${known.join(', ')}` : '';
+        const hint =
+          suggestion !== undefined ? `; did you mean "${suggestion}"?` : known.length > 0 ? `; valid keys: ${known.join(', ')}` : '';
         lines.push(`- unknown key "${key}"${where}${hint}`);
       }
     } else {

@@ -21,7 +21,13 @@ export interface StackOwnerLabels {
 
 function describeStackOwner(labels: StackOwnerLabels | undefined): string {
   if (labels === undefined) return 'an unknown instance';
-  return [`instance ${labels.instance}`, labels.runId === undefined ? undefined : `run ${labels.runId}`, labels.host === undefined ? undefined : `on ${labels.host}`].filter((part) => part !== undefined).join(', ');
+  return [
+    `instance ${labels.instance}`,
+    labels.runId === undefined ? undefined : `run ${labels.runId}`,
+    labels.host === undefined ? undefined : `on ${labels.host}`,
+  ]
+    .filter((part) => part !== undefined)
+    .join(', ');
 }
 
 /** What the janitor learnt about one candidate on the way to its decision; plain data. */
@@ -43,16 +49,25 @@ export interface CandidateEvidence {
 
 const unknownRun = 'an unknown run';
 
-export function describeDecision(domain: string, row: JanitorRow, action: JanitorAction, evidence: CandidateEvidence, dryRun: boolean): JanitorDecision {
+export function describeDecision(
+  domain: string,
+  row: JanitorRow,
+  action: JanitorAction,
+  evidence: CandidateEvidence,
+  dryRun: boolean,
+): JanitorDecision {
   const detail = (): string => {
-    if (action === 'failed') return evidence.leftovers !== undefined && evidence.leftovers.length > 0 ? `left: ${evidence.leftovers.join(', ')}` : `failed: ${evidence.error ?? 'unknown error'}`;
+    if (action === 'failed')
+      return evidence.leftovers !== undefined && evidence.leftovers.length > 0
+        ? `left: ${evidence.leftovers.join(', ')}`
+        : `failed: ${evidence.error ?? 'unknown error'}`;
     switch (row) {
       case 'owner-gone':
         return `lock free: owner gone${dryRun ? ' (dry run)' : ''}`;
       case 'other-instance':
         return `the app of another cc-ci instance (${describeStackOwner(evidence.stackOwner)}): left to its janitor`;
       case 'unowned-stack':
-        return 'no cc-ci owner label and no lock record: not known to be this instance\'s; left (remove it by hand if it is a leftover)';
+        return "no cc-ci owner label and no lock record: not known to be this instance's; left (remove it by hand if it is a leftover)";
       case 'live':
         return `lock held by ${describeOwner(evidence.owner, unknownRun)}`;
       case 'dead-owner-lock-fresh':

@@ -10,7 +10,9 @@ function endMarker(section: string): string {
 }
 
 function missingMarker(marker: string, section: string): Error {
-  return new Error(`missing marker ${marker}: the generated section ${section} must sit between ${startMarker(section)} and ${endMarker(section)}`);
+  return new Error(
+    `missing marker ${marker}: the generated section ${section} must sit between ${startMarker(section)} and ${endMarker(section)}`,
+  );
 }
 
 /** The document with the section's content replaced; throws naming the marker that is missing or repeated. */

@@ -8,17 +8,23 @@ export const CandidateFacts = z.object({
   stack: z.enum(['present', 'absent']).describe('a stack, service, volume, secret or config of the domain is on the engine'),
   stackOwner: z
     .enum(['this-instance', 'other-instance', 'unlabelled', 'none'])
-    .describe("the `ccci.instance` label on the stack's services: this cc-ci instance's, another instance's, none (no services, or not labelled by cc-ci), or there is no stack"),
+    .describe(
+      "the `ccci.instance` label on the stack's services: this cc-ci instance's, another instance's, none (no services, or not labelled by cc-ci), or there is no stack",
+    ),
   lock: z
     .enum(['free', 'fresh', 'stale', 'unreadable'])
     .describe('the lock dir: absent, refreshed within the staleness window, not refreshed for longer, or not stat-able'),
   owner: z.enum(['recorded', 'missing']).describe('an owner record (run id, pid, host, since) is in the lock dir'),
   ownerProcess: z
     .enum(['alive', 'dead', 'elsewhere', 'unknown'])
-    .describe("the owner's pid on this host: alive, gone (no such process, or a zombie nobody reaped), or the owner ran on another host, or no record"),
+    .describe(
+      "the owner's pid on this host: alive, gone (no such process, or a zombie nobody reaped), or the owner ran on another host, or no record",
+    ),
   age: z.enum(['within', 'over', 'unknown']).describe("the owner's start versus twice the deadline"),
   acquire: z.enum(['not-tried', 'acquired', 'refused', 'failed']).describe('taking the lock (a stale one is taken over)'),
-  identity: z.enum(['unchecked', 'ours', 'replaced']).describe('after acquiring: the owner record is ours, or someone replaced the lock meanwhile'),
+  identity: z
+    .enum(['unchecked', 'ours', 'replaced'])
+    .describe('after acquiring: the owner record is ours, or someone replaced the lock meanwhile'),
 });
 export type CandidateFacts = z.infer<typeof CandidateFacts>;
 
@@ -46,7 +52,16 @@ export interface JanitorVerdict {
 
 /** Facts before anything is probed (what listing the candidates found): the machine fills them in as it learns them. */
 export function unprobed(stack: CandidateFacts['stack'], stackOwner: CandidateFacts['stackOwner']): CandidateFacts {
-  return { stack, stackOwner, lock: 'free', owner: 'missing', ownerProcess: 'unknown', age: 'unknown', acquire: 'not-tried', identity: 'unchecked' };
+  return {
+    stack,
+    stackOwner,
+    lock: 'free',
+    owner: 'missing',
+    ownerProcess: 'unknown',
+    age: 'unknown',
+    acquire: 'not-tried',
+    identity: 'unchecked',
+  };
 }
 
 export function decideCandidate(facts: CandidateFacts): JanitorVerdict {
@@ -60,7 +75,8 @@ export function decideCandidate(facts: CandidateFacts): JanitorVerdict {
   // another instance keeps its locks in its own lock dir: nothing in ours says its run is over
   if (facts.stackOwner === 'other-instance') return { row: 'other-instance', step: 'leave' };
   // no label of ours and no record of ours: nothing says it is this instance's
-  if (facts.stack === 'present' && facts.stackOwner !== 'this-instance' && facts.owner === 'missing') return { row: 'unowned-stack', step: 'leave' };
+  if (facts.stack === 'present' && facts.stackOwner !== 'this-instance' && facts.owner === 'missing')
+    return { row: 'unowned-stack', step: 'leave' };
   // free, or stale (its holder stopped refreshing it): the owner is gone
   if (facts.acquire === 'failed') return { row: 'lock-unreadable', step: 'skip' };
   if (facts.stack === 'absent' && facts.owner === 'missing') return { row: 'gone-meanwhile', step: 'leave' };
@@ -82,7 +98,8 @@ export function isReachable(facts: CandidateFacts): boolean {
   if ((facts.stack === 'absent') !== (facts.stackOwner === 'none')) return false;
   if ((facts.owner === 'missing') !== (facts.ownerProcess === 'unknown')) return false;
   if ((facts.owner === 'missing') !== (facts.age === 'unknown')) return false;
-  if (facts.acquire !== 'not-tried' && decideCandidate({ ...facts, acquire: 'not-tried', identity: 'unchecked' }).step !== 'acquire') return false;
+  if (facts.acquire !== 'not-tried' && decideCandidate({ ...facts, acquire: 'not-tried', identity: 'unchecked' }).step !== 'acquire')
+    return false;
   return facts.identity === 'unchecked' || facts.acquire === 'acquired';
 }
 
@@ -90,7 +107,8 @@ export function isReachable(facts: CandidateFacts): boolean {
 export function everyCandidateFacts(): CandidateFacts[] {
   const keys = Object.keys(CandidateFacts.shape) as (keyof CandidateFacts)[];
   return keys.reduce<CandidateFacts[]>(
-    (partial, key) => partial.flatMap((facts) => CandidateFacts.shape[key].options.map((value) => ({ ...facts, [key]: value }) as CandidateFacts)),
+    (partial, key) =>
+      partial.flatMap((facts) => CandidateFacts.shape[key].options.map((value) => ({ ...facts, [key]: value }) as CandidateFacts)),
     [{} as CandidateFacts],
   );
 }

@@ -1,7 +1,14 @@
 // The janitor decision table of docs/concurrency.md, generated from `decideCandidate`: for each row,
 // the facts that make it (checked against the function), the steps it takes (read off the function)
 // and what the row means. test/unit/janitor-decision.test.ts fails on drift.
-import { decideCandidate, everyCandidateFacts, isReachable, type CandidateFacts, type JanitorRow, type JanitorStep } from './janitor-decision.js';
+import {
+  decideCandidate,
+  everyCandidateFacts,
+  isReachable,
+  type CandidateFacts,
+  type JanitorRow,
+  type JanitorStep,
+} from './janitor-decision.js';
 import { replaceSection } from './generated-section.js';
 
 export const CONCURRENCY_DOC = 'docs/concurrency.md';
@@ -13,18 +20,20 @@ export const ROW_MEANING: Readonly<Record<JanitorRow, string>> = {
   'other-instance':
     "the app's services carry another cc-ci instance's `ccci.instance` label (a second cc-ci with its own lock dir on this swarm): its locks are not in this lock dir, so nothing here says its run is over. Reported and left; that instance's janitor reaps it",
   'unowned-stack':
-    'a stack of the per-run domain shape with no `ccci.instance` label (no services, or not deployed by cc-ci) and no owner record here: nothing says it is this instance\'s. Reported and left; if it is a leftover, remove it by hand (`docker stack rm`, then its volumes and secrets)',
+    "a stack of the per-run domain shape with no `ccci.instance` label (no services, or not deployed by cc-ci) and no owner record here: nothing says it is this instance's. Reported and left; if it is a leftover, remove it by hand (`docker stack rm`, then its volumes and secrets)",
   live: 'a run refreshes the lock: left alone; the detail says who holds it',
   'dead-owner-lock-fresh':
     'the owner ran on this host and its pid is gone (a SIGKILLed run), but its lock is still fresh: left; the detail says when it goes stale (mtime + 30 s), and the first pass after that reaps it. Never stolen early: a lock is the only proof a run is over',
-  'possible-leaked-run': 'the lock is refreshed, but its owner started over twice the deadline ago: warned as a possible leaked run, never stolen',
+  'possible-leaked-run':
+    'the lock is refreshed, but its owner started over twice the deadline ago: warned as a possible leaked run, never stolen',
   'lock-record-without-app': 'an owner record whose lock is free, and no app: the record is removed while holding the lock',
   'gone-meanwhile': 'the record was listed, but by the probe its run had released it and nothing is left: nothing to do',
   'taken-while-acquiring': 'the lock was free at the probe, but another run or janitor took it first: left to that one',
   'replaced-while-acquiring':
     'after acquiring, the owner record is not ours (someone replaced the lock between our `mkdir` and our record): skipped, and the lock is dropped without removing what the other one wrote',
   'lock-unreadable': 'the lock path cannot be probed or taken (a symlink loop, a permission problem): skipped and logged',
-  'lock-dir-missing': 'the lock dir is missing or not writable, or it belongs to another swarm (its `swarm-id` is not this engine\'s): nothing is probed; logged; `ccci janitor` exits 3',
+  'lock-dir-missing':
+    "the lock dir is missing or not writable, or it belongs to another swarm (its `swarm-id` is not this engine's): nothing is probed; logged; `ccci janitor` exits 3",
 };
 
 const STEP_ORDER: readonly JanitorStep[] = ['acquire', 'check-identity', 'reap', 'remove-record', 'leave', 'skip'];
@@ -39,15 +48,36 @@ export type FactPattern = { readonly [K in keyof CandidateFacts]?: readonly Cand
  */
 export const ROW_FACTS: Readonly<Record<Exclude<JanitorRow, 'lock-dir-missing'>, readonly FactPattern[]>> = {
   'owner-gone': [
-    { stack: ['present'], stackOwner: ['this-instance'], lock: ['free', 'stale'], acquire: ['not-tried', 'acquired'], identity: ['unchecked', 'ours'] },
-    { stack: ['present'], stackOwner: ['unlabelled'], lock: ['free', 'stale'], owner: ['recorded'], acquire: ['not-tried', 'acquired'], identity: ['unchecked', 'ours'] },
+    {
+      stack: ['present'],
+      stackOwner: ['this-instance'],
+      lock: ['free', 'stale'],
+      acquire: ['not-tried', 'acquired'],
+      identity: ['unchecked', 'ours'],
+    },
+    {
+      stack: ['present'],
+      stackOwner: ['unlabelled'],
+      lock: ['free', 'stale'],
+      owner: ['recorded'],
+      acquire: ['not-tried', 'acquired'],
+      identity: ['unchecked', 'ours'],
+    },
   ],
   'other-instance': [{ stackOwner: ['other-instance'], lock: ['free', 'stale'] }],
   'unowned-stack': [{ stackOwner: ['unlabelled'], lock: ['free', 'stale'], owner: ['missing'] }],
   live: [{ lock: ['fresh'], age: ['within', 'unknown'], ownerProcess: ['alive', 'elsewhere', 'unknown'] }],
   'dead-owner-lock-fresh': [{ lock: ['fresh'], age: ['within'], ownerProcess: ['dead'] }],
   'possible-leaked-run': [{ lock: ['fresh'], age: ['over'] }],
-  'lock-record-without-app': [{ stack: ['absent'], lock: ['free', 'stale'], owner: ['recorded'], acquire: ['not-tried', 'acquired'], identity: ['unchecked', 'ours'] }],
+  'lock-record-without-app': [
+    {
+      stack: ['absent'],
+      lock: ['free', 'stale'],
+      owner: ['recorded'],
+      acquire: ['not-tried', 'acquired'],
+      identity: ['unchecked', 'ours'],
+    },
+  ],
   'gone-meanwhile': [{ stack: ['absent'], lock: ['free', 'stale'], owner: ['missing'] }],
   'taken-while-acquiring': [{ lock: ['free', 'stale'], acquire: ['refused'] }],
   'replaced-while-acquiring': [{ lock: ['free', 'stale'], acquire: ['acquired'], identity: ['replaced'] }],
@@ -60,7 +90,13 @@ export function matchesPattern(facts: CandidateFacts, pattern: FactPattern): boo
 
 /** The steps a row takes over every reachable combination that leads to it, in the order they happen. */
 export function stepsOfRow(row: JanitorRow): JanitorStep[] {
-  const steps = new Set(everyCandidateFacts().filter(isReachable).map(decideCandidate).filter((verdict) => verdict.row === row).map((verdict) => verdict.step));
+  const steps = new Set(
+    everyCandidateFacts()
+      .filter(isReachable)
+      .map(decideCandidate)
+      .filter((verdict) => verdict.row === row)
+      .map((verdict) => verdict.step),
+  );
   return STEP_ORDER.filter((step) => steps.has(step));
 }
 

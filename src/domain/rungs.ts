@@ -8,7 +8,9 @@ export type RungName = z.infer<typeof RungName>;
 
 export const RungStatus = z
   .enum(['pass', 'fail', 'skip', 'unver'])
-  .describe('pass: exercised and passed; fail: exercised and failed; skip: intentionally not applicable; unver: should have run but did not');
+  .describe(
+    'pass: exercised and passed; fail: exercised and failed; skip: intentionally not applicable; unver: should have run but did not',
+  );
 export type RungStatus = z.infer<typeof RungStatus>;
 
 /** Why a rung is `unver`; decides whether the run's verdict becomes `error`. */

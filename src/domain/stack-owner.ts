@@ -21,7 +21,10 @@ export function ownerLabels(owner: { readonly instance: string; readonly runId: 
 }
 
 /** Whose a stack is, from the labels of each of its services (none when it has no services). */
-export function stackOwnerOf(servicesLabels: readonly Readonly<Record<string, string>>[], instance: string): { readonly stackOwner: CandidateFacts['stackOwner']; readonly labels?: StackOwnerLabels } {
+export function stackOwnerOf(
+  servicesLabels: readonly Readonly<Record<string, string>>[],
+  instance: string,
+): { readonly stackOwner: CandidateFacts['stackOwner']; readonly labels?: StackOwnerLabels } {
   const labelled = servicesLabels.find((labels) => labels[OWNER_LABELS.instance] !== undefined);
   if (labelled === undefined) return { stackOwner: 'unlabelled' };
   const labels: StackOwnerLabels = {

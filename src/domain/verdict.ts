@@ -5,18 +5,24 @@ import { RUNG_NAMES, type Rungs } from './rungs.js';
 
 export const Verdict = z
   .enum(['success', 'failure', 'error', 'bad-input'])
-  .describe('success and failure judge the recipe; error: cc-ci, the engine or the environment failed; bad-input: the request itself was wrong (a ref that does not exist, a broken customization), nothing was tested');
+  .describe(
+    'success and failure judge the recipe; error: cc-ci, the engine or the environment failed; bad-input: the request itself was wrong (a ref that does not exist, a broken customization), nothing was tested',
+  );
 export type Verdict = z.infer<typeof Verdict>;
 
 export const AbortReason = z
   .enum(['sigterm', 'sigint', 'sighup', 'parent-gone', 'deadline', 'cancel', 'lock-lost', 'harness-crash'])
-  .describe('What ended the run early (harness-crash: an error nothing caught inside the cc-ci process, e.g. a recipe hook\'s stray promise)');
+  .describe(
+    "What ended the run early (harness-crash: an error nothing caught inside the cc-ci process, e.g. a recipe hook's stray promise)",
+  );
 export type AbortReason = z.infer<typeof AbortReason>;
 
 /** What a record says ended the run: one of the run's own abort reasons, or `killed`, which only the janitor writes. */
 export const RecordedAbortReason = z
   .enum([...AbortReason.options, 'killed'])
-  .describe(`${AbortReason.description}; killed: the process died without finishing (SIGKILL, out of memory, the host went down) and the janitor that reaped its app wrote this record`);
+  .describe(
+    `${AbortReason.description}; killed: the process died without finishing (SIGKILL, out of memory, the host went down) and the janitor that reaped its app wrote this record`,
+  );
 export type RecordedAbortReason = z.infer<typeof RecordedAbortReason>;
 
 const ERROR_CAUSES = new Set(['aborted', 'infra', 'timeout', 'harness']);

@@ -21,7 +21,10 @@ export interface LintReport {
 
 export interface Abra {
   /** `abra app new`: env file from .env.sample and all secrets generated; checks out `version` unless chaos. */
-  appNew(input: { recipe: string; domain: string; version: string | null; chaos: boolean }, signal?: AbortSignal): Promise<{ table: GeneratedSecret[] }>;
+  appNew(
+    input: { recipe: string; domain: string; version: string | null; chaos: boolean },
+    signal?: AbortSignal,
+  ): Promise<{ table: GeneratedSecret[] }>;
   /** `abra app deploy` without abra's own convergence wait: cc-ci waits itself, with crash-loop detection. */
   appDeploy(input: { domain: string; version: string | null; chaos: boolean; force: boolean }, signal?: AbortSignal): Promise<void>;
   appUndeploy(domain: string, signal?: AbortSignal): Promise<CommandResult>;
@@ -103,7 +106,22 @@ export function createAbra(settings: AbraSettings): Abra {
   return {
     async appNew({ recipe, domain, version, chaos }, signal) {
       // abra prints the generated secrets: register them with the redactor before any line is logged
-      const result = await abra(['app', 'new', recipe, ...(version === null ? [] : [version]), '--server', settings.server, '--domain', domain, '--secrets', ...(chaos ? ['--chaos'] : [])], signal, { outputLevel: 'none' });
+      const result = await abra(
+        [
+          'app',
+          'new',
+          recipe,
+          ...(version === null ? [] : [version]),
+          '--server',
+          settings.server,
+          '--domain',
+          domain,
+          '--secrets',
+          ...(chaos ? ['--chaos'] : []),
+        ],
+        signal,
+        { outputLevel: 'none' },
+      );
       const table = parseGeneratedSecretTable(result.stdout);
       for (const secret of table) redactor.add(secret.value);
       for (const line of `${result.stdout}\n${result.stderr}`.split('\n')) if (line.trim() !== '') settings.log.info(redactor.redact(line));
@@ -111,14 +129,28 @@ export function createAbra(settings: AbraSettings): Abra {
       return { table };
     },
     async appDeploy({ domain, version, chaos, force }, signal) {
-      await checked(['app', 'deploy', domain, ...(version === null ? [] : [version]), '--no-converge-checks', ...(chaos ? ['--chaos'] : []), ...(force ? ['--force'] : [])], signal);
+      await checked(
+        [
+          'app',
+          'deploy',
+          domain,
+          ...(version === null ? [] : [version]),
+          '--no-converge-checks',
+          ...(chaos ? ['--chaos'] : []),
+          ...(force ? ['--force'] : []),
+        ],
+        signal,
+      );
     },
     appUndeploy: (domain, signal) => abra(['app', 'undeploy', domain], signal),
     appRemove: (domain, signal) => abra(['app', 'remove', domain, '--force'], signal),
     async backupCreate(domain, signal) {
       const result = await checked(['app', 'backup', 'create', domain], signal);
       const match = /snapshot ([0-9a-f]{8,64}) saved/.exec(`${result.stdout}\n${result.stderr}`);
-      if (!match) throw new Error(`abra app backup create ${domain} succeeded but printed no "snapshot <id> saved" line:\n${result.stdout.slice(-2000)}`);
+      if (!match)
+        throw new Error(
+          `abra app backup create ${domain} succeeded but printed no "snapshot <id> saved" line:\n${result.stdout.slice(-2000)}`,
+        );
       return match[1]!;
     },
     async backupSnapshots(domain, signal) {

@@ -105,7 +105,8 @@ export interface CommentCandidate {
   readonly via: CommentVia;
 }
 
-export type CommentDecision = 'old' | 'not-a-trigger' | 'not-a-pull-request' | 'denied' | 'pull-not-open' | 'quick' | 'accepted' | 'duplicate';
+export type CommentDecision =
+  'old' | 'not-a-trigger' | 'not-a-pull-request' | 'denied' | 'pull-not-open' | 'quick' | 'accepted' | 'duplicate';
 
 export interface StoredComment extends CommentCandidate {
   readonly seenAt: string;
@@ -219,14 +220,36 @@ export interface DaemonStore {
 }
 
 interface RequestRow {
-  seq: number; id: string; repo: string; recipe: string; pull: number; sha: string; clone_url: string; requested_by: string;
-  comment_id: number | null; state: RequestState; attempts: number; run_id: string | null; stage: string | null;
-  queued_at: string; started_at: string | null; finished_at: string | null; outcome: string | null;
+  seq: number;
+  id: string;
+  repo: string;
+  recipe: string;
+  pull: number;
+  sha: string;
+  clone_url: string;
+  requested_by: string;
+  comment_id: number | null;
+  state: RequestState;
+  attempts: number;
+  run_id: string | null;
+  stage: string | null;
+  queued_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  outcome: string | null;
 }
 
 interface CommentRow {
-  id: number; repo: string; pull: number | null; author: string; body: string; created_at: string; via: CommentVia;
-  seen_at: string; decision: CommentDecision | null; detail: string | null;
+  id: number;
+  repo: string;
+  pull: number | null;
+  author: string;
+  body: string;
+  created_at: string;
+  via: CommentVia;
+  seen_at: string;
+  decision: CommentDecision | null;
+  detail: string | null;
 }
 
 function parseOutcome(text: string | null): Outcome | null {
@@ -235,16 +258,38 @@ function parseOutcome(text: string | null): Outcome | null {
 
 function toRequest(row: RequestRow): StoredRequest {
   return {
-    seq: row.seq, id: row.id, repo: row.repo, recipe: row.recipe, pull: row.pull, sha: row.sha, cloneUrl: row.clone_url,
-    requestedBy: row.requested_by, commentId: row.comment_id, state: row.state, attempts: row.attempts, runId: row.run_id,
-    stage: row.stage, queuedAt: row.queued_at, startedAt: row.started_at, finishedAt: row.finished_at, outcome: parseOutcome(row.outcome),
+    seq: row.seq,
+    id: row.id,
+    repo: row.repo,
+    recipe: row.recipe,
+    pull: row.pull,
+    sha: row.sha,
+    cloneUrl: row.clone_url,
+    requestedBy: row.requested_by,
+    commentId: row.comment_id,
+    state: row.state,
+    attempts: row.attempts,
+    runId: row.run_id,
+    stage: row.stage,
+    queuedAt: row.queued_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    outcome: parseOutcome(row.outcome),
   };
 }
 
 function toComment(row: CommentRow): StoredComment {
   return {
-    id: row.id, repo: row.repo, pull: row.pull, author: row.author, body: row.body, createdAt: row.created_at, via: row.via,
-    seenAt: row.seen_at, decision: row.decision, detail: row.detail,
+    id: row.id,
+    repo: row.repo,
+    pull: row.pull,
+    author: row.author,
+    body: row.body,
+    createdAt: row.created_at,
+    via: row.via,
+    seenAt: row.seen_at,
+    decision: row.decision,
+    detail: row.detail,
   };
 }
 
@@ -286,7 +331,17 @@ export function openDaemonStore(stateDir: string, now: () => Date = () => new Da
     db.prepare(
       `INSERT INTO requests (id, repo, recipe, pull, sha, clone_url, requested_by, comment_id, state, queued_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?)`,
-    ).run(request.id, request.repo, request.recipe, request.pull, request.sha, request.cloneUrl, request.requestedBy, request.commentId, stamp());
+    ).run(
+      request.id,
+      request.repo,
+      request.recipe,
+      request.pull,
+      request.sha,
+      request.cloneUrl,
+      request.requestedBy,
+      request.commentId,
+      stamp(),
+    );
     if (request.commentId !== null) settle.run('accepted', request.id, request.commentId);
     oweStatus(request.repo, request.sha, status);
     return requestOrThrow(request.id);
@@ -295,8 +350,17 @@ export function openDaemonStore(stateDir: string, now: () => Date = () => new Da
   const startAttempt = db.transaction((requestId: string, runId: string, status: CommitStatus) => {
     const before = requestOrThrow(requestId);
     const at = stamp();
-    db.prepare("UPDATE requests SET state = 'running', attempts = attempts + 1, run_id = ?, stage = NULL, started_at = ? WHERE id = ?").run(runId, at, requestId);
-    db.prepare('INSERT INTO attempts (run_id, request_id, attempt, started_at) VALUES (?, ?, ?, ?)').run(runId, requestId, before.attempts + 1, at);
+    db.prepare("UPDATE requests SET state = 'running', attempts = attempts + 1, run_id = ?, stage = NULL, started_at = ? WHERE id = ?").run(
+      runId,
+      at,
+      requestId,
+    );
+    db.prepare('INSERT INTO attempts (run_id, request_id, attempt, started_at) VALUES (?, ?, ?, ?)').run(
+      runId,
+      requestId,
+      before.attempts + 1,
+      at,
+    );
     oweStatus(before.repo, before.sha, status);
     return requestOrThrow(requestId);
   });
@@ -328,37 +392,58 @@ export function openDaemonStore(stateDir: string, now: () => Date = () => new Da
     );
     const at = stamp();
     for (const id of commentIds) mark.run(id, repo, at);
-    db.prepare('INSERT INTO cursors (repo, since, primed_at) VALUES (?, ?, ?) ON CONFLICT (repo) DO UPDATE SET since = excluded.since, primed_at = excluded.primed_at')
-      .run(repo, since, primedAt);
+    db.prepare(
+      'INSERT INTO cursors (repo, since, primed_at) VALUES (?, ?, ?) ON CONFLICT (repo) DO UPDATE SET since = excluded.since, primed_at = excluded.primed_at',
+    ).run(repo, since, primedAt);
   });
 
   const setCommentBody = db.transaction((repo: string, pull: number, body: string, phase: CommentPhase) => {
-    const current = db.prepare<[string, number], { body: string; revision: number }>('SELECT body, revision FROM bot_comments WHERE repo = ? AND pull = ?').get(repo, pull);
+    const current = db
+      .prepare<[string, number], { body: string; revision: number }>('SELECT body, revision FROM bot_comments WHERE repo = ? AND pull = ?')
+      .get(repo, pull);
     if (current?.body === body) return false;
     const revision = (current?.revision ?? 0) + 1;
     db.prepare(
       `INSERT INTO bot_comments (repo, pull, body, revision) VALUES (?, ?, ?, ?)
        ON CONFLICT (repo, pull) DO UPDATE SET body = excluded.body, revision = excluded.revision, failure = NULL`,
     ).run(repo, pull, body, revision);
-    db.prepare('INSERT INTO comment_revisions (repo, pull, revision, phase, body) VALUES (?, ?, ?, ?, ?)').run(repo, pull, revision, phase, body);
+    db.prepare('INSERT INTO comment_revisions (repo, pull, revision, phase, body) VALUES (?, ?, ?, ?, ?)').run(
+      repo,
+      pull,
+      revision,
+      phase,
+      body,
+    );
     return true;
   });
 
   const commentDelivered = db.transaction((repo: string, pull: number, revision: number, commentId: number) => {
-    db.prepare('UPDATE bot_comments SET comment_id = ?, delivered_revision = MAX(delivered_revision, ?) WHERE repo = ? AND pull = ?').run(commentId, revision, repo, pull);
+    db.prepare('UPDATE bot_comments SET comment_id = ?, delivered_revision = MAX(delivered_revision, ?) WHERE repo = ? AND pull = ?').run(
+      commentId,
+      revision,
+      repo,
+      pull,
+    );
     db.prepare('DELETE FROM comment_revisions WHERE repo = ? AND pull = ? AND revision <= ?').run(repo, pull, revision);
   });
 
   // a body the forge refuses is skipped (and kept as the failure); a newer body is tried again
   const commentFailed = db.transaction((repo: string, pull: number, revision: number, failure: string) => {
-    db.prepare('UPDATE bot_comments SET failure = ?, delivered_revision = MAX(delivered_revision, ?) WHERE repo = ? AND pull = ?').run(failure, revision, repo, pull);
+    db.prepare('UPDATE bot_comments SET failure = ?, delivered_revision = MAX(delivered_revision, ?) WHERE repo = ? AND pull = ?').run(
+      failure,
+      revision,
+      repo,
+      pull,
+    );
     db.prepare('DELETE FROM comment_revisions WHERE repo = ? AND pull = ? AND revision <= ?').run(repo, pull, revision);
   });
 
   return {
     file,
     cursor(repo) {
-      const row = db.prepare<[string], { since: string | null; primed_at: string }>('SELECT since, primed_at FROM cursors WHERE repo = ?').get(repo);
+      const row = db
+        .prepare<[string], { since: string | null; primed_at: string }>('SELECT since, primed_at FROM cursors WHERE repo = ?')
+        .get(repo);
       return row === undefined ? undefined : { since: row.since, primedAt: row.primed_at };
     },
     prime: (repo, commentIds, since, primedAt) => prime(repo, commentIds, since, primedAt),
@@ -366,9 +451,9 @@ export function openDaemonStore(stateDir: string, now: () => Date = () => new Da
       db.prepare('UPDATE cursors SET since = ? WHERE repo = ? AND (since IS NULL OR since < ?)').run(since, repo, since);
     },
     claimComment(candidate) {
-      const result = db.prepare(
-        'INSERT OR IGNORE INTO comments (id, repo, pull, author, body, created_at, via, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-      ).run(candidate.id, candidate.repo, candidate.pull, candidate.author, candidate.body, candidate.createdAt, candidate.via, stamp());
+      const result = db
+        .prepare('INSERT OR IGNORE INTO comments (id, repo, pull, author, body, created_at, via, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(candidate.id, candidate.repo, candidate.pull, candidate.author, candidate.body, candidate.createdAt, candidate.via, stamp());
       return result.changes === 1;
     },
     settleComment(id, decision, detail) {
@@ -378,7 +463,10 @@ export function openDaemonStore(stateDir: string, now: () => Date = () => new Da
       return db.prepare<[], CommentRow>('SELECT * FROM comments WHERE decision IS NULL ORDER BY id').all().map(toComment);
     },
     commentsOfPull(repo, pull) {
-      return db.prepare<[string, number], CommentRow>('SELECT * FROM comments WHERE repo = ? AND pull = ? ORDER BY id').all(repo, pull).map(toComment);
+      return db
+        .prepare<[string, number], CommentRow>('SELECT * FROM comments WHERE repo = ? AND pull = ? ORDER BY id')
+        .all(repo, pull)
+        .map(toComment);
     },
     acceptRequest: (request, status) => acceptRequest(request, status),
     startAttempt: (requestId, runId, status) => startAttempt(requestId, runId, status),
@@ -392,30 +480,51 @@ export function openDaemonStore(stateDir: string, now: () => Date = () => new Da
       return row === undefined ? undefined : toRequest(row);
     },
     requestByRunId(runId) {
-      const row = db.prepare<[string], RequestRow>('SELECT requests.* FROM requests JOIN attempts ON attempts.request_id = requests.id WHERE attempts.run_id = ?').get(runId);
+      const row = db
+        .prepare<[string], RequestRow>(
+          'SELECT requests.* FROM requests JOIN attempts ON attempts.request_id = requests.id WHERE attempts.run_id = ?',
+        )
+        .get(runId);
       return row === undefined ? undefined : toRequest(row);
     },
     requestsIn(state) {
       return db.prepare<[string], RequestRow>('SELECT * FROM requests WHERE state = ? ORDER BY seq').all(state).map(toRequest);
     },
     requestsOfPull(repo, pull) {
-      return db.prepare<[string, number], RequestRow>('SELECT * FROM requests WHERE repo = ? AND pull = ? ORDER BY seq').all(repo, pull).map(toRequest);
+      return db
+        .prepare<[string, number], RequestRow>('SELECT * FROM requests WHERE repo = ? AND pull = ? ORDER BY seq')
+        .all(repo, pull)
+        .map(toRequest);
     },
     recentRequests(limit) {
-      return db.prepare<[number], RequestRow>("SELECT * FROM requests WHERE state = 'done' ORDER BY seq DESC LIMIT ?").all(limit).map(toRequest);
+      return db
+        .prepare<[number], RequestRow>("SELECT * FROM requests WHERE state = 'done' ORDER BY seq DESC LIMIT ?")
+        .all(limit)
+        .map(toRequest);
     },
     attemptsOf(requestId) {
-      return db.prepare<[string], { run_id: string; request_id: string; attempt: number; started_at: string; ended_at: string | null; outcome: string | null }>(
-        'SELECT * FROM attempts WHERE request_id = ? ORDER BY attempt',
-      ).all(requestId).map((row) => ({
-        runId: row.run_id, requestId: row.request_id, attempt: row.attempt, startedAt: row.started_at, endedAt: row.ended_at, outcome: parseOutcome(row.outcome),
-      }));
+      return db
+        .prepare<
+          [string],
+          { run_id: string; request_id: string; attempt: number; started_at: string; ended_at: string | null; outcome: string | null }
+        >('SELECT * FROM attempts WHERE request_id = ? ORDER BY attempt')
+        .all(requestId)
+        .map((row) => ({
+          runId: row.run_id,
+          requestId: row.request_id,
+          attempt: row.attempt,
+          startedAt: row.started_at,
+          endedAt: row.ended_at,
+          outcome: parseOutcome(row.outcome),
+        }));
     },
     setCommentBody: (repo, pull, body, phase) => setCommentBody(repo, pull, body, phase),
     pendingComments() {
-      const owing = db.prepare<[], { repo: string; pull: number; comment_id: number | null; delivered_revision: number }>(
-        'SELECT repo, pull, comment_id, delivered_revision FROM bot_comments WHERE revision > delivered_revision ORDER BY repo, pull',
-      ).all();
+      const owing = db
+        .prepare<[], { repo: string; pull: number; comment_id: number | null; delivered_revision: number }>(
+          'SELECT repo, pull, comment_id, delivered_revision FROM bot_comments WHERE revision > delivered_revision ORDER BY repo, pull',
+        )
+        .all();
       const revisions = db.prepare<[string, number, number], { revision: number; phase: CommentPhase; body: string }>(
         'SELECT revision, phase, body FROM comment_revisions WHERE repo = ? AND pull = ? AND revision > ? ORDER BY revision',
       );
@@ -423,7 +532,9 @@ export function openDaemonStore(stateDir: string, now: () => Date = () => new Da
         const undelivered = revisions.all(row.repo, row.pull, row.delivered_revision);
         const revision = nextRevision(undelivered);
         const chosen = undelivered.find((candidate) => candidate.revision === revision);
-        return chosen === undefined ? [] : [{ repo: row.repo, pull: row.pull, commentId: row.comment_id, body: chosen.body, revision: chosen.revision }];
+        return chosen === undefined
+          ? []
+          : [{ repo: row.repo, pull: row.pull, commentId: row.comment_id, body: chosen.body, revision: chosen.revision }];
       });
     },
     commentDelivered: (repo, pull, revision, commentId) => commentDelivered(repo, pull, revision, commentId),
@@ -432,9 +543,23 @@ export function openDaemonStore(stateDir: string, now: () => Date = () => new Da
     },
     commentFailed: (repo, pull, revision, failure) => commentFailed(repo, pull, revision, failure),
     pendingStatuses() {
-      return db.prepare<[], { id: number; repo: string; sha: string; state: CommitStatus['state']; context: string; description: string; target_url: string }>(
-        'SELECT id, repo, sha, state, context, description, target_url FROM status_outbox WHERE delivered_at IS NULL AND failure IS NULL ORDER BY id',
-      ).all().map((row) => ({ id: row.id, repo: row.repo, sha: row.sha, state: row.state, context: row.context, description: row.description, targetUrl: row.target_url }));
+      return db
+        .prepare<
+          [],
+          { id: number; repo: string; sha: string; state: CommitStatus['state']; context: string; description: string; target_url: string }
+        >(
+          'SELECT id, repo, sha, state, context, description, target_url FROM status_outbox WHERE delivered_at IS NULL AND failure IS NULL ORDER BY id',
+        )
+        .all()
+        .map((row) => ({
+          id: row.id,
+          repo: row.repo,
+          sha: row.sha,
+          state: row.state,
+          context: row.context,
+          description: row.description,
+          targetUrl: row.target_url,
+        }));
     },
     statusDelivered(id) {
       db.prepare('UPDATE status_outbox SET delivered_at = ? WHERE id = ?').run(stamp(), id);

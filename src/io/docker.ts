@@ -35,7 +35,11 @@ export interface Docker {
   /** The id of the swarm this engine belongs to (empty when it is in none). */
   swarmId(): Promise<string>;
   /** Runs argv in a container (`docker exec -i`); the result says whether it failed. */
-  exec(container: string, argv: readonly string[], options?: { readonly input?: string; readonly signal?: AbortSignal }): Promise<CommandResult>;
+  exec(
+    container: string,
+    argv: readonly string[],
+    options?: { readonly input?: string; readonly signal?: AbortSignal },
+  ): Promise<CommandResult>;
   /** Host port a running task of `service` publishes for `targetPort` (host-mode publishing). */
   publishedPort(service: string, targetPort?: number): Promise<number | undefined>;
   volumeMountpoint(volume: string): Promise<string | undefined>;
@@ -48,7 +52,10 @@ export interface Docker {
 }
 
 function lines(text: string): string[] {
-  return text.split('\n').map((line) => line.trim()).filter((line) => line !== '');
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
 }
 
 function jsonLines<T>(text: string): T[] {
@@ -106,13 +113,31 @@ export function createDocker(options: DockerOptions): Docker {
       return status?.State;
     },
     async labelService(service, labels) {
-      await docker('service', 'update', '--detach', ...Object.entries(labels).flatMap(([key, value]) => ['--label-add', `${key}=${value}`]), service);
+      await docker(
+        'service',
+        'update',
+        '--detach',
+        ...Object.entries(labels).flatMap(([key, value]) => ['--label-add', `${key}=${value}`]),
+        service,
+      );
     },
     async swarmId() {
       return (await docker('info', '--format', '{{.Swarm.Cluster.ID}}')).stdout.trim();
     },
     async runningContainers(service) {
-      return lines((await docker('ps', '--filter', `label=com.docker.swarm.service.name=${service}`, '--filter', 'status=running', '--format', '{{.ID}}')).stdout);
+      return lines(
+        (
+          await docker(
+            'ps',
+            '--filter',
+            `label=com.docker.swarm.service.name=${service}`,
+            '--filter',
+            'status=running',
+            '--format',
+            '{{.ID}}',
+          )
+        ).stdout,
+      );
     },
     exec(container, argv, execOptions = {}) {
       return runCommand(['docker', 'exec', ...(execOptions.input === undefined ? [] : ['-i']), container, ...argv], {

@@ -37,7 +37,20 @@ export interface CommandResult {
   readonly cause: unknown;
 }
 
-const INHERITED_ENV = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'USER', 'DOCKER_HOST', 'DOCKER_CONTEXT', 'DOCKER_CONFIG', 'DOCKER_CERT_PATH', 'DOCKER_TLS_VERIFY'];
+const INHERITED_ENV = [
+  'PATH',
+  'HOME',
+  'LANG',
+  'LC_ALL',
+  'TZ',
+  'TMPDIR',
+  'USER',
+  'DOCKER_HOST',
+  'DOCKER_CONTEXT',
+  'DOCKER_CONFIG',
+  'DOCKER_CERT_PATH',
+  'DOCKER_TLS_VERIFY',
+];
 
 function baseEnv(): Record<string, string> {
   const env: Record<string, string> = {};
@@ -111,7 +124,19 @@ export async function runCommand(argv: readonly [string, ...string[]], options: 
   if (options.signal?.aborted) {
     const stopReason = describeReason(options.signal.reason);
     log.debug({ stopReason }, 'command not started: its stage was stopped');
-    return { command, exitCode: undefined, signal: undefined, timedOut: false, stopReason, spawnError: undefined, failed: true, stdout: '', stderr: '', durationMs: 0, cause: options.signal.reason };
+    return {
+      command,
+      exitCode: undefined,
+      signal: undefined,
+      timedOut: false,
+      stopReason,
+      spawnError: undefined,
+      failed: true,
+      stdout: '',
+      stderr: '',
+      durationMs: 0,
+      cause: options.signal.reason,
+    };
   }
   const stop = stopSignalOf(options);
   const subprocess = execa(argv[0], argv.slice(1), {
@@ -162,26 +187,36 @@ export async function runCommand(argv: readonly [string, ...string[]], options: 
     signal: result.signal,
     timedOut: stopped instanceof CommandTimeout,
     stopReason: result.isCanceled ? describeReason(stopped) : undefined,
-    spawnError: ran ? undefined : (result.cause instanceof Error ? result.cause.message : result.shortMessage),
+    spawnError: ran ? undefined : result.cause instanceof Error ? result.cause.message : result.shortMessage,
     failed: result.failed,
     stdout: String(result.stdout ?? '').replaceAll('\r', ''),
     stderr: String(result.stderr ?? '').replaceAll('\r', ''),
     durationMs: Math.round(durationMs),
     cause: result.cause,
   };
-  log.debug({ exitCode: outcome.exitCode, signal: outcome.signal, ms: outcome.durationMs, stopReason: outcome.stopReason, spawnError: outcome.spawnError }, 'command end');
+  log.debug(
+    {
+      exitCode: outcome.exitCode,
+      signal: outcome.signal,
+      ms: outcome.durationMs,
+      stopReason: outcome.stopReason,
+      spawnError: outcome.spawnError,
+    },
+    'command end',
+  );
   return outcome;
 }
 
 /** Why a command failed and what it printed, reason first (redacted). */
 export function describeFailure(result: CommandResult, tailLines = 20): string {
-  const reason = result.stopReason !== undefined
-    ? `was stopped (${result.stopReason})`
-    : result.spawnError !== undefined
-      ? `could not start (${result.spawnError})`
-      : result.signal !== undefined
-        ? `was killed by ${result.signal}`
-        : `exited with code ${result.exitCode}`;
+  const reason =
+    result.stopReason !== undefined
+      ? `was stopped (${result.stopReason})`
+      : result.spawnError !== undefined
+        ? `could not start (${result.spawnError})`
+        : result.signal !== undefined
+          ? `was killed by ${result.signal}`
+          : `exited with code ${result.exitCode}`;
   const tail = (text: string) => text.split('\n').slice(-tailLines).join('\n').trim();
   return [`Command ${reason}: ${result.command}`, tail(result.stderr), tail(result.stdout)]
     .filter((part) => part !== '')

@@ -21,14 +21,20 @@ export interface Git {
 export function createGit(options: GitOptions): Git {
   // a call's own signal (the stage's) wins over the adapter's: an aborted stage's clone stops with it
   const git = (directory: string | undefined, commandArguments: string[], signal?: AbortSignal) =>
-    runChecked(['git', ...(directory === undefined ? [] : ['-C', directory]), ...commandArguments], { ...options, signal: signal ?? options.signal });
-  const gitQuiet = (directory: string, ...commandArguments: string[]) =>
-    runCommand(['git', '-C', directory, ...commandArguments], options);
+    runChecked(['git', ...(directory === undefined ? [] : ['-C', directory]), ...commandArguments], {
+      ...options,
+      signal: signal ?? options.signal,
+    });
+  const gitQuiet = (directory: string, ...commandArguments: string[]) => runCommand(['git', '-C', directory, ...commandArguments], options);
   return {
     async clone(source, directory, signal) {
       await git(undefined, ['clone', '--quiet', '--no-hardlinks', source, directory], signal);
       // a pull request from a fork has its head only under refs/pull/<n>/head of the target repository
-      await git(directory, ['fetch', '--quiet', '--tags', 'origin', '+refs/heads/*:refs/remotes/origin/*', '+refs/pull/*/head:refs/remotes/origin/pull/*'], signal);
+      await git(
+        directory,
+        ['fetch', '--quiet', '--tags', 'origin', '+refs/heads/*:refs/remotes/origin/*', '+refs/pull/*/head:refs/remotes/origin/pull/*'],
+        signal,
+      );
     },
     async resolve(directory, ref) {
       // a branch of the source exists in the clone only as a remote-tracking ref
@@ -43,7 +49,10 @@ export function createGit(options: GitOptions): Git {
     },
     async tags(directory) {
       const result = await git(directory, ['tag', '--list']);
-      return result.stdout.split('\n').map((line) => line.trim()).filter((line) => line !== '');
+      return result.stdout
+        .split('\n')
+        .map((line) => line.trim())
+        .filter((line) => line !== '');
     },
     async defaultBranchTip(directory) {
       const head = await gitQuiet(directory, 'rev-parse', '--verify', '--quiet', 'refs/remotes/origin/HEAD^{commit}');

@@ -5,7 +5,15 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type * as z from 'zod';
 import { describeIssues } from '../domain/describe-issues.js';
-import { ForgeError, type CommitStatus, type Forge, type ForgeComment, type ForgePull, type Membership, type RepoName } from '../forge/forge.js';
+import {
+  ForgeError,
+  type CommitStatus,
+  type Forge,
+  type ForgeComment,
+  type ForgePull,
+  type Membership,
+  type RepoName,
+} from '../forge/forge.js';
 import { ApiComment, ApiError, ApiPull, ApiUser, toForgeComment, toForgePull } from '../forge/schema.js';
 import { describeHttpError } from './http.js';
 import type { Logger } from './log.js';
@@ -46,7 +54,8 @@ interface Answer {
 /** `owner/name` → `/repos/owner/name`, each part escaped. */
 function repoPath(repo: RepoName): string {
   const parts = repo.split('/');
-  if (parts.length !== 2 || parts.some((part) => part === '')) throw new ForgeError(`not a repository name (owner/name): ${repo}`, undefined, false);
+  if (parts.length !== 2 || parts.some((part) => part === ''))
+    throw new ForgeError(`not a repository name (owner/name): ${repo}`, undefined, false);
   return `/repos/${parts.map(encodeURIComponent).join('/')}`;
 }
 
@@ -72,7 +81,9 @@ function forgeMessage(answer: Answer): string {
     return answer.text.trim().slice(0, 200) || '(empty body)';
   }
   const parsed = ApiError.safeParse(data);
-  const parts = parsed.success ? [parsed.data.message, ...(parsed.data.errors ?? [])].filter((part) => part !== undefined && part !== '') : [];
+  const parts = parsed.success
+    ? [parsed.data.message, ...(parsed.data.errors ?? [])].filter((part) => part !== undefined && part !== '')
+    : [];
   return parts.length > 0 ? parts.join(': ') : answer.text.trim().slice(0, 200) || '(empty body)';
 }
 
@@ -100,7 +111,8 @@ export function createGiteaForge(options: GiteaForgeOptions): Forge {
   redactor.add(options.token);
   let requestCount = 0;
 
-  const fail = (message: string, status: number | undefined, retryable: boolean) => new ForgeError(redactor.redact(message), status, retryable);
+  const fail = (message: string, status: number | undefined, retryable: boolean) =>
+    new ForgeError(redactor.redact(message), status, retryable);
 
   /** One HTTP exchange; `failure` when no (complete) answer came. The caller's abort is thrown as is. */
   async function exchange(request: Request, signal: AbortSignal | undefined): Promise<{ answer: Answer } | { failure: string }> {
@@ -178,10 +190,19 @@ export function createGiteaForge(options: GiteaForgeOptions): Forge {
     try {
       data = JSON.parse(answer.text);
     } catch {
-      throw fail(`Gitea ${describeRequest(request)} answered ${answer.status} with a body that is not JSON: ${answer.text.slice(0, 200)}`, answer.status, false);
+      throw fail(
+        `Gitea ${describeRequest(request)} answered ${answer.status} with a body that is not JSON: ${answer.text.slice(0, 200)}`,
+        answer.status,
+        false,
+      );
     }
     const parsed = schema.safeParse(data);
-    if (!parsed.success) throw fail(`Gitea ${describeRequest(request)} answered ${answer.status} with an unexpected body:\n${describeIssues(parsed.error, schema)}`, answer.status, false);
+    if (!parsed.success)
+      throw fail(
+        `Gitea ${describeRequest(request)} answered ${answer.status} with an unexpected body:\n${describeIssues(parsed.error, schema)}`,
+        answer.status,
+        false,
+      );
     return parsed.data;
   }
 
@@ -254,7 +275,8 @@ export function createGiteaForge(options: GiteaForgeOptions): Forge {
         if (answer.status === 204) return { member: true };
         if (answer.status === 404) return { member: false, reason: `${user} is not a member of ${org} (404: ${forgeMessage(answer)})` };
         // Gitea sends a caller who is no org member to the public member list: the bot must be a member
-        if (answer.status >= 300 && answer.status < 400) return { member: false, reason: `the bot cannot see members (${answer.status}): make it an org member` };
+        if (answer.status >= 300 && answer.status < 400)
+          return { member: false, reason: `the bot cannot see members (${answer.status}): make it an org member` };
         return { member: false, reason: unexpected(request, answer).message };
       } catch (error) {
         return { member: false, reason: error instanceof Error ? error.message : String(error) };
@@ -269,7 +291,9 @@ export function createGiteaForge(options: GiteaForgeOptions): Forge {
     },
 
     async createComment(repo, pull, body, signal) {
-      return toForgeComment(await call({ method: 'POST', path: `${repoPath(repo)}/issues/${pull}/comments`, body: { body } }, ApiComment, 201, signal));
+      return toForgeComment(
+        await call({ method: 'POST', path: `${repoPath(repo)}/issues/${pull}/comments`, body: { body } }, ApiComment, 201, signal),
+      );
     },
 
     async editComment(repo, id, body, signal) {

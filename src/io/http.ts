@@ -14,7 +14,10 @@ export async function httpGet(url: string, options: { readonly timeoutMs: number
   const controller = new AbortController();
   const onAbort = () => controller.abort(signal?.reason);
   signal?.addEventListener('abort', onAbort, { once: true });
-  const timer = setTimeout(() => controller.abort(new DOMException(`no answer within ${options.timeoutMs} ms`, 'TimeoutError')), options.timeoutMs);
+  const timer = setTimeout(
+    () => controller.abort(new DOMException(`no answer within ${options.timeoutMs} ms`, 'TimeoutError')),
+    options.timeoutMs,
+  );
   try {
     const response = await fetch(url, { redirect: 'manual', signal: controller.signal, headers: { 'user-agent': 'cc-ci' } });
     const body = await response.text();

@@ -10,7 +10,6 @@ import { runCommand } from './exec.js';
 import { readOptionalFile, writeFileAtomically } from './fs.js';
 import type { Logger } from './log.js';
 
-
 export interface HeldLock {
   /** Removes the owner record and the lock dir; after a compromise, only stops refreshing. */
   release(): Promise<void>;
@@ -69,10 +68,24 @@ async function takeOverIfStale(paths: ReturnType<typeof lockPaths>, log: Logger)
   if (Date.now() - mtimeMs < LOCK_STALE_MS) return false;
   const expected = String(Math.floor(mtimeMs / 1_000));
   const result = await runCommand(
-    ['flock', '--wait', '30', paths.takeoverGuard, 'sh', '-c', TAKEOVER_SCRIPT, 'takeover', paths.lockDirectory, paths.ownerFile, expected, String(LOCK_STALE_MS / 1_000)],
+    [
+      'flock',
+      '--wait',
+      '30',
+      paths.takeoverGuard,
+      'sh',
+      '-c',
+      TAKEOVER_SCRIPT,
+      'takeover',
+      paths.lockDirectory,
+      paths.ownerFile,
+      expected,
+      String(LOCK_STALE_MS / 1_000),
+    ],
     { log },
   );
-  if (result.failed) throw new Error(`cannot take over the stale lock ${paths.lockDirectory}: ${result.stderr || `exit ${result.exitCode}`}`);
+  if (result.failed)
+    throw new Error(`cannot take over the stale lock ${paths.lockDirectory}: ${result.stderr || `exit ${result.exitCode}`}`);
   log.warn({ lock: paths.lockDirectory, staleSinceMs: Date.now() - mtimeMs }, 'took over a stale domain lock');
   return true;
 }
@@ -93,7 +106,11 @@ export async function settleLockReleases(): Promise<void> {
   await Promise.allSettled([...pendingReleases]);
 }
 
-export async function tryLock(domain: string, owner: LockOwner, options: Omit<LockOptions, 'onWait' | 'signal'>): Promise<HeldLock | undefined> {
+export async function tryLock(
+  domain: string,
+  owner: LockOwner,
+  options: Omit<LockOptions, 'onWait' | 'signal'>,
+): Promise<HeldLock | undefined> {
   const paths = lockPaths(options.lockDir, domain);
   await mkdir(options.lockDir, { recursive: true });
   // once compromised, the lock dir and owner record belong to whoever took it over: never removed by us
@@ -102,7 +119,8 @@ export async function tryLock(domain: string, owner: LockOwner, options: Omit<Lo
     compromised = true;
     options.onCompromised(error);
   };
-  const attempt = () => lockfile.lock(paths.target, { realpath: false, stale: NEVER_STALE_MS, update: LOCK_UPDATE_MS, retries: 0, onCompromised });
+  const attempt = () =>
+    lockfile.lock(paths.target, { realpath: false, stale: NEVER_STALE_MS, update: LOCK_UPDATE_MS, retries: 0, onCompromised });
   let releaseLock: () => Promise<void>;
   try {
     releaseLock = await attempt();
@@ -127,9 +145,11 @@ export async function tryLock(domain: string, owner: LockOwner, options: Omit<Lo
   };
   const abandon = async () => {
     // stops the refresh; the lock dir is left to whoever holds it now (proper-lockfile's fs hook)
-    await lockfile.unlock(paths.target, { realpath: false, fs: { ...fs, rmdir: (_path: string, callback: () => void) => callback() } }).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'ENOTACQUIRED') throw error;
-    });
+    await lockfile
+      .unlock(paths.target, { realpath: false, fs: { ...fs, rmdir: (_path: string, callback: () => void) => callback() } })
+      .catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOTACQUIRED') throw error;
+      });
     options.log.warn({ domain }, 'domain lock abandoned: it belongs to someone else now');
   };
   return {
@@ -182,5 +202,8 @@ export async function checkLockDirSwarm(lockDir: string, swarmId: string): Promi
     await writeFileAtomically(file, `${swarmId}\n`);
     return;
   }
-  if (recorded !== swarmId) throw new Error(`lock dir ${lockDir} belongs to swarm ${recorded}, but this engine is in swarm ${swarmId}: its records say nothing about this swarm's apps (point lockDir at this swarm's lock dir, or remove ${file} if the swarm was re-created)`);
+  if (recorded !== swarmId)
+    throw new Error(
+      `lock dir ${lockDir} belongs to swarm ${recorded}, but this engine is in swarm ${swarmId}: its records say nothing about this swarm's apps (point lockDir at this swarm's lock dir, or remove ${file} if the swarm was re-created)`,
+    );
 }

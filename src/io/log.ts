@@ -46,7 +46,7 @@ function humanStream(fd: number): { write(line: string): void } {
 export function createLogger(options: LoggerOptions = {}): Logger {
   const streams: pino.StreamEntry[] = [
     {
-      level: options.stderrLevel === 'silent' ? 'fatal' : options.stderrLevel ?? 'warn',
+      level: options.stderrLevel === 'silent' ? 'fatal' : (options.stderrLevel ?? 'warn'),
       stream: options.stderrFormat === 'human' ? humanStream(2) : pino.destination({ dest: 2, sync: true }),
     },
   ];

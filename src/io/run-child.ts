@@ -41,8 +41,21 @@ export interface RunChild {
 
 export function runArguments(spec: RunChildSpec): string[] {
   return [
-    'run', spec.source, '--ref', spec.ref, '--pr', String(spec.pull), '--name', spec.recipe,
-    '--run-id', spec.runId, '--config', spec.configFile, '--runs-dir', spec.runsDir, '--json',
+    'run',
+    spec.source,
+    '--ref',
+    spec.ref,
+    '--pr',
+    String(spec.pull),
+    '--name',
+    spec.recipe,
+    '--run-id',
+    spec.runId,
+    '--config',
+    spec.configFile,
+    '--runs-dir',
+    spec.runsDir,
+    '--json',
   ];
 }
 
@@ -69,16 +82,21 @@ export function startRunChild(spec: RunChildSpec, options: { readonly log: Logge
 
   const following = new AbortController();
   let ended = false;
-  const follow = followLines(join(runDir, EVENTS_FILE), (line) => {
-    if (line !== '') options.onLine(line);
-  }, { signal: following.signal, until: () => ended });
+  const follow = followLines(
+    join(runDir, EVENTS_FILE),
+    (line) => {
+      if (line !== '') options.onLine(line);
+    },
+    { signal: following.signal, until: () => ended },
+  );
 
   const exited = (async (): Promise<RunChildExit> => {
     const result = await subprocess;
     ended = true;
     await follow;
     following.abort();
-    const spawnError = result.exitCode === undefined && result.signal === undefined ? (result.shortMessage ?? 'the process did not start') : null;
+    const spawnError =
+      result.exitCode === undefined && result.signal === undefined ? (result.shortMessage ?? 'the process did not start') : null;
     const exit = { exitCode: result.exitCode ?? null, signal: result.signal ?? null, spawnError };
     log.info(exit, 'run process ended');
     return exit;

@@ -1,7 +1,11 @@
 // One TCP connect, closed at once: the primitive of TCP readiness probes.
 import { connect } from 'node:net';
 
-export function tcpConnect(host: string, port: number, options: { readonly timeoutMs: number; readonly signal?: AbortSignal }): Promise<void> {
+export function tcpConnect(
+  host: string,
+  port: number,
+  options: { readonly timeoutMs: number; readonly signal?: AbortSignal },
+): Promise<void> {
   const { signal } = options;
   signal?.throwIfAborted();
   return new Promise((resolve, reject) => {

@@ -7,9 +7,7 @@ import { unprovidedCallback, unprovidedPromise } from './unprovided.js';
 export type DaemonStopReason = 'sigterm' | 'sigint' | 'sighup' | 'crash';
 
 export type DaemonEvent =
-  | { type: 'daemon.stop'; reason: DaemonStopReason }
-  | { type: 'http.listening'; url: string }
-  | { type: 'http.failed'; message: string };
+  { type: 'daemon.stop'; reason: DaemonStopReason } | { type: 'http.listening'; url: string } | { type: 'http.failed'; message: string };
 
 export interface DaemonContext {
   /** Where the HTTP server listens, once it does. */
@@ -44,12 +42,15 @@ export const daemonMachine = setup({
   },
   actions: {
     /** The first stop decides; every repeat is counted and changes nothing else. */
-    recordStop: assign(({ context, event }) => context.stopReason === null
-      ? { stopReason: event.type === 'daemon.stop' ? event.reason : null }
-      : { stopsIgnored: context.stopsIgnored + 1 }),
+    recordStop: assign(({ context, event }) =>
+      context.stopReason === null
+        ? { stopReason: event.type === 'daemon.stop' ? event.reason : null }
+        : { stopsIgnored: context.stopsIgnored + 1 },
+    ),
     countIgnoredStop: assign({ stopsIgnored: ({ context }) => context.stopsIgnored + 1 }),
     recordCrash: assign(({ context, event }) => ({
-      failure: context.failure ?? `${event.type.replace(/^xstate\.error\.actor\./, '')} failed: ${message((event as { error?: unknown }).error)}`,
+      failure:
+        context.failure ?? `${event.type.replace(/^xstate\.error\.actor\./, '')} failed: ${message((event as { error?: unknown }).error)}`,
       stopReason: context.stopReason ?? 'crash',
     })),
   },
@@ -62,7 +63,11 @@ export const daemonMachine = setup({
   // alive to the end: signals become daemon.stop, run pages stay served, the forge gets its reports the whole time
   // an actor that fails (a bug) stops the daemon the orderly way: runs drain, reports flush
   invoke: [
-    { id: 'superviseDaemon', src: 'superviseDaemon', onError: { actions: ['recordCrash', raise({ type: 'daemon.stop', reason: 'crash' })] } },
+    {
+      id: 'superviseDaemon',
+      src: 'superviseDaemon',
+      onError: { actions: ['recordCrash', raise({ type: 'daemon.stop', reason: 'crash' })] },
+    },
     { id: 'serveHttp', src: 'serveHttp', onError: { actions: ['recordCrash', raise({ type: 'daemon.stop', reason: 'crash' })] } },
     { id: 'deliverReports', src: 'deliverReports', onError: { actions: ['recordCrash', raise({ type: 'daemon.stop', reason: 'crash' })] } },
   ],
@@ -80,12 +85,16 @@ export const daemonMachine = setup({
       initial: 'recovering',
       states: {
         recovering: {
-          description: 'Runs a previous daemon left running are recorded (finished, or interrupted and queued again once); waiting requests go back into the queue.',
+          description:
+            'Runs a previous daemon left running are recorded (finished, or interrupted and queued again once); waiting requests go back into the queue.',
           invoke: {
             id: 'recoverState',
             src: 'recoverState',
             onDone: [{ guard: 'stopRequested', target: 'draining' }, { target: 'serving' }],
-            onError: { target: '#daemon.failed', actions: assign({ failure: ({ event }) => `recovering the daemon state failed: ${message(event.error)}` }) },
+            onError: {
+              target: '#daemon.failed',
+              actions: assign({ failure: ({ event }) => `recovering the daemon state failed: ${message(event.error)}` }),
+            },
           },
           on: { 'daemon.stop': { actions: 'recordStop' } },
         },
@@ -103,7 +112,12 @@ export const daemonMachine = setup({
         },
         flushing: {
           description: 'Delivers what is owed to the forge, for a bounded time; the rest waits in the database for the next start.',
-          invoke: { id: 'flushReports', src: 'flushReports', onDone: '#daemon.stopped', onError: { target: '#daemon.stopped', actions: 'recordCrash' } },
+          invoke: {
+            id: 'flushReports',
+            src: 'flushReports',
+            onDone: '#daemon.stopped',
+            onError: { target: '#daemon.stopped', actions: 'recordCrash' },
+          },
         },
       },
       on: { 'daemon.stop': { actions: 'countIgnoredStop' } },

@@ -4,7 +4,13 @@
 // the actors do the I/O. Context is plain data (held locks live in the actors, keyed by domain).
 import { assign, setup } from 'xstate';
 import { decideCandidate, unprobed, type CandidateFacts, type JanitorStep } from '../domain/janitor-decision.js';
-import { describeDecision, type CandidateEvidence, type JanitorAction, type JanitorDecision, type StackOwnerLabels } from '../domain/describe-janitor-decision.js';
+import {
+  describeDecision,
+  type CandidateEvidence,
+  type JanitorAction,
+  type JanitorDecision,
+  type StackOwnerLabels,
+} from '../domain/describe-janitor-decision.js';
 import type { LockOwner } from '../domain/lock-owner.js';
 import { unprovidedPromise } from './unprovided.js';
 
@@ -116,7 +122,16 @@ export const janitorMachine = setup({
   },
 }).createMachine({
   id: 'janitor',
-  context: ({ input }) => ({ dryRun: input.dryRun, candidates: [], index: 0, facts: null, evidence: {}, action: null, decisions: [], error: null }),
+  context: ({ input }) => ({
+    dryRun: input.dryRun,
+    candidates: [],
+    index: 0,
+    facts: null,
+    evidence: {},
+    action: null,
+    decisions: [],
+    error: null,
+  }),
   initial: 'checkingLockDir',
   states: {
     checkingLockDir: {
@@ -167,7 +182,10 @@ export const janitorMachine = setup({
         },
         onError: {
           target: 'deciding',
-          actions: [{ type: 'learn', params: { lock: 'unreadable' } }, { type: 'note', params: ({ event }) => ({ error: messageOf(event.error) }) }],
+          actions: [
+            { type: 'learn', params: { lock: 'unreadable' } },
+            { type: 'note', params: ({ event }) => ({ error: messageOf(event.error) }) },
+          ],
         },
       },
     },
@@ -185,7 +203,11 @@ export const janitorMachine = setup({
     dryRunStop: {
       description: 'A dry run says what it would do and takes nothing.',
       always: [
-        { guard: 'dryRun', target: 'recording', actions: { type: 'act', params: ({ context }) => (current(context).stack === 'present' ? 'would-reap' : 'would-remove-record') } },
+        {
+          guard: 'dryRun',
+          target: 'recording',
+          actions: { type: 'act', params: ({ context }) => (current(context).stack === 'present' ? 'would-reap' : 'would-remove-record') },
+        },
         { target: 'acquiring' },
       ],
     },
@@ -197,7 +219,10 @@ export const janitorMachine = setup({
         onDone: { target: 'deciding', actions: { type: 'learn', params: ({ event }) => ({ acquire: event.output }) } },
         onError: {
           target: 'deciding',
-          actions: [{ type: 'learn', params: { acquire: 'failed' } }, { type: 'note', params: ({ event }) => ({ error: messageOf(event.error) }) }],
+          actions: [
+            { type: 'learn', params: { acquire: 'failed' } },
+            { type: 'note', params: ({ event }) => ({ error: messageOf(event.error) }) },
+          ],
         },
       },
     },
@@ -208,10 +233,19 @@ export const janitorMachine = setup({
         input: ({ context }) => ({ domain: current(context).domain }),
         onDone: {
           target: 'deciding',
-          actions: [{ type: 'learn', params: ({ event }) => ({ identity: event.output.identity }) }, { type: 'note', params: ({ event }) => ({ ownerNow: event.output.ownerNow }) }],
+          actions: [
+            { type: 'learn', params: ({ event }) => ({ identity: event.output.identity }) },
+            { type: 'note', params: ({ event }) => ({ ownerNow: event.output.ownerNow }) },
+          ],
         },
         // a record we cannot read right after writing it is not proof the lock is ours
-        onError: { target: 'deciding', actions: [{ type: 'learn', params: { identity: 'replaced' } }, { type: 'note', params: ({ event }) => ({ error: messageOf(event.error) }) }] },
+        onError: {
+          target: 'deciding',
+          actions: [
+            { type: 'learn', params: { identity: 'replaced' } },
+            { type: 'note', params: ({ event }) => ({ error: messageOf(event.error) }) },
+          ],
+        },
       },
     },
     reaping: {
@@ -227,7 +261,13 @@ export const janitorMachine = setup({
             { type: 'act', params: ({ event }) => (event.output.leftovers.length === 0 ? 'reaped' : 'failed') },
           ],
         },
-        onError: { target: 'releasing', actions: [{ type: 'note', params: ({ event }) => ({ error: messageOf(event.error) }) }, { type: 'act', params: 'failed' }] },
+        onError: {
+          target: 'releasing',
+          actions: [
+            { type: 'note', params: ({ event }) => ({ error: messageOf(event.error) }) },
+            { type: 'act', params: 'failed' },
+          ],
+        },
       },
     },
     removingRecord: {
@@ -236,7 +276,13 @@ export const janitorMachine = setup({
         src: 'removeRecord',
         input: ({ context }) => ({ domain: current(context).domain }),
         onDone: { target: 'releasing', actions: { type: 'act', params: 'removed-record' } },
-        onError: { target: 'releasing', actions: [{ type: 'note', params: ({ event }) => ({ error: messageOf(event.error) }) }, { type: 'act', params: 'failed' }] },
+        onError: {
+          target: 'releasing',
+          actions: [
+            { type: 'note', params: ({ event }) => ({ error: messageOf(event.error) }) },
+            { type: 'act', params: 'failed' },
+          ],
+        },
       },
     },
     releasing: {
@@ -250,7 +296,13 @@ export const janitorMachine = setup({
       },
     },
     abandoning: {
-      invoke: { id: 'abandonLock', src: 'abandonLock', input: ({ context }) => ({ domain: current(context).domain }), onDone: 'recording', onError: 'recording' },
+      invoke: {
+        id: 'abandonLock',
+        src: 'abandonLock',
+        input: ({ context }) => ({ domain: current(context).domain }),
+        onDone: 'recording',
+        onError: 'recording',
+      },
     },
     recording: {
       always: { target: 'nextCandidate', actions: 'record' },

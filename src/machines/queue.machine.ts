@@ -156,7 +156,9 @@ export const queueMachine = setup({
     cancelWaiting: enqueueActions(({ context, event, enqueue }) => {
       const item = context.waiting.find((candidate) => candidate.id === idOf(event));
       if (!item) return;
-      const step = settle(context, { ...context, waiting: without(context.waiting, item.id) }, [{ type: 'finished', item, outcome: 'cancelled' }]);
+      const step = settle(context, { ...context, waiting: without(context.waiting, item.id) }, [
+        { type: 'finished', item, outcome: 'cancelled' },
+      ]);
       enqueue.assign(step.context);
       for (const emitted of step.emitted) enqueue.emit(emitted);
     }),
@@ -201,7 +203,8 @@ export const queueMachine = setup({
       },
     },
     draining: {
-      description: 'Shutting down: what waited is held for the next start, every run is asked to stop once, new requests are refused; waits for the last run to end.',
+      description:
+        'Shutting down: what waited is held for the next start, every run is asked to stop once, new requests are refused; waits for the last run to end.',
       entry: 'drain',
       always: { guard: 'nothingRunning', target: 'stopped' },
       on: {

@@ -57,12 +57,14 @@ export const runMachine = setup({
     holdDomainLock: unprovidedCallback<RunEvent, { readonly dependencyDomains: readonly string[] }>('holdDomainLock'),
     installApp: unprovidedPromise<void, { readonly prepared: PreparedRun }>('installApp'),
     runTier: unprovidedPromise<TierResult, { readonly prepared: PreparedRun; readonly tier: TierName }>('runTier'),
-    tearDownApp: unprovidedPromise<TeardownReport, { readonly dependencies: readonly { readonly domain: string; readonly stack: string }[] }>('tearDownApp'),
+    tearDownApp: unprovidedPromise<
+      TeardownReport,
+      { readonly dependencies: readonly { readonly domain: string; readonly stack: string }[] }
+    >('tearDownApp'),
   },
   actions: {
     recordAbort: assign({
-      abortReason: ({ context, event }) =>
-        context.abortReason ?? (event.type === 'run.abort' ? event.reason : context.abortReason),
+      abortReason: ({ context, event }) => context.abortReason ?? (event.type === 'run.abort' ? event.reason : context.abortReason),
     }),
     recordLockLost: assign({
       lockLost: ({ event }) => (event.type === 'lock.lost' ? event.message : 'the domain lock was lost'),
@@ -141,7 +143,10 @@ export const runMachine = setup({
               on: {
                 'run.abort': {
                   target: 'linted',
-                  actions: ['recordAbort', assign({ lint: { status: 'unver', rulesFailed: [], warnings: [], detail: 'aborted before lint finished' } })],
+                  actions: [
+                    'recordAbort',
+                    assign({ lint: { status: 'unver', rulesFailed: [], warnings: [], detail: 'aborted before lint finished' } }),
+                  ],
                 },
               },
             },
@@ -156,7 +161,9 @@ export const runMachine = setup({
               invoke: {
                 id: 'holdDomainLock',
                 src: 'holdDomainLock',
-                input: ({ context }) => ({ dependencyDomains: context.prepared?.dependencies.map((dependency) => dependency.domain) ?? [] }),
+                input: ({ context }) => ({
+                  dependencyDomains: context.prepared?.dependencies.map((dependency) => dependency.domain) ?? [],
+                }),
               },
               initial: 'waitingForLock',
               onDone: 'released',
@@ -193,11 +200,23 @@ export const runMachine = setup({
                 upgrading: { always: [{ guard: 'upgradeDue', target: 'runningUpgrade' }, { target: 'backingUp' }] },
                 runningUpgrade: tierState('upgrade', 'backingUp'),
                 // a tier that found the app dead ends the tiers that need it: nothing waits for it twice
-                backingUp: { always: [{ guard: 'appDead', target: 'tearingDown' }, { guard: 'backupDue', target: 'runningBackup' }, { target: 'functionalTesting' }] },
+                backingUp: {
+                  always: [
+                    { guard: 'appDead', target: 'tearingDown' },
+                    { guard: 'backupDue', target: 'runningBackup' },
+                    { target: 'functionalTesting' },
+                  ],
+                },
                 runningBackup: tierState('backup', 'afterBackup'),
                 afterBackup: { always: [{ guard: 'backupFailed', target: 'functionalTesting' }, { target: 'restoring' }] },
                 restoring: tierState('restore', 'functionalTesting'),
-                functionalTesting: { always: [{ guard: 'appDead', target: 'tearingDown' }, { guard: 'functionalDue', target: 'runningFunctional' }, { target: 'tearingDown' }] },
+                functionalTesting: {
+                  always: [
+                    { guard: 'appDead', target: 'tearingDown' },
+                    { guard: 'functionalDue', target: 'runningFunctional' },
+                    { target: 'tearingDown' },
+                  ],
+                },
                 runningFunctional: tierState('functional', 'tearingDown'),
                 tearingDown: {
                   description: 'App first, then dependencies in reverse; volumes, secrets, configs and env file removed and verified gone.',
@@ -210,7 +229,13 @@ export const runMachine = setup({
                     onError: {
                       target: 'tornDown',
                       // a teardown that crashed cannot vouch for anything: it counts as leaving something behind
-                      actions: assign({ teardown: ({ event }) => ({ ran: true, leftovers: [`teardown incomplete (${String((event.error as Error)?.message ?? event.error)})`], errors: [] }) }),
+                      actions: assign({
+                        teardown: ({ event }) => ({
+                          ran: true,
+                          leftovers: [`teardown incomplete (${String((event.error as Error)?.message ?? event.error)})`],
+                          errors: [],
+                        }),
+                      }),
                     },
                   },
                   on: { 'run.abort': { actions: ['recordAbort', 'countIgnoredAbort'] } },
@@ -239,12 +264,20 @@ function lintInvoke(next: string, headShaOf: (args: { context: RunContext }) => 
     id: 'lintRecipe',
     src: 'lintRecipe' as const,
     input: (args: { context: RunContext }) => ({ headSha: headShaOf(args) }),
-    onDone: { target: next, actions: { type: 'recordLint' as const, params: ({ event }: { event: { output: LintResult } }) => event.output } },
+    onDone: {
+      target: next,
+      actions: { type: 'recordLint' as const, params: ({ event }: { event: { output: LintResult } }) => event.output },
+    },
     onError: {
       target: next,
       actions: {
         type: 'recordLint' as const,
-        params: ({ event }: { event: { error: unknown } }): LintResult => ({ status: 'unver', rulesFailed: [], warnings: [], detail: `lint did not run: ${String((event.error as Error)?.message ?? event.error)}` }),
+        params: ({ event }: { event: { error: unknown } }): LintResult => ({
+          status: 'unver',
+          rulesFailed: [],
+          warnings: [],
+          detail: `lint did not run: ${String((event.error as Error)?.message ?? event.error)}`,
+        }),
       },
     },
   };

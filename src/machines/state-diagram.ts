@@ -34,7 +34,8 @@ function transitionsOf(node: Node): { target: Node; label: string }[] {
     for (const transition of transitions) {
       // a transition without a target handles the event where it is (e.g. a second abort, counted and ignored)
       const targets = transition.target ?? [];
-      if (targets.length === 0 && eventType !== '*') edges.push({ target: node, label: `${eventText(eventType)}${guardText(transition.guard as Guard)} (stays)` });
+      if (targets.length === 0 && eventType !== '*')
+        edges.push({ target: node, label: `${eventText(eventType)}${guardText(transition.guard as Guard)} (stays)` });
       for (const target of targets) edges.push({ target, label: `${eventText(eventType)}${guardText(transition.guard as Guard)}` });
     }
   }
@@ -73,6 +74,7 @@ export function stateDiagram(machine: AnyStateMachine): string {
   render(root, '  ', lines, edges);
   const invoked = root.invoke.map((definition) => String(definition.src));
   const first = root.initial?.target[0];
-  if (invoked.length > 0 && first !== undefined) edges.push(`  note right of ${idOf(first)}: ${root.key} invokes ${invoked.join(', ')} for its whole life`);
+  if (invoked.length > 0 && first !== undefined)
+    edges.push(`  note right of ${idOf(first)}: ${root.key} invokes ${invoked.join(', ')} for its whole life`);
   return [...lines, ...edges].join('\n');
 }

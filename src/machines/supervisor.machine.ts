@@ -89,7 +89,13 @@ export const supervisorMachine = setup({
           {
             actions: [
               assign({ ignored: ({ context, event }) => [...context.ignored, abortReasonOf(event)] }),
-              { type: 'reportIgnored', params: ({ context, event }: { context: SupervisorContext; event: SupervisorEvent }) => ({ reason: abortReasonOf(event), first: context.reason! }) },
+              {
+                type: 'reportIgnored',
+                params: ({ context, event }: { context: SupervisorContext; event: SupervisorEvent }) => ({
+                  reason: abortReasonOf(event),
+                  first: context.reason!,
+                }),
+              },
             ],
           },
         ]),

@@ -27,10 +27,12 @@ function labelsOf(service: { deploy?: { labels?: string[] | Record<string, strin
   const labels = service?.deploy?.labels;
   if (labels === undefined) return {};
   if (Array.isArray(labels)) {
-    return Object.fromEntries(labels.map((label) => {
-      const index = label.indexOf('=');
-      return index === -1 ? [label, ''] : [label.slice(0, index), label.slice(index + 1)];
-    }));
+    return Object.fromEntries(
+      labels.map((label) => {
+        const index = label.indexOf('=');
+        return index === -1 ? [label, ''] : [label.slice(0, index), label.slice(index + 1)];
+      }),
+    );
   }
   return Object.fromEntries(Object.entries(labels).map(([key, value]) => [key, String(value)]));
 }
@@ -71,9 +73,18 @@ export function interpolate(template: string, variables: Readonly<Record<string,
  * secrets and configs, named `<stack>_<key>` unless the compose names them (expanded with
  * `variables`). External objects without a name already exist under their key and are not listed.
  */
-export function swarmObjectNames(text: string, variables: Readonly<Record<string, string>>, stack: string, file = 'compose.yml'): (SwarmObjectName & { key: string })[] {
+export function swarmObjectNames(
+  text: string,
+  variables: Readonly<Record<string, string>>,
+  stack: string,
+  file = 'compose.yml',
+): (SwarmObjectName & { key: string })[] {
   const compose = parseCompose(text, file);
-  const names: (SwarmObjectName & { key: string })[] = Object.keys(compose.services ?? {}).map((key) => ({ kind: 'service', key, name: `${stack}_${key}` }));
+  const names: (SwarmObjectName & { key: string })[] = Object.keys(compose.services ?? {}).map((key) => ({
+    kind: 'service',
+    key,
+    name: `${stack}_${key}`,
+  }));
   const topLevel: [SwarmObjectKind, Record<string, TopLevelObject | null> | undefined][] = [
     ['network', compose.networks],
     ['volume', compose.volumes],

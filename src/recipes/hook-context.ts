@@ -53,4 +53,9 @@ export interface HookContextOf<Meta> {
 export const OP_HOOK_NAMES = ['preInstall', 'preUpgrade', 'preBackup', 'preRestore'] as const;
 export type OpHookName = (typeof OP_HOOK_NAMES)[number];
 
-export const OP_HOOK_BY_TIER = { install: 'preInstall', upgrade: 'preUpgrade', backup: 'preBackup', restore: 'preRestore' } as const satisfies Record<string, OpHookName>;
+export const OP_HOOK_BY_TIER = {
+  install: 'preInstall',
+  upgrade: 'preUpgrade',
+  backup: 'preBackup',
+  restore: 'preRestore',
+} as const satisfies Record<string, OpHookName>;

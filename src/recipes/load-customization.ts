@@ -74,7 +74,9 @@ function deepFreeze<T>(value: T): T {
 /** Validates raw meta as the registry says; `_private` keys are the recipe's own and are dropped. */
 export function parseMeta(raw: unknown, file: string): RecipeMeta {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new CustomizationError(`${file} must export \`meta\` as an object (use defineMeta({...})); got ${Array.isArray(raw) ? 'array' : typeof raw}`);
+    throw new CustomizationError(
+      `${file} must export \`meta\` as an object (use defineMeta({...})); got ${Array.isArray(raw) ? 'array' : typeof raw}`,
+    );
   }
   const publicKeys = Object.fromEntries(Object.entries(raw).filter(([key]) => !key.startsWith('_')));
   const parsed = RecipeMeta.safeParse(publicKeys);
@@ -90,7 +92,9 @@ export function parseOps(module: Record<string, unknown>, file: string): Partial
     if (name.startsWith('_')) continue;
     if (!(OP_HOOK_NAMES as readonly string[]).includes(name)) {
       const suggestion = nearestKey(name, OP_HOOK_NAMES);
-      problems.push(`- unknown export "${name}"${suggestion === undefined ? `; valid exports: ${OP_HOOK_NAMES.join(', ')}` : `; did you mean "${suggestion}"?`}`);
+      problems.push(
+        `- unknown export "${name}"${suggestion === undefined ? `; valid exports: ${OP_HOOK_NAMES.join(', ')}` : `; did you mean "${suggestion}"?`}`,
+      );
       continue;
     }
     if (typeof value !== 'function' || value.length > 1) {
@@ -146,12 +150,15 @@ interface TreeParts {
 function rejectOtherTestFiles(dir: string, names: readonly string[]): void {
   const other = names.filter((name) => /\.test\.[cm]?[jt]s$/.test(name) && !name.endsWith('.test.ts'));
   if (other.length > 0) {
-    throw new CustomizationError(`${dir}: cc-ci runs only *.test.ts files (TypeScript, through tsx); rename ${other.map((name) => `${name} to ${name.replace(/\.test\.[cm]?[jt]s$/, '.test.ts')}`).join(', ')}`);
+    throw new CustomizationError(
+      `${dir}: cc-ci runs only *.test.ts files (TypeScript, through tsx); rename ${other.map((name) => `${name} to ${name.replace(/\.test\.[cm]?[jt]s$/, '.test.ts')}`).join(', ')}`,
+    );
   }
 }
 
 async function readTreeParts(dir: string): Promise<TreeParts> {
-  if (await pathExists(join(dir, 'setup_custom_tests.sh'))) throw new CustomizationError(`${join(dir, 'setup_custom_tests.sh')}: ${SETUP_CUSTOM_TESTS_MIGRATION}`);
+  if (await pathExists(join(dir, 'setup_custom_tests.sh')))
+    throw new CustomizationError(`${join(dir, 'setup_custom_tests.sh')}: ${SETUP_CUSTOM_TESTS_MIGRATION}`);
   const opsFile = join(dir, 'ops.ts');
   const ops = (await isFile(opsFile)) ? parseOps(await importModule(opsFile), opsFile) : {};
   const overlays: Partial<Record<LifecycleOp, string>> = {};
@@ -189,8 +196,12 @@ export interface LoadCustomizationOptions {
 function repoLocalStatus(options: LoadCustomizationOptions): RepoLocalStatus {
   const present = options.repoLocalDir !== undefined && options.repoLocalDir !== null;
   if (!present) return { present: false, trusted: false, detail: `the recipe repository has no ${REPO_LOCAL_DIR}/ tree` };
-  if (isAllowed(options.allowlist, options.recipe)) return { present, trusted: true, detail: `${options.recipe} is on the allowlist ${options.allowlist.file}` };
-  const where = options.allowlist.file === null ? 'no allowlist is configured (repoLocalAllowlist)' : `${options.recipe} is not on the allowlist ${options.allowlist.file}`;
+  if (isAllowed(options.allowlist, options.recipe))
+    return { present, trusted: true, detail: `${options.recipe} is on the allowlist ${options.allowlist.file}` };
+  const where =
+    options.allowlist.file === null
+      ? 'no allowlist is configured (repoLocalAllowlist)'
+      : `${options.recipe} is not on the allowlist ${options.allowlist.file}`;
   return { present, trusted: false, detail: `not run: ${where}` };
 }
 
@@ -202,7 +213,8 @@ export async function loadCustomization(options: LoadCustomizationOptions): Prom
   let metaSource: string | null = null;
   if (await isFile(metaFile)) {
     const module = await importModule(metaFile);
-    if (!('meta' in module)) throw new CustomizationError(`${metaFile} has no \`meta\` export; write: export const meta = defineMeta({ ... })`);
+    if (!('meta' in module))
+      throw new CustomizationError(`${metaFile} has no \`meta\` export; write: export const meta = defineMeta({ ... })`);
     meta = parseMeta(module.meta, metaFile);
     metaSource = metaFile;
   } else {
@@ -214,7 +226,10 @@ export async function loadCustomization(options: LoadCustomizationOptions): Prom
 
   const ops: Partial<Record<OpHookName, SourcedHook>> = {};
   for (const name of OP_HOOK_NAMES) {
-    const [hook, source, file] = local.ops[name] !== undefined ? [local.ops[name], 'repo-local', local.opsFile] as const : [operator.ops[name], 'cc-ci', operator.opsFile] as const;
+    const [hook, source, file] =
+      local.ops[name] !== undefined
+        ? ([local.ops[name], 'repo-local', local.opsFile] as const)
+        : ([operator.ops[name], 'cc-ci', operator.opsFile] as const);
     if (hook !== undefined) ops[name] = { hook, source, file };
   }
   const overlays: Partial<Record<LifecycleOp, SourcedFile>> = {};
@@ -224,14 +239,18 @@ export async function loadCustomization(options: LoadCustomizationOptions): Prom
     if (localFile !== undefined) overlays[op] = { file: localFile, source: 'repo-local' };
     else if (operatorFile !== undefined) overlays[op] = { file: operatorFile, source: 'cc-ci' };
   }
-  const installSteps: SourcedFile | null = local.installSteps !== null
-    ? { file: local.installSteps, source: 'repo-local' }
-    : operator.installSteps === null ? null : { file: operator.installSteps, source: 'cc-ci' };
+  const installSteps: SourcedFile | null =
+    local.installSteps !== null
+      ? { file: local.installSteps, source: 'repo-local' }
+      : operator.installSteps === null
+        ? null
+        : { file: operator.installSteps, source: 'cc-ci' };
 
   const previousDir = join(treeDir, 'previous');
   const previousOverlays = (await listDir(previousDir)).map((name) => join(previousDir, name));
   const notCompose = previousOverlays.filter((file) => !/\.ya?ml$/.test(file));
-  if (notCompose.length > 0) throw new CustomizationError(`${previousDir} holds compose overlays only (*.yml); not one: ${notCompose.join(', ')}`);
+  if (notCompose.length > 0)
+    throw new CustomizationError(`${previousDir} holds compose overlays only (*.yml); not one: ${notCompose.join(', ')}`);
 
   const overlay = join(treeDir, 'compose.ccci.yml');
   return deepFreeze({

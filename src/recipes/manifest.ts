@@ -40,20 +40,26 @@ export type OpsNotRun = Partial<Record<LifecycleOp, string>>;
 export function customizationManifest(customization: Customization, notRun: OpsNotRun = {}): CustomizationManifest {
   const defaults = RecipeMeta.parse({}) as Record<string, unknown>;
   const nonDefault = Object.fromEntries(
-    Object.entries(customization.meta).filter(([key, value]) => typeof value === 'function' || JSON.stringify(value) !== JSON.stringify(defaults[key])),
+    Object.entries(customization.meta).filter(
+      ([key, value]) => typeof value === 'function' || JSON.stringify(value) !== JSON.stringify(defaults[key]),
+    ),
   );
   // the manifest never advertises code that will not run: hooks and overlays of skipped ops say so
-  const ops = Object.fromEntries(OP_HOOK_NAMES.flatMap((name) => {
-    const hook = customization.ops[name];
-    const skipped = notRun[OP_OF_HOOK[name]];
-    return hook === undefined ? [] : [[name, skipped === undefined ? hook.source : `${hook.source} (not run: ${skipped})`]];
-  }));
-  const overlays = Object.fromEntries(LIFECYCLE_OPS.map((op) => {
-    const overlay = customization.overlays[op];
-    const skipped = notRun[op];
-    if (skipped !== undefined) return [op, `not run: ${skipped}`];
-    return [op, overlay === undefined ? ['generic'] : ['generic', overlay.source]];
-  }));
+  const ops = Object.fromEntries(
+    OP_HOOK_NAMES.flatMap((name) => {
+      const hook = customization.ops[name];
+      const skipped = notRun[OP_OF_HOOK[name]];
+      return hook === undefined ? [] : [[name, skipped === undefined ? hook.source : `${hook.source} (not run: ${skipped})`]];
+    }),
+  );
+  const overlays = Object.fromEntries(
+    LIFECYCLE_OPS.map((op) => {
+      const overlay = customization.overlays[op];
+      const skipped = notRun[op];
+      if (skipped !== undefined) return [op, `not run: ${skipped}`];
+      return [op, overlay === undefined ? ['generic'] : ['generic', overlay.source]];
+    }),
+  );
   const count = (source: string) => customization.functionalTests.filter((test) => test.source === source).length;
   return {
     recipe: customization.recipe,
@@ -79,7 +85,9 @@ export function formatManifest(manifest: Manifest): string[] {
 }
 
 function sourced(entries: Record<string, string>): string {
-  return Object.entries(entries).map(([name, source]) => `${name} (${source})`).join(', ');
+  return Object.entries(entries)
+    .map(([name, source]) => `${name} (${source})`)
+    .join(', ');
 }
 
 /** What a run prints of its customization: one readable line per customized thing, none for a default tree. */
@@ -93,11 +101,22 @@ export function summarizeCustomization(manifest: CustomizationManifest): string[
   if (Object.keys(manifest.ops).length > 0) lines.push(`op hooks: ${sourced(manifest.ops)}`);
   if (manifest.installSteps !== null) lines.push(`install_steps.sh (${manifest.installSteps})`);
   if (manifest.composeOverlay) lines.push('CI compose overlay compose.ccci.yml');
-  if (manifest.previousOverlays > 0) lines.push(`${manifest.previousOverlays} base-only repair ${manifest.previousOverlays === 1 ? 'overlay' : 'overlays'} in previous/`);
-  const overlays = Object.fromEntries(Object.entries(manifest.overlays).flatMap(([op, entry]) => (Array.isArray(entry) && entry.length > 1 ? [[op, entry.slice(1).join(', ')]] : [])));
+  if (manifest.previousOverlays > 0)
+    lines.push(`${manifest.previousOverlays} base-only repair ${manifest.previousOverlays === 1 ? 'overlay' : 'overlays'} in previous/`);
+  const overlays = Object.fromEntries(
+    Object.entries(manifest.overlays).flatMap(([op, entry]) =>
+      Array.isArray(entry) && entry.length > 1 ? [[op, entry.slice(1).join(', ')]] : [],
+    ),
+  );
   if (Object.keys(overlays).length > 0) lines.push(`assertion overlays: ${sourced(overlays)}`);
   const { 'cc-ci': operator, 'repo-local': local } = manifest.functionalTests;
-  if (operator + local > 0) lines.push(`functional tests: ${[operator > 0 ? `${operator} from cc-ci` : '', local > 0 ? `${local} repo-local` : ''].filter((part) => part !== '').join(', ')}`);
-  if (manifest.repoLocal.present) lines.push(`repository .ccci/ tree: ${manifest.repoLocal.trusted ? `trusted (${manifest.repoLocal.detail})` : manifest.repoLocal.detail}`);
+  if (operator + local > 0)
+    lines.push(
+      `functional tests: ${[operator > 0 ? `${operator} from cc-ci` : '', local > 0 ? `${local} repo-local` : ''].filter((part) => part !== '').join(', ')}`,
+    );
+  if (manifest.repoLocal.present)
+    lines.push(
+      `repository .ccci/ tree: ${manifest.repoLocal.trusted ? `trusted (${manifest.repoLocal.detail})` : manifest.repoLocal.detail}`,
+    );
   return lines;
 }

@@ -57,7 +57,11 @@ function versionLabelDefects({ file, document, counter }: ParsedCompose, defects
     const entries: { text: string; offset: number | undefined }[] = [];
     if (isMap(labels)) {
       for (const item of labels.items) {
-        if (isScalar(item.key)) entries.push({ text: `${String(item.key.value)}=${isScalar(item.value) ? String(item.value.value ?? '') : ''}`, offset: item.key.range?.[0] });
+        if (isScalar(item.key))
+          entries.push({
+            text: `${String(item.key.value)}=${isScalar(item.value) ? String(item.value.value ?? '') : ''}`,
+            offset: item.key.range?.[0],
+          });
       }
     } else if (isSeq(labels)) {
       for (const item of labels.items) {
@@ -69,7 +73,11 @@ function versionLabelDefects({ file, document, counter }: ParsedCompose, defects
       const key = index === -1 ? text : text.slice(0, index);
       const value = index === -1 ? '' : text.slice(index + 1);
       if (VERSION_LABEL.test(key) && parseRecipeVersion(value) === undefined) {
-        defects.push({ file, line: lineOf(counter, offset), message: `version label "${text}" is not a recipe version (<major>.<minor>.<patch>+<upstream>, e.g. 1.2.0+1.35.0)` });
+        defects.push({
+          file,
+          line: lineOf(counter, offset),
+          message: `version label "${text}" is not a recipe version (<major>.<minor>.<patch>+<upstream>, e.g. 1.2.0+1.35.0)`,
+        });
       }
     }
   }
@@ -84,7 +92,8 @@ function imageDefects(parsed: readonly ParsedCompose[], defects: RecipeDefect[])
     if (!isMap(services)) continue;
     for (const service of services.items) {
       const name = isScalar(service.key) ? String(service.key.value) : '';
-      if (!firstSeen.has(name)) firstSeen.set(name, { file, line: lineOf(counter, isScalar(service.key) ? service.key.range?.[0] : undefined) });
+      if (!firstSeen.has(name))
+        firstSeen.set(name, { file, line: lineOf(counter, isScalar(service.key) ? service.key.range?.[0] : undefined) });
       const image = isMap(service.value) ? service.value.get('image') : undefined;
       if (image !== undefined && image !== null && String(image).trim() !== '') withImage.add(name);
     }
@@ -96,13 +105,17 @@ function imageDefects(parsed: readonly ParsedCompose[], defects: RecipeDefect[])
 
 function envSampleDefects(envSample: string | undefined, defects: RecipeDefect[]): void {
   if (envSample === undefined) {
-    defects.push({ file: '.env.sample', message: 'missing: abra app new copies it into the app\'s env file' });
+    defects.push({ file: '.env.sample', message: "missing: abra app new copies it into the app's env file" });
     return;
   }
   envSample.split('\n').forEach((line, index) => {
     const trimmed = line.trim();
     if (trimmed === '' || trimmed.startsWith('#') || ENV_LINE.test(line)) return;
-    defects.push({ file: '.env.sample', line: index + 1, message: `not a KEY=value line: "${trimmed.length > 60 ? `${trimmed.slice(0, 57)}...` : trimmed}"` });
+    defects.push({
+      file: '.env.sample',
+      line: index + 1,
+      message: `not a KEY=value line: "${trimmed.length > 60 ? `${trimmed.slice(0, 57)}...` : trimmed}"`,
+    });
   });
 }
 
@@ -112,7 +125,8 @@ function envSampleDefects(envSample: string | undefined, defects: RecipeDefect[]
  */
 export function recipeDefects(composeFiles: readonly RecipeFile[], envSample: string | undefined): RecipeDefect[] {
   const defects: RecipeDefect[] = [];
-  if (!composeFiles.some((file) => file.name === 'compose.yml')) defects.push({ file: 'compose.yml', message: 'missing: a recipe deploys from compose.yml' });
+  if (!composeFiles.some((file) => file.name === 'compose.yml'))
+    defects.push({ file: 'compose.yml', message: 'missing: a recipe deploys from compose.yml' });
   const parsed = composeFiles.flatMap((file) => parseCompose(file, defects) ?? []);
   const base = parsed.find((compose) => compose.file === 'compose.yml');
   if (base !== undefined && !isMap(base.document.get('services'))) defects.push({ file: 'compose.yml', line: 1, message: 'no services' });

@@ -37,7 +37,10 @@ function hookArityMessage(name: string, signature: string, input: unknown): stri
 }
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-export const EnvValues = z.record(z.string().regex(ENV_NAME, 'Invalid key: expected an environment variable name ([A-Za-z_][A-Za-z0-9_]*)'), z.string());
+export const EnvValues = z.record(
+  z.string().regex(ENV_NAME, 'Invalid key: expected an environment variable name ([A-Za-z_][A-Za-z0-9_]*)'),
+  z.string(),
+);
 export type EnvValues = z.infer<typeof EnvValues>;
 
 /** Why `input` fails `schema`, as "<path>: <message>" of its first issue; a union's own message would hide it. */
@@ -77,7 +80,8 @@ function probeIssue(input: unknown): string {
 }
 
 export const ReadyProbeSpec = z.union([HttpProbe, TcpProbe], {
-  error: (issue) => `Invalid input: expected a probe {path, ok?} (HTTP, relative to the base URL) or {host?, port, stable?} (TCP)${probeIssue(issue.input)}`,
+  error: (issue) =>
+    `Invalid input: expected a probe {path, ok?} (HTTP, relative to the base URL) or {host?, port, stable?} (TCP)${probeIssue(issue.input)}`,
 });
 export type ReadyProbeSpec = z.infer<typeof ReadyProbeSpec>;
 export type ReadyProbeSpecInput = z.input<typeof ReadyProbeSpec>;
@@ -87,53 +91,89 @@ export const ReadyProbeAnswer = z.union([ReadyProbeSpec, z.array(ReadyProbeSpec)
 
 const READY_PROBE_SIGNATURE = 'READY_PROBE: (ctx) => probe | probe[] | boolean | Promise<…>';
 
-export const TierTimeouts = z
-  .strictObject({
-    install: z.number().positive().optional(),
-    upgrade: z.number().positive().optional(),
-    backup: z.number().positive().optional(),
-    restore: z.number().positive().optional(),
-    functional: z.number().positive().optional(),
-  })
-;
+export const TierTimeouts = z.strictObject({
+  install: z.number().positive().optional(),
+  upgrade: z.number().positive().optional(),
+  backup: z.number().positive().optional(),
+  restore: z.number().positive().optional(),
+  functional: z.number().positive().optional(),
+});
 
 const RECIPE_NAME = /^[a-z0-9][a-z0-9-]*$/;
 
 export const RecipeMeta = z.strictObject({
-  HEALTH_PATH: z.string().startsWith('/').default('/')
-    .describe('Path whose answer proves the app serves; polled after every deploy and restore, asserted by the install, upgrade and restore tiers')
+  HEALTH_PATH: z
+    .string()
+    .startsWith('/')
+    .default('/')
+    .describe(
+      'Path whose answer proves the app serves; polled after every deploy and restore, asserted by the install, upgrade and restore tiers',
+    )
     .meta({ type: 'string' }),
-  HEALTH_OK: z.array(HttpStatus).nonempty().default([200, 301, 302])
+  HEALTH_OK: z
+    .array(HttpStatus)
+    .nonempty()
+    .default([200, 301, 302])
     .describe('Statuses of HEALTH_PATH that count as healthy; 404 never should')
     .meta({ type: 'number[]' }),
-  DEPLOY_TIMEOUT: z.number().positive().default(600)
+  DEPLOY_TIMEOUT: z
+    .number()
+    .positive()
+    .default(600)
     .describe('Seconds to wait for every service to converge after a deploy or restore')
     .meta({ type: 'number (s)' }),
-  HTTP_TIMEOUT: z.number().positive().default(120)
+  HTTP_TIMEOUT: z
+    .number()
+    .positive()
+    .default(120)
     .describe('Seconds to wait, after convergence, for HEALTH_PATH to answer HEALTH_OK and for READY_PROBE to hold')
     .meta({ type: 'number (s)' }),
-  EXTRA_ENV: envKey('EXTRA_ENV').default({})
-    .describe('Variables written into the app\'s env file before every deploy (base and head); a hook is called with ctx.op "install" or "upgrade"')
+  EXTRA_ENV: envKey('EXTRA_ENV')
+    .default({})
+    .describe(
+      'Variables written into the app\'s env file before every deploy (base and head); a hook is called with ctx.op "install" or "upgrade"',
+    )
     .meta({ type: 'Record<string, string> | (ctx) => Record<string, string>' }),
-  UPGRADE_EXTRA_ENV: envKey('UPGRADE_EXTRA_ENV').default({})
+  UPGRADE_EXTRA_ENV: envKey('UPGRADE_EXTRA_ENV')
+    .default({})
     .describe('Variables written into the env file for the head deploy only (after EXTRA_ENV, so they win)')
     .meta({ type: 'Record<string, string> | (ctx) => Record<string, string>' }),
-  READY_PROBE: z.union([ReadyProbeSpec, z.array(ReadyProbeSpec).nonempty(), hook<(ctx: HookContext) => Awaitable<ReadyProbeAnswer>>('READY_PROBE', READY_PROBE_SIGNATURE)], {
-    error: (issue) =>
-      hookArityMessage('READY_PROBE', READY_PROBE_SIGNATURE, issue.input) ??
-      `Invalid input: expected a probe {path, ok?} or {host?, port, stable?}, an array of them, or ${READY_PROBE_SIGNATURE}${probeIssue(issue.input)}`,
-  }).optional()
-    .describe('Extra readiness after HEALTH_PATH, after every deploy and restore: HTTP {path, ok?}, TCP {host?, port, stable?} (stable = consecutive connects), or a hook returning probes or a boolean; polled until it holds or HTTP_TIMEOUT ends')
+  READY_PROBE: z
+    .union(
+      [
+        ReadyProbeSpec,
+        z.array(ReadyProbeSpec).nonempty(),
+        hook<(ctx: HookContext) => Awaitable<ReadyProbeAnswer>>('READY_PROBE', READY_PROBE_SIGNATURE),
+      ],
+      {
+        error: (issue) =>
+          hookArityMessage('READY_PROBE', READY_PROBE_SIGNATURE, issue.input) ??
+          `Invalid input: expected a probe {path, ok?} or {host?, port, stable?}, an array of them, or ${READY_PROBE_SIGNATURE}${probeIssue(issue.input)}`,
+      },
+    )
+    .optional()
+    .describe(
+      'Extra readiness after HEALTH_PATH, after every deploy and restore: HTTP {path, ok?}, TCP {host?, port, stable?} (stable = consecutive connects), or a hook returning probes or a boolean; polled until it holds or HTTP_TIMEOUT ends',
+    )
     .meta({ type: 'probe | probe[] | (ctx) => probe | probe[] | boolean' }),
-  BACKUP_VERIFY: hook<(ctx: HookContext) => Awaitable<boolean>>('BACKUP_VERIFY', 'BACKUP_VERIFY: (ctx) => boolean | Promise<boolean>').optional()
-    .describe('Called after each backup (op state backup.snapshotId is the new snapshot); false redoes the backup, at most 3 tries, then the backup tier fails')
+  BACKUP_VERIFY: hook<(ctx: HookContext) => Awaitable<boolean>>('BACKUP_VERIFY', 'BACKUP_VERIFY: (ctx) => boolean | Promise<boolean>')
+    .optional()
+    .describe(
+      'Called after each backup (op state backup.snapshotId is the new snapshot); false redoes the backup, at most 3 tries, then the backup tier fails',
+    )
     .meta({ type: '(ctx) => boolean' }),
-  BACKUP_CAPABLE: z.boolean().optional()
+  BACKUP_CAPABLE: z
+    .boolean()
+    .optional()
     .describe('Overrides detection of backupbot.backup=true labels in the compose files')
     .meta({ type: 'boolean' }),
-  DEPS: z.array(z.string().regex(RECIPE_NAME, 'Invalid string: expected a recipe name (lower-case letters, digits, -)')).default([])
+  DEPS: z
+    .array(z.string().regex(RECIPE_NAME, 'Invalid string: expected a recipe name (lower-case letters, digits, -)'))
+    .default([])
     .refine((names) => new Set(names).size === names.length, 'DEPS lists a recipe twice')
-    .describe('Recipes deployed (newest release, their own customization tree) before the app; their domains and generated secrets reach ctx.deps and CCCI_DEPS_FILE; torn down after the app, in reverse order')
+    .describe(
+      'Recipes deployed (newest release, their own customization tree) before the app; their domains and generated secrets reach ctx.deps and CCCI_DEPS_FILE; torn down after the app, in reverse order',
+    )
     .meta({ type: 'string[]' }),
   EXPECTED_NA: z
     // install and lint are never skipped, so they cannot be declared
@@ -141,11 +181,16 @@ export const RecipeMeta = z.strictObject({
     .default({})
     .describe('{rung: reason}: turns a not-applicable rung into a skip with that reason; never hides a failure')
     .meta({ type: '{upgrade?, backup_restore?, functional?: string}' }),
-  UPGRADE_BASE_VERSION: z.string().min(1).optional()
+  UPGRADE_BASE_VERSION: z
+    .string()
+    .min(1)
+    .optional()
     .describe('Release tag to deploy first instead of the resolved base')
     .meta({ type: 'string (tag)' }),
   TIMEOUTS: TierTimeouts.default({})
-    .describe('Seconds per tier (pre-op hook, op and assertions; not the base deploy); a tier over its budget is unverified (timeout). Default 900 each')
+    .describe(
+      'Seconds per tier (pre-op hook, op and assertions; not the base deploy); a tier over its budget is unverified (timeout). Default 900 each',
+    )
     .meta({ type: '{install?, upgrade?, backup?, restore?, functional?: number}' }),
 });
 export type RecipeMeta = z.infer<typeof RecipeMeta>;

@@ -12,7 +12,7 @@ import type { Results } from './schema.js';
 export const RunStart = z.strictObject({
   runId: z.string(),
   recipe: z.string(),
-  ref: z.string().nullable().describe('The ref asked for; null for the source\'s HEAD'),
+  ref: z.string().nullable().describe("The ref asked for; null for the source's HEAD"),
   pr: z.string().nullable(),
   domain: z.string(),
   startedAt: z.iso.datetime(),

@@ -6,12 +6,23 @@ import { Rungs } from '../domain/rungs.js';
 import { Verdict } from '../domain/verdict.js';
 
 /** The stages a run goes through, as its machine's states name them (`meta.stage`). */
-export const RUN_STAGES = ['janitor', 'prepare', 'lint', 'lock', 'deploy', 'install', 'upgrade', 'backup', 'restore', 'functional', 'teardown'] as const;
+export const RUN_STAGES = [
+  'janitor',
+  'prepare',
+  'lint',
+  'lock',
+  'deploy',
+  'install',
+  'upgrade',
+  'backup',
+  'restore',
+  'functional',
+  'teardown',
+] as const;
 export const RunStage = z.enum(RUN_STAGES);
 export type RunStage = z.infer<typeof RunStage>;
 
 const At = z.iso.datetime().describe('When the event was written');
-
 
 export const RunEvent = z
   .discriminatedUnion('event', [
@@ -32,7 +43,11 @@ export const RunEvent = z
       ms: z.number().int().nonnegative(),
       detail: z.string().describe('One line: how the stage ended ("" when there is nothing to say)'),
     }),
-    z.strictObject({ event: z.literal('customization'), at: At, manifest: z.record(z.string(), z.unknown()).describe('The full customization manifest') }),
+    z.strictObject({
+      event: z.literal('customization'),
+      at: At,
+      manifest: z.record(z.string(), z.unknown()).describe('The full customization manifest'),
+    }),
     z.strictObject({
       event: z.literal('lock.waiting'),
       at: At,

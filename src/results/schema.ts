@@ -22,7 +22,12 @@ export const Results = z
     verdict: Verdict,
     exitCode: z.number().int(),
     abortReason: RecordedAbortReason.nullable(),
-    abortDetail: z.string().optional().describe('What the abort reason alone does not say; present for lock-lost (whose the domain is now) and killed (who found the dead run, and what was reaped)'),
+    abortDetail: z
+      .string()
+      .optional()
+      .describe(
+        'What the abort reason alone does not say; present for lock-lost (whose the domain is now) and killed (who found the dead run, and what was reaped)',
+      ),
     level: z.number().int().min(0).max(5),
     rungs: Rungs,
     tiers: z.array(TierResult),

@@ -28,5 +28,8 @@ export async function assertNotCatchAll(tier: TierEnvironment): Promise<void> {
   const probePath = `/ccci-no-such-path-${randomBytes(6).toString('hex')}`;
   const probe = await httpGet(`${tier.env.CCCI_BASE_URL}${probePath}`, { timeoutMs: 30_000 });
   const sameAnswer = probe.status >= 200 && probe.status < 300 && probe.bodySha256 === health.bodySha256;
-  assert.ok(!sameAnswer, `${probePath} answered ${probe.status} with the same body as ${healthPath}: the app answers every path alike, so a healthy answer proves nothing (set HEALTH_PATH to a path only the working app serves)`);
+  assert.ok(
+    !sameAnswer,
+    `${probePath} answered ${probe.status} with the same body as ${healthPath}: the app answers every path alike, so a healthy answer proves nothing (set HEALTH_PATH to a path only the working app serves)`,
+  );
 }

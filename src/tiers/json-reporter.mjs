@@ -14,7 +14,12 @@ export default async function* jsonReporter(source) {
       file: data.file ?? null,
       status: event.type === 'test:fail' ? 'fail' : skipped ? 'skip' : 'pass',
       ms: Math.round(data.details?.duration_ms ?? 0),
-      message: event.type === 'test:fail' ? error?.cause?.message ?? error?.message ?? 'failed' : skipped && typeof data.skip === 'string' ? data.skip : undefined,
+      message:
+        event.type === 'test:fail'
+          ? (error?.cause?.message ?? error?.message ?? 'failed')
+          : skipped && typeof data.skip === 'string'
+            ? data.skip
+            : undefined,
     })}\n`;
   }
 }

@@ -17,11 +17,11 @@ export type TierContext = z.infer<typeof TierContext>;
 /** The environment every child of a run receives (docs/recipe-customization.md#the-env-contract); paths are this run's own files. */
 export const ENV_CONTRACT = {
   CCCI_RUN_ID: 'The run id',
-  CCCI_APP_DOMAIN: 'The domain of the app under test (of the dependency, for a dependency\'s install_steps.sh)',
+  CCCI_APP_DOMAIN: "The domain of the app under test (of the dependency, for a dependency's install_steps.sh)",
   CCCI_BASE_URL: 'Where cc-ci reaches the app; https://<domain> before the first deploy',
   CCCI_RECIPE: 'The recipe name',
   CCCI_OP: 'The op the child runs for: install, upgrade, backup, restore or functional',
-  ABRA_DIR: 'The run\'s own ABRA_DIR (recipes/ holds the run\'s checkouts)',
+  ABRA_DIR: "The run's own ABRA_DIR (recipes/ holds the run's checkouts)",
   CCCI_OP_STATE_FILE: 'JSON: what each op recorded (upgrade, backup, restore) and what hooks wrote (hooks)',
   CCCI_DEPS_FILE: 'JSON: {recipe: {recipe, domain, stack, baseUrl, secrets}} of the ready dependencies',
   CCCI_DEPS_SKIP_FILE: 'JSON: {recipe: reason} of dependencies that are not ready; tests that need one must fail',
@@ -33,8 +33,8 @@ export const CONTRACT_NAMES = Object.keys(ENV_CONTRACT) as (keyof typeof ENV_CON
 
 /** install_steps.sh gets the contract plus what it needs to shape the app before its first deploy. */
 export const INSTALL_STEPS_ENV = {
-  CCCI_APP_ENV_FILE: 'The app\'s env file (edit it to shape the deploy)',
-  CCCI_RECIPE_DIR: 'The run\'s checkout of the recipe (the script\'s working directory)',
+  CCCI_APP_ENV_FILE: "The app's env file (edit it to shape the deploy)",
+  CCCI_RECIPE_DIR: "The run's checkout of the recipe (the script's working directory)",
   CCCI_ABRA_BIN: 'The abra executable cc-ci uses',
   CCCI_SERVER: 'The abra server the app is deployed to',
 } as const;

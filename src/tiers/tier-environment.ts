@@ -23,7 +23,13 @@ export async function tierEnvironment(): Promise<TierEnvironment> {
     env,
     context,
     docker: createDocker({ log: silentLogger }),
-    abra: createAbra({ bin: context.abra.bin, abraDir: env.ABRA_DIR, server: context.abra.server, tty: context.abra.tty, log: silentLogger }),
+    abra: createAbra({
+      bin: context.abra.bin,
+      abraDir: env.ABRA_DIR,
+      server: context.abra.server,
+      tty: context.abra.tty,
+      log: silentLogger,
+    }),
     opState: () => readJsonFile<OpState>(env.CCCI_OP_STATE_FILE, {}),
   };
 }

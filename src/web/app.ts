@@ -39,7 +39,10 @@ export interface WebDeps {
 }
 
 async function exists(path: string): Promise<boolean> {
-  return stat(path).then(() => true, () => false);
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
 }
 
 export function createWebApp(deps: WebDeps): Hono {
@@ -68,43 +71,63 @@ export function createWebApp(deps: WebDeps): Hono {
     });
   });
 
-  app.post('/hook', bodyLimit({ maxSize: WEBHOOK_BODY_LIMIT, onError: (c) => c.json({ error: `the body is larger than ${WEBHOOK_BODY_LIMIT} bytes` }, 413) }), async (c) => {
-    if (deps.webhookSecret === undefined) return c.json({ error: 'webhooks are not enabled on this daemon (daemon.forge.webhookSecretFile is not set)' }, 404);
-    const body = new Uint8Array(await c.req.arrayBuffer());
-    const check = checkSignature(deps.webhookSecret, body, (name) => c.req.header(name));
-    if (!check.ok) {
-      log.warn({ why: check.reason, from: c.req.header('x-forwarded-for') ?? 'direct' }, 'webhook delivery rejected');
-      return c.json({ error: `bad signature: ${check.reason}` }, 401);
-    }
-    const event = c.req.header('x-gitea-event') ?? c.req.header('x-forgejo-event') ?? c.req.header('x-gogs-event');
-    if (event !== 'issue_comment') return c.json({ ignored: `event ${event ?? '(none)'} is not issue_comment` }, 202);
-    let data: unknown;
-    try {
-      data = JSON.parse(new TextDecoder().decode(body));
-    } catch (error) {
-      return c.json({ error: `the body is not JSON: ${(error as Error).message}` }, 400);
-    }
-    const parsed = IssueCommentEvent.safeParse(data);
-    if (!parsed.success) return c.json({ error: `not an issue_comment payload:\n${describeIssues(parsed.error, IssueCommentEvent)}` }, 400);
-    const payload = parsed.data;
-    if (payload.action !== 'created') return c.json({ ignored: `action ${payload.action}: only new comments trigger` }, 202);
-    if (payload.issue.pull_request === null) return c.json({ ignored: 'the comment is not on a pull request' }, 202);
-    const enrolled = deps.admitter.enrolledRepo(payload.repository.full_name);
-    if (enrolled === undefined) return c.json({ ignored: `${payload.repository.full_name} is not enrolled` }, 202);
-    if (!deps.dispatcher.accepting) return c.json({ error: 'the daemon is shutting down; the poller picks the comment up after the restart' }, 503);
-    const comment = payload.comment;
-    void deps.admitter.offer({
-      id: comment.id, repo: enrolled.repo, pull: payload.issue.number, author: comment.user.login, body: comment.body, createdAt: comment.created_at, via: 'webhook',
-    });
-    return c.json({ accepted: comment.id }, 202);
-  });
+  app.post(
+    '/hook',
+    bodyLimit({
+      maxSize: WEBHOOK_BODY_LIMIT,
+      onError: (c) => c.json({ error: `the body is larger than ${WEBHOOK_BODY_LIMIT} bytes` }, 413),
+    }),
+    async (c) => {
+      if (deps.webhookSecret === undefined)
+        return c.json({ error: 'webhooks are not enabled on this daemon (daemon.forge.webhookSecretFile is not set)' }, 404);
+      const body = new Uint8Array(await c.req.arrayBuffer());
+      const check = checkSignature(deps.webhookSecret, body, (name) => c.req.header(name));
+      if (!check.ok) {
+        log.warn({ why: check.reason, from: c.req.header('x-forwarded-for') ?? 'direct' }, 'webhook delivery rejected');
+        return c.json({ error: `bad signature: ${check.reason}` }, 401);
+      }
+      const event = c.req.header('x-gitea-event') ?? c.req.header('x-forgejo-event') ?? c.req.header('x-gogs-event');
+      if (event !== 'issue_comment') return c.json({ ignored: `event ${event ?? '(none)'} is not issue_comment` }, 202);
+      let data: unknown;
+      try {
+        data = JSON.parse(new TextDecoder().decode(body));
+      } catch (error) {
+        return c.json({ error: `the body is not JSON: ${(error as Error).message}` }, 400);
+      }
+      const parsed = IssueCommentEvent.safeParse(data);
+      if (!parsed.success)
+        return c.json({ error: `not an issue_comment payload:\n${describeIssues(parsed.error, IssueCommentEvent)}` }, 400);
+      const payload = parsed.data;
+      if (payload.action !== 'created') return c.json({ ignored: `action ${payload.action}: only new comments trigger` }, 202);
+      if (payload.issue.pull_request === null) return c.json({ ignored: 'the comment is not on a pull request' }, 202);
+      const enrolled = deps.admitter.enrolledRepo(payload.repository.full_name);
+      if (enrolled === undefined) return c.json({ ignored: `${payload.repository.full_name} is not enrolled` }, 202);
+      if (!deps.dispatcher.accepting)
+        return c.json({ error: 'the daemon is shutting down; the poller picks the comment up after the restart' }, 503);
+      const comment = payload.comment;
+      void deps.admitter.offer({
+        id: comment.id,
+        repo: enrolled.repo,
+        pull: payload.issue.number,
+        author: comment.user.login,
+        body: comment.body,
+        createdAt: comment.created_at,
+        via: 'webhook',
+      });
+      return c.json({ accepted: comment.id }, 202);
+    },
+  );
 
-  app.get('/', (c) => c.html(indexPage({
-    waiting: store.requestsIn('queued'),
-    running: store.requestsIn('running'),
-    recent: store.recentRequests(RECENT_REQUESTS),
-    limitMinutes: deps.limitMinutes,
-  })));
+  app.get('/', (c) =>
+    c.html(
+      indexPage({
+        waiting: store.requestsIn('queued'),
+        running: store.requestsIn('running'),
+        recent: store.recentRequests(RECENT_REQUESTS),
+        limitMinutes: deps.limitMinutes,
+      }),
+    ),
+  );
 
   app.get('/runs/:id', async (c) => {
     const runId = c.req.param('id');
@@ -114,16 +137,22 @@ export function createWebApp(deps: WebDeps): Hono {
     const results = 'results' in read ? read.results : undefined;
     if (request === undefined && results === undefined && !(await exists(runDir(runId)))) return c.text(`no run ${runId}`, 404);
     const text = await readFile(join(runDir(runId), RUN_LOG), 'utf8').catch(() => '');
-    const logTail = text.split('\n').filter((line) => line !== '').slice(-LOG_TAIL_LINES).map(formatted);
-    return c.html(runPage({
-      runId,
-      request,
-      attempt: request === undefined ? undefined : store.attemptsOf(request.id).find((attempt) => attempt.runId === runId),
-      results,
-      limitMinutes: deps.limitMinutes,
-      logTail,
-      live: isLive(runId),
-    }));
+    const logTail = text
+      .split('\n')
+      .filter((line) => line !== '')
+      .slice(-LOG_TAIL_LINES)
+      .map(formatted);
+    return c.html(
+      runPage({
+        runId,
+        request,
+        attempt: request === undefined ? undefined : store.attemptsOf(request.id).find((attempt) => attempt.runId === runId),
+        results,
+        limitMinutes: deps.limitMinutes,
+        logTail,
+        live: isLive(runId),
+      }),
+    );
   });
 
   app.get('/runs/:id/results.json', async (c) => {
@@ -141,16 +170,26 @@ export function createWebApp(deps: WebDeps): Hono {
     if (!(await exists(runDir(runId)))) return c.text(`no run ${runId}`, 404);
     if (!(c.req.header('accept') ?? '').includes('text/event-stream')) {
       const text = await readFile(file, 'utf8').catch(() => '');
-      return c.text(text.split('\n').filter((line) => line !== '').map(formatted).join('\n'));
+      return c.text(
+        text
+          .split('\n')
+          .filter((line) => line !== '')
+          .map(formatted)
+          .join('\n'),
+      );
     }
     return streamSSE(c, async (stream) => {
       const stop = new AbortController();
       stream.onAbort(() => stop.abort());
       let pending = Promise.resolve();
-      await followLines(file, (line) => {
-        if (line === '') return;
-        pending = pending.then(() => stream.writeSSE({ event: 'line', data: formatted(line) }));
-      }, { signal: stop.signal, until: () => !isLive(runId) });
+      await followLines(
+        file,
+        (line) => {
+          if (line === '') return;
+          pending = pending.then(() => stream.writeSSE({ event: 'line', data: formatted(line) }));
+        },
+        { signal: stop.signal, until: () => !isLive(runId) },
+      );
       await pending;
       if (!stop.signal.aborted) await stream.writeSSE({ event: 'end', data: 'the run has finished' });
     });

@@ -17,10 +17,21 @@ nav a{margin-right:1rem}`;
 
 function page(title: string, body: Html, options: { readonly refreshSeconds?: number } = {}): Html {
   return html`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title}</title><style>${raw(STYLE)}</style>
-${options.refreshSeconds === undefined ? '' : html`<noscript><meta http-equiv="refresh" content="${options.refreshSeconds}"></noscript>`}
-</head><body><nav><a href="/">cc-ci</a><a href="/healthz">health</a></nav>${body}</body></html>`;
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>${title}</title>
+        <style>
+          ${raw(STYLE)}
+        </style>
+        ${options.refreshSeconds === undefined ? '' : html`<noscript><meta http-equiv="refresh" content="${options.refreshSeconds}" /></noscript>`}
+      </head>
+      <body>
+        <nav><a href="/">cc-ci</a><a href="/healthz">health</a></nav>
+        ${body}
+      </body>
+    </html>`;
 }
 
 export interface IndexData {
@@ -32,20 +43,49 @@ export interface IndexData {
 
 function requestRow(request: StoredRequest, limitMinutes: number): Html {
   const run = request.runId === null ? html`—` : html`<a href="/runs/${request.runId}">${request.runId}</a>`;
-  const result = request.outcome === null ? (request.state === 'running' ? `running${request.stage === null ? '' : `: ${request.stage}`}` : request.state) : outcomeLine(request.outcome, limitMinutes);
-  return html`<tr><td>${request.repo} #${request.pull}</td><td><code>${request.sha.slice(0, 8)}</code></td><td>@${request.requestedBy}</td><td>${request.queuedAt}</td><td>${run}</td><td>${result}</td></tr>`;
+  const result =
+    request.outcome === null
+      ? request.state === 'running'
+        ? `running${request.stage === null ? '' : `: ${request.stage}`}`
+        : request.state
+      : outcomeLine(request.outcome, limitMinutes);
+  return html`<tr>
+    <td>${request.repo} #${request.pull}</td>
+    <td><code>${request.sha.slice(0, 8)}</code></td>
+    <td>@${request.requestedBy}</td>
+    <td>${request.queuedAt}</td>
+    <td>${run}</td>
+    <td>${result}</td>
+  </tr>`;
 }
 
 function requestTable(requests: readonly StoredRequest[], limitMinutes: number): Html {
   if (requests.length === 0) return html`<p>none</p>`;
-  return html`<table><tr><th>pull request</th><th>head</th><th>by</th><th>queued</th><th>run</th><th>state</th></tr>${requests.map((request) => requestRow(request, limitMinutes))}</table>`;
+  return html`<table>
+    <tr>
+      <th>pull request</th>
+      <th>head</th>
+      <th>by</th>
+      <th>queued</th>
+      <th>run</th>
+      <th>state</th>
+    </tr>
+    ${requests.map((request) => requestRow(request, limitMinutes))}
+  </table>`;
 }
 
 export function indexPage(data: IndexData): Html {
-  return page('cc-ci', html`<h1>cc-ci</h1>
-<h2>Running (${data.running.length})</h2>${requestTable(data.running, data.limitMinutes)}
-<h2>Waiting (${data.waiting.length})</h2>${requestTable(data.waiting, data.limitMinutes)}
-<h2>Recent</h2>${requestTable(data.recent, data.limitMinutes)}`, { refreshSeconds: 15 });
+  return page(
+    'cc-ci',
+    html`<h1>cc-ci</h1>
+      <h2>Running (${data.running.length})</h2>
+      ${requestTable(data.running, data.limitMinutes)}
+      <h2>Waiting (${data.waiting.length})</h2>
+      ${requestTable(data.waiting, data.limitMinutes)}
+      <h2>Recent</h2>
+      ${requestTable(data.recent, data.limitMinutes)}`,
+    { refreshSeconds: 15 },
+  );
 }
 
 export interface RunPageData {
@@ -60,27 +100,76 @@ export interface RunPageData {
 }
 
 function rungTable(results: Results): Html {
-  return html`<table><tr><th>rung</th><th>status</th><th>reason</th></tr>${RUNG_NAMES.map((name) => {
-    const rung = results.rungs[name];
-    return html`<tr><td>${name}</td><td class="${rung.status}">${rung.status}</td><td>${rung.reason}</td></tr>`;
-  })}</table>`;
+  return html`<table>
+    <tr>
+      <th>rung</th>
+      <th>status</th>
+      <th>reason</th>
+    </tr>
+    ${RUNG_NAMES.map((name) => {
+      const rung = results.rungs[name];
+      return html`<tr>
+        <td>${name}</td>
+        <td class="${rung.status}">${rung.status}</td>
+        <td>${rung.reason}</td>
+      </tr>`;
+    })}
+  </table>`;
 }
 
 function tierTables(results: Results): Html {
   if (results.tiers.length === 0) return html`<p>no tier ran</p>`;
-  return html`${results.tiers.map((tier) => html`<h3>${tier.name}: <span class="${tier.status}">${tier.status}</span> (${tier.ms} ms)</h3><p>${tier.reason}</p>
-${tier.tests.length === 0 ? '' : html`<table><tr><th>test</th><th>status</th><th>ms</th><th>message</th></tr>${tier.tests.map((test) => html`<tr><td>${test.name}</td><td class="${test.status}">${test.status}</td><td>${test.ms}</td><td>${test.message ?? ''}</td></tr>`)}</table>`}`)}`;
+  return html`${results.tiers.map(
+    (tier) =>
+      html`<h3>${tier.name}: <span class="${tier.status}">${tier.status}</span> (${tier.ms} ms)</h3>
+        <p>${tier.reason}</p>
+        ${
+          tier.tests.length === 0
+            ? ''
+            : html`<table>
+                <tr>
+                  <th>test</th>
+                  <th>status</th>
+                  <th>ms</th>
+                  <th>message</th>
+                </tr>
+                ${tier.tests.map(
+                  (test) =>
+                    html`<tr>
+                      <td>${test.name}</td>
+                      <td class="${test.status}">${test.status}</td>
+                      <td>${test.ms}</td>
+                      <td>${test.message ?? ''}</td>
+                    </tr>`,
+                )}
+              </table>`
+        }`,
+  )}`;
 }
 
 function resultsSection(results: Results): Html {
   const base = results.baseVersion;
-  return html`<h2>Result: level ${results.level}, <span class="${results.verdict}">${results.verdict}</span> (exit ${results.exitCode}${results.abortReason === null ? '' : `, aborted: ${results.abortReason}`})</h2>
-<p>head <code>${results.ref}</code>${results.headVersion === null ? '' : ` (${results.headVersion})`} · base ${base === null ? 'not resolved' : html`${base.kind} ${base.value ?? ''}: ${base.reason}`}</p>
-<p>deploys ${results.deploys.actual}/${results.deploys.expected} · clean teardown ${results.flags.cleanTeardown ? 'yes' : 'NO'}${results.teardown.leftovers.length === 0 ? '' : ` (left: ${results.teardown.leftovers.join(', ')})`} · no secret leak ${results.flags.noSecretLeak ? 'yes' : 'NO'} · lint ${results.lint.status}${results.lint.rulesFailed.length === 0 ? '' : ` (${results.lint.rulesFailed.join(', ')})`}</p>
-<p>${results.startedAt} → ${results.finishedAt}</p>
-<h2>Rungs</h2>${rungTable(results)}
-<h2>Tiers</h2>${tierTables(results)}
-<h2>Customization</h2><pre>${JSON.stringify(results.customization, null, 2)}</pre>`;
+  return html`<h2>
+      Result: level ${results.level}, <span class="${results.verdict}">${results.verdict}</span> (exit
+      ${results.exitCode}${results.abortReason === null ? '' : `, aborted: ${results.abortReason}`})
+    </h2>
+    <p>
+      head <code>${results.ref}</code>${results.headVersion === null ? '' : ` (${results.headVersion})`} · base
+      ${base === null ? 'not resolved' : html`${base.kind} ${base.value ?? ''}: ${base.reason}`}
+    </p>
+    <p>
+      deploys ${results.deploys.actual}/${results.deploys.expected} · clean teardown
+      ${results.flags.cleanTeardown ? 'yes' : 'NO'}${results.teardown.leftovers.length === 0 ? '' : ` (left: ${results.teardown.leftovers.join(', ')})`}
+      · no secret leak ${results.flags.noSecretLeak ? 'yes' : 'NO'} · lint
+      ${results.lint.status}${results.lint.rulesFailed.length === 0 ? '' : ` (${results.lint.rulesFailed.join(', ')})`}
+    </p>
+    <p>${results.startedAt} → ${results.finishedAt}</p>
+    <h2>Rungs</h2>
+    ${rungTable(results)}
+    <h2>Tiers</h2>
+    ${tierTables(results)}
+    <h2>Customization</h2>
+    <pre>${JSON.stringify(results.customization, null, 2)}</pre>`;
 }
 
 const FOLLOW_SCRIPT = `
@@ -93,13 +182,36 @@ source.addEventListener('end', () => { source.close(); setTimeout(() => location
 export function runPage(data: RunPageData): Html {
   const { request, results } = data;
   const title = `cc-ci run ${data.runId}`;
-  const about = request === undefined
-    ? html`<p>A run started by hand (not by the daemon).</p>`
-    : html`<p><b>${request.recipe}</b> · ${request.repo} pull request #${request.pull} · head <code>${request.sha}</code> · requested by @${request.requestedBy} at ${request.queuedAt}${data.attempt === undefined ? '' : ` · attempt ${data.attempt.attempt}`}</p>
-<p>State: ${data.attempt?.outcome != null ? outcomeLine(data.attempt.outcome, data.limitMinutes) : request.runId === data.runId && request.state === 'running' ? `running${request.stage === null ? '' : `, now: ${request.stage}`}` : request.state}</p>`;
-  return page(title, html`<h1>${title}</h1>${about}
-${results === undefined ? (data.live ? html`<p>The run is going; the log below follows it.</p>` : html`<p>This run left no results.json.</p>`) : resultsSection(results)}
-<h2>Artifacts</h2><ul>${results === undefined ? '' : html`<li><a href="/runs/${data.runId}/results.json">results.json</a></li>`}<li><a href="/runs/${data.runId}/log">run log</a> (redacted)</li></ul>
-<h2>Log${data.live ? ' (live)' : ' (last lines)'}</h2><pre id="log">${data.logTail.join('\n')}</pre>
-${data.live ? html`<script>${raw(FOLLOW_SCRIPT)}</script>` : ''}`, data.live ? { refreshSeconds: 10 } : {});
+  const about =
+    request === undefined
+      ? html`<p>A run started by hand (not by the daemon).</p>`
+      : html`<p>
+            <b>${request.recipe}</b> · ${request.repo} pull request #${request.pull} · head <code>${request.sha}</code> · requested by
+            @${request.requestedBy} at ${request.queuedAt}${data.attempt === undefined ? '' : ` · attempt ${data.attempt.attempt}`}
+          </p>
+          <p>
+            State:
+            ${data.attempt?.outcome != null ? outcomeLine(data.attempt.outcome, data.limitMinutes) : request.runId === data.runId && request.state === 'running' ? `running${request.stage === null ? '' : `, now: ${request.stage}`}` : request.state}
+          </p>`;
+  return page(
+    title,
+    html`<h1>${title}</h1>
+      ${about}
+      ${results === undefined ? (data.live ? html`<p>The run is going; the log below follows it.</p>` : html`<p>This run left no results.json.</p>`) : resultsSection(results)}
+      <h2>Artifacts</h2>
+      <ul>
+        ${results === undefined ? '' : html`<li><a href="/runs/${data.runId}/results.json">results.json</a></li>`}
+        <li><a href="/runs/${data.runId}/log">run log</a> (redacted)</li>
+      </ul>
+      <h2>Log${data.live ? ' (live)' : ' (last lines)'}</h2>
+      <pre id="log">${data.logTail.join('\n')}</pre>
+      ${
+        data.live
+          ? html`<script>
+              ${raw(FOLLOW_SCRIPT)};
+            </script>`
+          : ''
+      }`,
+    data.live ? { refreshSeconds: 10 } : {},
+  );
 }

@@ -40,7 +40,13 @@ function main(argv: readonly string[]): void {
       return;
     }
     case 'app deploy':
-      appDeploy(globals, { domain: args[0]!, version: args[1] ?? null, chaos: flag('chaos'), force: flag('force'), noConvergeChecks: flag('no-converge-checks') });
+      appDeploy(globals, {
+        domain: args[0]!,
+        version: args[1] ?? null,
+        chaos: flag('chaos'),
+        force: flag('force'),
+        noConvergeChecks: flag('no-converge-checks'),
+      });
       return;
     case 'app undeploy':
       appUndeploy(globals, args[0]!);

@@ -26,7 +26,8 @@ function services(app: App): ServiceInfo[] {
 function backupService(app: App, all: readonly ServiceInfo[]): ServiceInfo {
   const labelled = all.filter((s) => s.labels['backupbot.backup'] === 'true');
   if (labelled.length === 0) fatal(`${app.domain} has no backupbot.backup=true label`);
-  if (labelled.length > 1) fatal(`${app.domain}: backupbot.backup=true is set on more than one service (${labelled.map((s) => s.name).join(', ')})`);
+  if (labelled.length > 1)
+    fatal(`${app.domain}: backupbot.backup=true is set on more than one service (${labelled.map((s) => s.name).join(', ')})`);
   return labelled[0]!;
 }
 
@@ -61,7 +62,15 @@ function volumeSpecs(app: App, all: readonly ServiceInfo[]): string[] {
       continue;
     }
     const paths = labels[`backupbot.backup.volumes.${volume}.path`];
-    specs.push(paths ? `${volume}:${paths.split(',').map((p) => p.trim().replace(/^\/+/, '')).filter((p) => p !== '').join(',')}` : volume);
+    specs.push(
+      paths
+        ? `${volume}:${paths
+            .split(',')
+            .map((p) => p.trim().replace(/^\/+/, ''))
+            .filter((p) => p !== '')
+            .join(',')}`
+        : volume,
+    );
   }
   return specs;
 }
@@ -99,7 +108,12 @@ export function backupSnapshots(domain: string): void {
   const app = findApp(domain);
   const bot = findBot();
   const list = snapshots(bot, app);
-  out(plainTable(['ID', 'TIME', 'PATHS'], list.map((s) => [s.id, s.time, s.paths])));
+  out(
+    plainTable(
+      ['ID', 'TIME', 'PATHS'],
+      list.map((s) => [s.id, s.time, s.paths]),
+    ),
+  );
   if (list.length === 0) info(`no snapshots of ${domain}`);
 }
 

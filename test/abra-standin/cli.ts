@@ -72,8 +72,16 @@ export interface Parsed {
 
 export type ParseResult = Parsed | { readonly help: string };
 
-const VALUE_SHORTS = new Set(COMMANDS.flatMap((c) => c.flags).filter((f) => f.value).map((f) => f.short));
-const VALUE_LONGS = new Set(COMMANDS.flatMap((c) => c.flags).filter((f) => f.value).map((f) => f.long));
+const VALUE_SHORTS = new Set(
+  COMMANDS.flatMap((c) => c.flags)
+    .filter((f) => f.value)
+    .map((f) => f.short),
+);
+const VALUE_LONGS = new Set(
+  COMMANDS.flatMap((c) => c.flags)
+    .filter((f) => f.value)
+    .map((f) => f.long),
+);
 
 /** Positional words, skipping flags and the values of value-taking flags (first pass, before the command is known). */
 function positionals(argv: readonly string[]): string[] {
@@ -106,7 +114,9 @@ function helpText(prefix: readonly string[]): string {
   const matching = COMMANDS.filter((c) => prefix.every((word, i) => c.path[i] === word));
   const lines = ['abra (test bed stand-in, see test/abra-standin/README.md)', '', 'COMMANDS:'];
   for (const c of matching) {
-    lines.push(`  abra ${c.path.join(' ')} ${c.args.map((a) => (a.endsWith('?') ? `[${a.slice(0, -1)}]` : `<${a}>`)).join(' ')}  ${c.usage}`);
+    lines.push(
+      `  abra ${c.path.join(' ')} ${c.args.map((a) => (a.endsWith('?') ? `[${a.slice(0, -1)}]` : `<${a}>`)).join(' ')}  ${c.usage}`,
+    );
     for (const f of c.flags) lines.push(`      --${f.long}${f.short ? `, -${f.short}` : ''}${f.value ? ' value' : ''}  ${f.usage}`);
   }
   lines.push('', 'GLOBAL OPTIONS:');
@@ -134,7 +144,11 @@ export function parse(argv: readonly string[]): ParseResult {
   const command = candidates.find((c) => c.path.length === depth);
   if (wantsHelp) return { help: helpText(words.slice(0, depth)) };
   if (command === undefined) {
-    fatal(words.length === 0 ? 'no command given (see abra --help)' : `incomplete command "${words.join(' ')}": expected one of ${candidates.map((c) => `"${c.path.join(' ')}"`).join(', ')}`);
+    fatal(
+      words.length === 0
+        ? 'no command given (see abra --help)'
+        : `incomplete command "${words.join(' ')}": expected one of ${candidates.map((c) => `"${c.path.join(' ')}"`).join(', ')}`,
+    );
   }
 
   const specs = [...GLOBAL_FLAGS, ...command.flags];
@@ -181,7 +195,10 @@ export function parse(argv: readonly string[]): ParseResult {
     }
   }
   const required = command.args.filter((a) => !a.endsWith('?')).length;
-  if (args.length < required) fatal(`missing argument: <${command.args[args.length]}> (abra ${command.path.join(' ')} ${command.args.map((a) => (a.endsWith('?') ? `[${a.slice(0, -1)}]` : `<${a}>`)).join(' ')})`);
+  if (args.length < required)
+    fatal(
+      `missing argument: <${command.args[args.length]}> (abra ${command.path.join(' ')} ${command.args.map((a) => (a.endsWith('?') ? `[${a.slice(0, -1)}]` : `<${a}>`)).join(' ')})`,
+    );
   if (args.length > command.args.length) fatal(`unexpected argument "${args[command.args.length]}" for abra ${command.path.join(' ')}`);
   return { command, args, flags };
 }

@@ -129,5 +129,8 @@ export function setEnvLine(text: string, keys: readonly string[], render: (key: 
 /** Writes `<recipe>:<version>` into the TYPE=/RECIPE= line of the app's env file. */
 export function writeDeployedVersion(app: App, version: string): void {
   const text = readFileSync(app.envPath, 'utf8');
-  writeFileSync(app.envPath, setEnvLine(text, ['TYPE', 'RECIPE'], (key) => `${key}=${app.recipe}:${version}`, 'TYPE'));
+  writeFileSync(
+    app.envPath,
+    setEnvLine(text, ['TYPE', 'RECIPE'], (key) => `${key}=${app.recipe}:${version}`, 'TYPE'),
+  );
 }

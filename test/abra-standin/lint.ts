@@ -53,7 +53,8 @@ const RULES: readonly Rule[] = [
     level: 'warn',
     description: 'healthcheck enabled for all services',
     resolve: 'wire up healthchecks',
-    check: (r) => Object.values(r.services).every((s) => s.healthcheck != null && s.healthcheck.disable !== true && s.healthcheck.test !== undefined),
+    check: (r) =>
+      Object.values(r.services).every((s) => s.healthcheck != null && s.healthcheck.disable !== true && s.healthcheck.test !== undefined),
   },
   {
     ref: 'R003',

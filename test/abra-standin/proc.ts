@@ -63,7 +63,10 @@ export function dockerChecked(args: readonly string[], options: RunOptions = {})
 }
 
 export function lines(text: string): string[] {
-  return text.split('\n').map((line) => line.trim()).filter((line) => line !== '');
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
 }
 
 export function git(repo: string, args: readonly string[]): Result {

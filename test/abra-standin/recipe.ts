@@ -72,7 +72,8 @@ export function failIfDirty(recipe: string, dir: string): void {
 /** Checks out a tag or commit (detached), as abra's EnsureVersion does. */
 export function checkoutVersion(recipe: string, dir: string, version: string): void {
   const ref = version.replace(/\+U$/, '');
-  if (git(dir, ['rev-parse', '-q', '--verify', `${ref}^{commit}`]).status !== 0) fatal(`invalid version ${version} specified for ${recipe}`);
+  if (git(dir, ['rev-parse', '-q', '--verify', `${ref}^{commit}`]).status !== 0)
+    fatal(`invalid version ${version} specified for ${recipe}`);
   const target = gitChecked(dir, ['rev-parse', `${ref}^{commit}`]).trim();
   const head = git(dir, ['rev-parse', 'HEAD']).stdout.trim();
   if (head === target && git(dir, ['symbolic-ref', '-q', 'HEAD']).status !== 0) return;
@@ -85,7 +86,10 @@ export function abraShExports(dir: string): Record<string, string> {
   if (!existsSync(join(dir, 'abra.sh'))) return {};
   const marker = '\0--abra-sh--\0';
   const script = `env -0; printf '${marker.replaceAll('\0', '\\0')}'; . ./abra.sh >/dev/null 2>&1 </dev/null || exit 97; env -0`;
-  const result = run('bash', ['-c', script], { cwd: dir, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root' } });
+  const result = run('bash', ['-c', script], {
+    cwd: dir,
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root' },
+  });
   if (result.status !== 0) fatal(`unable to source ${join(dir, 'abra.sh')} (exit ${result.status})`);
   const [before = '', after = ''] = result.stdout.split(marker);
   const parse = (text: string) => {
@@ -127,7 +131,9 @@ export function interpolationEnv(appEnv: Record<string, string>, dir: string, st
 
 /** The docker CLI's environment for stack commands: only what docker itself needs, plus the interpolation env. */
 export function stackCommandEnv(vars: Record<string, string>): NodeJS.ProcessEnv {
-  const keep = Object.entries(process.env).filter(([key]) => ['PATH', 'HOME', 'TMPDIR', 'LANG', 'LC_ALL'].includes(key) || key.startsWith('DOCKER_'));
+  const keep = Object.entries(process.env).filter(
+    ([key]) => ['PATH', 'HOME', 'TMPDIR', 'LANG', 'LC_ALL'].includes(key) || key.startsWith('DOCKER_'),
+  );
   return { ...Object.fromEntries(keep), ...vars };
 }
 

@@ -39,7 +39,17 @@ export function stackServices(stack: string): ServiceInfo[] {
 
 /** Running containers of a service (by swarm service name). */
 export function runningContainers(serviceName: string): string[] {
-  return lines(dockerChecked(['ps', '--filter', `label=com.docker.swarm.service.name=${serviceName}`, '--filter', 'status=running', '--format', '{{.ID}}']));
+  return lines(
+    dockerChecked([
+      'ps',
+      '--filter',
+      `label=com.docker.swarm.service.name=${serviceName}`,
+      '--filter',
+      'status=running',
+      '--format',
+      '{{.ID}}',
+    ]),
+  );
 }
 
 export function stackContainers(stack: string): string[] {
@@ -53,7 +63,14 @@ export function stackNetworks(stack: string): string[] {
 /** `running/desired` per service from `docker service ls`. */
 export function replicas(stack: string): Map<string, { running: number; desired: number; text: string }> {
   const map = new Map<string, { running: number; desired: number; text: string }>();
-  const out = dockerChecked(['service', 'ls', '--filter', `label=com.docker.stack.namespace=${stack}`, '--format', '{{.Name}}\t{{.Replicas}}']);
+  const out = dockerChecked([
+    'service',
+    'ls',
+    '--filter',
+    `label=com.docker.stack.namespace=${stack}`,
+    '--format',
+    '{{.Name}}\t{{.Replicas}}',
+  ]);
   for (const line of lines(out)) {
     const [name = '', text = ''] = line.split('\t');
     const m = /^(\d+)\/(\d+)/.exec(text);

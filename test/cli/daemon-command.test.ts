@@ -29,7 +29,14 @@ async function configWith(name: string, daemon: Record<string, unknown> | undefi
 
 async function daemonSection(overrides: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
   const forge = await forgeBed();
-  return { forge: { url: forge.url, tokenFile: forge.users.bot.tokenFile }, org: forge.org, repositories: ['recipes/web'], stateDir: join(root, 'state'), listen: { port: 0 }, ...overrides };
+  return {
+    forge: { url: forge.url, tokenFile: forge.users.bot.tokenFile },
+    org: forge.org,
+    repositories: ['recipes/web'],
+    stateDir: join(root, 'state'),
+    listen: { port: 0 },
+    ...overrides,
+  };
 }
 
 async function daemon(...argv: string[]) {
@@ -44,10 +51,16 @@ test('a configuration without a daemon section: exit 2, said so', async (t) => {
 });
 
 test('a missing token file: exit 2, naming the file', async (t) => {
-  const file = await configWith('no-token', { ...(await daemonSection()), forge: { url: (await forgeBed()).url, tokenFile: join(root, 'absent-token') } });
+  const file = await configWith('no-token', {
+    ...(await daemonSection()),
+    forge: { url: (await forgeBed()).url, tokenFile: join(root, 'absent-token') },
+  });
   const result = await daemon('--config', file);
   t.is(result.exitCode, 2);
-  t.is(result.stderr, `ccci daemon: Cannot read the forge token file ${join(root, 'absent-token')}: ENOENT: no such file or directory, open '${join(root, 'absent-token')}'`);
+  t.is(
+    result.stderr,
+    `ccci daemon: Cannot read the forge token file ${join(root, 'absent-token')}: ENOENT: no such file or directory, open '${join(root, 'absent-token')}'`,
+  );
 });
 
 test('a token the forge refuses: exit 2 before anything starts, the token never printed', async (t) => {
@@ -56,7 +69,10 @@ test('a token the forge refuses: exit 2 before anything starts, the token never 
   const file = await configWith('bad-token', { ...(await daemonSection()), forge: { url: (await forgeBed()).url, tokenFile } });
   const result = await daemon('--config', file);
   t.is(result.exitCode, 2);
-  t.regex(result.stderr, new RegExp(`^ccci daemon: The forge at ${(await forgeBed()).url} refuses the token in ${tokenFile}: Gitea GET /user answered 401`));
+  t.regex(
+    result.stderr,
+    new RegExp(`^ccci daemon: The forge at ${(await forgeBed()).url} refuses the token in ${tokenFile}: Gitea GET /user answered 401`),
+  );
   t.false(result.stderr.includes('not-a-token-the-forge-knows'));
 });
 
@@ -64,7 +80,10 @@ test('a runLimitMinutes at or above the deadline: exit 2 with the key and why', 
   const file = await configWith('limit', await daemonSection({ runLimitMinutes: 90 }));
   const result = await daemon('--config', file);
   t.is(result.exitCode, 2);
-  t.is(result.stderr, `ccci daemon: Invalid configuration in ${file}:\n- must be below deadlineMinutes (60): the daemon stops a run before its own hard deadline at daemon.runLimitMinutes`);
+  t.is(
+    result.stderr,
+    `ccci daemon: Invalid configuration in ${file}:\n- must be below deadlineMinutes (60): the daemon stops a run before its own hard deadline at daemon.runLimitMinutes`,
+  );
 });
 
 test('an address already in use: exit 1, the address named', async (t) => {
@@ -72,7 +91,10 @@ test('an address already in use: exit 1, the address named', async (t) => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   t.teardown(() => server.close());
   const port = (server.address() as { port: number }).port;
-  const file = await configWith('busy-port', await daemonSection({ listen: { host: '127.0.0.1', port }, stateDir: join(root, 'state-busy') }));
+  const file = await configWith(
+    'busy-port',
+    await daemonSection({ listen: { host: '127.0.0.1', port }, stateDir: join(root, 'state-busy') }),
+  );
   const result = await daemon('--config', file, '--log-level', 'warn');
   t.is(result.exitCode, 1);
   t.true(result.stderr.includes(`the HTTP server cannot listen: 127.0.0.1:${port}: listen EADDRINUSE`), result.stderr);

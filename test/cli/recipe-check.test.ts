@@ -22,8 +22,14 @@ test.before(async () => {
   root = await mkdtemp(join(tmpdir(), 'ccci-recipe-check-'));
   customizationDir = join(root, 'recipes');
   const good = join(customizationDir, 'good');
-  await write(join(good, 'meta.ts'), "export const meta = { HEALTH_PATH: '/health', EXTRA_ENV: { ADMIN_PASSWORD: 'hunter2hunter2', MODE: 'ci' } };\n");
-  await write(join(good, 'ops.ts'), 'export async function preBackup(ctx: unknown): Promise<void> {}\nexport function preRestore(ctx: unknown): void {}\nexport const _helper = 1;\n');
+  await write(
+    join(good, 'meta.ts'),
+    "export const meta = { HEALTH_PATH: '/health', EXTRA_ENV: { ADMIN_PASSWORD: 'hunter2hunter2', MODE: 'ci' } };\n",
+  );
+  await write(
+    join(good, 'ops.ts'),
+    'export async function preBackup(ctx: unknown): Promise<void> {}\nexport function preRestore(ctx: unknown): void {}\nexport const _helper = 1;\n',
+  );
   await write(join(good, 'tests', 'restore.test.ts'), '');
   await write(join(good, 'custom', 'login.test.ts'), '');
   await write(join(good, 'compose.ccci.yml'), 'services: {}\n');
@@ -31,13 +37,16 @@ test.before(async () => {
   await write(join(customizationDir, 'empty', '.keep'), '');
   await write(join(root, 'empty-recipes', '.keep'), '');
   config = join(root, 'config.json');
-  await write(config, JSON.stringify({
-    abra: { dir: join(root, 'abra'), server: 'swarm.ci.test' },
-    ciDomain: 'ci.test',
-    runsDir: join(root, 'runs'),
-    lockDir: join(root, 'locks'),
-    customizationDir,
-  }));
+  await write(
+    config,
+    JSON.stringify({
+      abra: { dir: join(root, 'abra'), server: 'swarm.ci.test' },
+      ciDomain: 'ci.test',
+      runsDir: join(root, 'runs'),
+      lockDir: join(root, 'locks'),
+      customizationDir,
+    }),
+  );
 });
 
 test.after.always(async () => {
@@ -75,7 +84,7 @@ test('a valid tree: ok and its manifest, exit 0', async (t) => {
   t.is(result.stderr, '');
 });
 
-test('an invalid tree: the loader\'s message with the nearest key, exit 2', async (t) => {
+test("an invalid tree: the loader's message with the nearest key, exit 2", async (t) => {
   const result = await ccci('recipe', 'check', 'bad', '--config', config);
   t.is(result.exitCode, 2);
   t.deepEqual(result.stdout.split('\n'), badLines());
@@ -105,12 +114,24 @@ test('without a name every tree is checked, in name order; one invalid tree make
 test('a named recipe without a tree gets the generic floor, exit 0', async (t) => {
   const result = await ccci('recipe', 'check', 'absent', '--config', config);
   t.is(result.exitCode, 0);
-  t.is(result.stdout, `absent: no customization tree at ${join(customizationDir, 'absent')}; it gets the generic floor only (zero configuration)`);
+  t.is(
+    result.stdout,
+    `absent: no customization tree at ${join(customizationDir, 'absent')}; it gets the generic floor only (zero configuration)`,
+  );
 });
 
 test('no trees at all: said so, exit 0', async (t) => {
   const emptyConfig = join(root, 'empty-config.json');
-  await write(emptyConfig, JSON.stringify({ abra: { dir: '/abra', server: 's' }, ciDomain: 'ci.test', runsDir: '/runs', lockDir: '/locks', customizationDir: join(root, 'empty-recipes') }));
+  await write(
+    emptyConfig,
+    JSON.stringify({
+      abra: { dir: '/abra', server: 's' },
+      ciDomain: 'ci.test',
+      runsDir: '/runs',
+      lockDir: '/locks',
+      customizationDir: join(root, 'empty-recipes'),
+    }),
+  );
   const result = await ccci('recipe', 'check', '--config', emptyConfig);
   t.is(result.exitCode, 0);
   t.is(result.stdout, `no customization trees in ${join(root, 'empty-recipes')}: every recipe gets the generic floor`);
@@ -148,7 +169,10 @@ test('a configuration that does not load is bad input, exit 2', async (t) => {
   const missing = join(root, 'absent.json');
   const result = await ccci('recipe', 'check', '--config', missing);
   t.is(result.exitCode, 2);
-  t.is(result.stderr, `ccci recipe check: Cannot read the configuration file ${missing}: ENOENT: no such file or directory, open '${missing}'`);
+  t.is(
+    result.stderr,
+    `ccci recipe check: Cannot read the configuration file ${missing}: ENOENT: no such file or directory, open '${missing}'`,
+  );
 });
 
 test('ccci --help lists the recipe command', async (t) => {

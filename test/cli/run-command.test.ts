@@ -14,13 +14,16 @@ let recipeDir = '';
 
 async function configWith(ciDomain: string): Promise<string> {
   const file = join(root, `config-${ciDomain.length}.json`);
-  await writeFile(file, JSON.stringify({
-    abra: { dir: join(root, 'abra'), server: 'swarm.ci.test' },
-    ciDomain,
-    runsDir: join(root, 'runs'),
-    lockDir: join(root, 'locks'),
-    customizationDir: join(root, 'recipes'),
-  }));
+  await writeFile(
+    file,
+    JSON.stringify({
+      abra: { dir: join(root, 'abra'), server: 'swarm.ci.test' },
+      ciDomain,
+      runsDir: join(root, 'runs'),
+      lockDir: join(root, 'locks'),
+      customizationDir: join(root, 'recipes'),
+    }),
+  );
   return file;
 }
 
@@ -36,14 +39,20 @@ test.after.always(async () => {
 });
 
 async function createdNothing(t: import('ava').ExecutionContext): Promise<void> {
-  t.deepEqual((await readdir(root)).filter((name) => name === 'runs' || name === 'locks' || name === 'abra'), []);
+  t.deepEqual(
+    (await readdir(root)).filter((name) => name === 'runs' || name === 'locks' || name === 'abra'),
+    [],
+  );
 }
 
 test('a recipe name over 255 characters: exit 2 with its length and the limit', async (t) => {
   const name = 'r'.repeat(300);
   const run = await execa(CCCI, ['run', recipeDir, '--name', name, '--config', await configWith('ci.test')], { reject: false });
   t.is(run.exitCode, 2, run.stderr);
-  t.is(run.stderr, `ccci run: names too long for this run:\n- recipe name "${'r'.repeat(40)}…" is 300 characters; it becomes a directory name, which allows 255`);
+  t.is(
+    run.stderr,
+    `ccci run: names too long for this run:\n- recipe name "${'r'.repeat(40)}…" is 300 characters; it becomes a directory name, which allows 255`,
+  );
   await createdNothing(t);
 });
 
@@ -51,7 +60,10 @@ test('a ciDomain that leaves the stack no room for a service name: exit 2 naming
   const ciDomain = `${'d'.repeat(55)}.org`;
   const run = await execa(CCCI, ['run', recipeDir, '--ref', 'main', '--config', await configWith(ciDomain)], { reject: false });
   t.is(run.exitCode, 2, run.stderr);
-  t.regex(run.stderr, /^ccci run: names too long for this run:\n- stack "web-[0-9a-f]{6}_d{55}_org" is 70 characters; services are named <stack>_<service> and swarm allows 63, so a stack allows 61 \(shorten ciDomain\)$/);
+  t.regex(
+    run.stderr,
+    /^ccci run: names too long for this run:\n- stack "web-[0-9a-f]{6}_d{55}_org" is 70 characters; services are named <stack>_<service> and swarm allows 63, so a stack allows 61 \(shorten ciDomain\)$/,
+  );
   await createdNothing(t);
 });
 

@@ -44,60 +44,91 @@ test.serial('an app of this instance with no lock record at all (after a reboot)
   t.deepEqual(await stackLeftovers(stackName(domain)), []);
 });
 
-test.serial('another instance\'s app and an app no cc-ci labelled, with no lock record here, are reported and left; labelled as this instance\'s, the next pass reaps them', async (t) => {
-  const other = `jan8-1a1b1c.${config.ciDomain}`;
-  const bare = `jan9-2a2b2c.${config.ciDomain}`;
-  await deployApp(other, { instance: 'ffffffffffff' });
-  await deployApp(bare, 'unlabelled');
-  const pass = await janitor();
-  t.is(pass.exitCode, 0, pass.stderr);
-  t.regex(pass.stdout, new RegExp(`^${escape(other)}\\s+other-instance\\s+left\\s+the app of another cc-ci instance \\(instance ffffffffffff, run left-${escape(other)}, on [^)]+\\): left to its janitor$`, 'm'));
-  t.regex(pass.stdout, new RegExp(`^${escape(bare)}\\s+unowned-stack\\s+left\\s+no cc-ci owner label and no lock record`, 'm'));
-  t.not((await stackLeftovers(stackName(other))).length, 0);
-  t.not((await stackLeftovers(stackName(bare))).length, 0);
-  const ours = ownerLabels({ instance: instanceId(config.lockDir), runId: 'adopted', host: 'test' });
-  for (const domain of [other, bare]) await createDocker({ log: silentLogger }).labelService(`${stackName(domain)}_app`, ours);
-  const adopted = await janitor();
-  for (const domain of [other, bare]) {
-    t.regex(adopted.stdout, new RegExp(`^${escape(domain)}\\s+owner-gone\\s+reaped\\s+`, 'm'));
-    t.deepEqual(await stackLeftovers(stackName(domain)), []);
-  }
-});
-
-test.serial('a lock dir belongs to the swarm it was first used with: a pass against another swarm judges nothing and exits 3', async (t) => {
-  const swarmFile = join(config.lockDir, SWARM_ID_FILE);
-  const recorded = (await readFile(swarmFile, 'utf8')).trim();
-  t.is(recorded, (await execa('docker', ['info', '--format', '{{.Swarm.Cluster.ID}}'])).stdout.trim(), 'the first pass recorded this swarm');
-  await writeFile(swarmFile, 'another-swarm-id\n');
-  try {
+test.serial(
+  "another instance's app and an app no cc-ci labelled, with no lock record here, are reported and left; labelled as this instance's, the next pass reaps them",
+  async (t) => {
+    const other = `jan8-1a1b1c.${config.ciDomain}`;
+    const bare = `jan9-2a2b2c.${config.ciDomain}`;
+    await deployApp(other, { instance: 'ffffffffffff' });
+    await deployApp(bare, 'unlabelled');
     const pass = await janitor();
-    t.is(pass.exitCode, 3);
-    t.regex(pass.stdout, new RegExp(`^\\*\\s+lock-dir-missing\\s+skipped\\s+lock dir ${escape(config.lockDir)} belongs to swarm another-swarm-id, but this engine is in swarm ${recorded}: `, 'm'));
-  } finally {
-    await writeFile(swarmFile, `${recorded}\n`);
-  }
-});
+    t.is(pass.exitCode, 0, pass.stderr);
+    t.regex(
+      pass.stdout,
+      new RegExp(
+        `^${escape(other)}\\s+other-instance\\s+left\\s+the app of another cc-ci instance \\(instance ffffffffffff, run left-${escape(other)}, on [^)]+\\): left to its janitor$`,
+        'm',
+      ),
+    );
+    t.regex(pass.stdout, new RegExp(`^${escape(bare)}\\s+unowned-stack\\s+left\\s+no cc-ci owner label and no lock record`, 'm'));
+    t.not((await stackLeftovers(stackName(other))).length, 0);
+    t.not((await stackLeftovers(stackName(bare))).length, 0);
+    const ours = ownerLabels({ instance: instanceId(config.lockDir), runId: 'adopted', host: 'test' });
+    for (const domain of [other, bare]) await createDocker({ log: silentLogger }).labelService(`${stackName(domain)}_app`, ours);
+    const adopted = await janitor();
+    for (const domain of [other, bare]) {
+      t.regex(adopted.stdout, new RegExp(`^${escape(domain)}\\s+owner-gone\\s+reaped\\s+`, 'm'));
+      t.deepEqual(await stackLeftovers(stackName(domain)), []);
+    }
+  },
+);
 
-test.serial('a live holder is never reaped; once it is SIGKILLed the janitor says when its lock goes stale, and then reaps the app exactly once', async (t) => {
-  const domain = `jan2-0d0e0f.${config.ciDomain}`;
-  await deployApp(domain);
-  const { process: holder } = await holdLock(domain);
-  const whileLive = await janitor();
-  t.regex(whileLive.stdout, new RegExp(`^${escape(domain)}\\s+live\\s+left\\s+lock held by run holder-\\d+ `, 'm'));
-  t.not((await stackLeftovers(stackName(domain))).length, 0);
-  holder.kill('SIGKILL');
-  await holder;
-  const justKilled = await janitor();
-  // the lock is still fresh; the holder ran on this host and its pid is gone: said so, with when it will be reaped
-  t.regex(justKilled.stdout, new RegExp(`^${escape(domain)}\\s+dead-owner-lock-fresh\\s+left\\s+run holder-\\d+ \\(pid \\d+ on [^,]+, since [^)]+\\) is gone, but its lock is still fresh: reaped by the first pass after \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z$`, 'm'));
-  t.not((await stackLeftovers(stackName(domain))).length, 0, 'not reaped while the lock is fresh');
-  await pause(LOCK_STALE_MS + 1_000);
-  const afterStale = await janitor();
-  t.regex(afterStale.stdout, new RegExp(`^${escape(domain)}\\s+owner-gone\\s+reaped\\s+`, 'm'));
-  t.deepEqual(await stackLeftovers(stackName(domain)), []);
-  const again = await janitor();
-  t.notRegex(again.stdout, new RegExp(escape(domain)), 'reaped once: nothing of it is left to judge');
-});
+test.serial(
+  'a lock dir belongs to the swarm it was first used with: a pass against another swarm judges nothing and exits 3',
+  async (t) => {
+    const swarmFile = join(config.lockDir, SWARM_ID_FILE);
+    const recorded = (await readFile(swarmFile, 'utf8')).trim();
+    t.is(
+      recorded,
+      (await execa('docker', ['info', '--format', '{{.Swarm.Cluster.ID}}'])).stdout.trim(),
+      'the first pass recorded this swarm',
+    );
+    await writeFile(swarmFile, 'another-swarm-id\n');
+    try {
+      const pass = await janitor();
+      t.is(pass.exitCode, 3);
+      t.regex(
+        pass.stdout,
+        new RegExp(
+          `^\\*\\s+lock-dir-missing\\s+skipped\\s+lock dir ${escape(config.lockDir)} belongs to swarm another-swarm-id, but this engine is in swarm ${recorded}: `,
+          'm',
+        ),
+      );
+    } finally {
+      await writeFile(swarmFile, `${recorded}\n`);
+    }
+  },
+);
+
+test.serial(
+  'a live holder is never reaped; once it is SIGKILLed the janitor says when its lock goes stale, and then reaps the app exactly once',
+  async (t) => {
+    const domain = `jan2-0d0e0f.${config.ciDomain}`;
+    await deployApp(domain);
+    const { process: holder } = await holdLock(domain);
+    const whileLive = await janitor();
+    t.regex(whileLive.stdout, new RegExp(`^${escape(domain)}\\s+live\\s+left\\s+lock held by run holder-\\d+ `, 'm'));
+    t.not((await stackLeftovers(stackName(domain))).length, 0);
+    holder.kill('SIGKILL');
+    await holder;
+    const justKilled = await janitor();
+    // the lock is still fresh; the holder ran on this host and its pid is gone: said so, with when it will be reaped
+    t.regex(
+      justKilled.stdout,
+      new RegExp(
+        `^${escape(domain)}\\s+dead-owner-lock-fresh\\s+left\\s+run holder-\\d+ \\(pid \\d+ on [^,]+, since [^)]+\\) is gone, but its lock is still fresh: reaped by the first pass after \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z$`,
+        'm',
+      ),
+    );
+    t.not((await stackLeftovers(stackName(domain))).length, 0, 'not reaped while the lock is fresh');
+    await pause(LOCK_STALE_MS + 1_000);
+    const afterStale = await janitor();
+    t.regex(afterStale.stdout, new RegExp(`^${escape(domain)}\\s+owner-gone\\s+reaped\\s+`, 'm'));
+    t.deepEqual(await stackLeftovers(stackName(domain)), []);
+    const again = await janitor();
+    t.notRegex(again.stdout, new RegExp(escape(domain)), 'reaped once: nothing of it is left to judge');
+  },
+);
 
 test.serial('a lock held for over twice the deadline is reported as a possible leaked run and never stolen', async (t) => {
   const domain = `jan3-1a1b1c.${config.ciDomain}`;
@@ -106,7 +137,13 @@ test.serial('a lock held for over twice the deadline is reported as a possible l
   const { process: holder } = await holdLock(domain, longAgo);
   try {
     const pass = await janitor();
-    t.regex(pass.stdout, new RegExp(`^${escape(domain)}\\s+possible-leaked-run\\s+left\\s+possible leaked run: lock held by run holder-\\d+ .* for 180 min, over twice the deadline; never stolen$`, 'm'));
+    t.regex(
+      pass.stdout,
+      new RegExp(
+        `^${escape(domain)}\\s+possible-leaked-run\\s+left\\s+possible leaked run: lock held by run holder-\\d+ .* for 180 min, over twice the deadline; never stolen$`,
+        'm',
+      ),
+    );
     t.not((await stackLeftovers(stackName(domain))).length, 0);
   } finally {
     holder.kill('SIGKILL');
@@ -128,7 +165,10 @@ test.serial('two janitors at once: exactly one reaps', async (t) => {
 
 test.serial('a lock record without an app is removed; an unreadable lock path is skipped and logged', async (t) => {
   const orphanRecord = `jan5-3a3b3c.${config.ciDomain}`;
-  await writeFile(lockPaths(config.lockDir, orphanRecord).ownerFile, JSON.stringify({ runId: 'gone', pid: 1, host: 'h', startedAt: new Date().toISOString() }));
+  await writeFile(
+    lockPaths(config.lockDir, orphanRecord).ownerFile,
+    JSON.stringify({ runId: 'gone', pid: 1, host: 'h', startedAt: new Date().toISOString() }),
+  );
   const unreadable = `jan6-4a4b4c.${config.ciDomain}`;
   const paths = lockPaths(config.lockDir, unreadable);
   await writeFile(paths.ownerFile, '{}');
@@ -154,7 +194,19 @@ test.serial('a missing lock dir: nothing is probed, the janitor says why and exi
 
 test.serial('warm and canonical apps are never probed: no lock record is ever created for them', async (t) => {
   const warmStack = `warm-web_${config.ciDomain.replaceAll('.', '_')}`;
-  await execa('docker', ['service', 'create', '--quiet', '--detach', '--name', `${warmStack}_app`, '--label', `com.docker.stack.namespace=${warmStack}`, 'ccci-testbed/busybox:1.35.0', 'sleep', '600']);
+  await execa('docker', [
+    'service',
+    'create',
+    '--quiet',
+    '--detach',
+    '--name',
+    `${warmStack}_app`,
+    '--label',
+    `com.docker.stack.namespace=${warmStack}`,
+    'ccci-testbed/busybox:1.35.0',
+    'sleep',
+    '600',
+  ]);
   try {
     const pass = await janitor();
     t.notRegex(pass.stdout, /warm-web/);
@@ -164,41 +216,59 @@ test.serial('warm and canonical apps are never probed: no lock record is ever cr
   }
 });
 
-test.serial('replaced-while-acquiring: another process takes the lock between our acquire and our identity re-check; nothing of it is touched and the app stays', async (t) => {
-  const domain = `jan7-5a5b5c.${config.ciDomain}`;
-  await deployApp(domain);
-  const adapters = { config, abra: createAbra({ bin: config.abra.bin, abraDir: config.abra.dir, server: config.abra.server, tty: config.abra.tty, log: silentLogger }), docker: createDocker({ log: silentLogger }), log: silentLogger, runId: 'janitor-test', instance: instanceId(config.lockDir) };
-  const held = new Map<string, HeldLock>();
-  const live = janitorActors(adapters, held);
-  let replacement: Awaited<ReturnType<typeof holdLock>> | undefined;
-  // the machine's acquire slot: the real acquire, then the replacement a racing takeover would make —
-  // our lock dir and record removed, and a real process taking the lock — before the re-check runs
-  const acquireThenReplaced = fromPromise<'acquired' | 'refused', { domain: string }>(async ({ input }) => {
-    const outcome = await takeJanitorLock(adapters, held, input.domain);
-    if (input.domain === domain && outcome === 'acquired') {
-      const paths = lockPaths(config.lockDir, domain);
-      await rm(paths.ownerFile, { force: true });
-      await rm(paths.lockDirectory, { recursive: true, force: true });
-      replacement = await holdLock(domain);
+test.serial(
+  'replaced-while-acquiring: another process takes the lock between our acquire and our identity re-check; nothing of it is touched and the app stays',
+  async (t) => {
+    const domain = `jan7-5a5b5c.${config.ciDomain}`;
+    await deployApp(domain);
+    const adapters = {
+      config,
+      abra: createAbra({
+        bin: config.abra.bin,
+        abraDir: config.abra.dir,
+        server: config.abra.server,
+        tty: config.abra.tty,
+        log: silentLogger,
+      }),
+      docker: createDocker({ log: silentLogger }),
+      log: silentLogger,
+      runId: 'janitor-test',
+      instance: instanceId(config.lockDir),
+    };
+    const held = new Map<string, HeldLock>();
+    const live = janitorActors(adapters, held);
+    let replacement: Awaited<ReturnType<typeof holdLock>> | undefined;
+    // the machine's acquire slot: the real acquire, then the replacement a racing takeover would make —
+    // our lock dir and record removed, and a real process taking the lock — before the re-check runs
+    const acquireThenReplaced = fromPromise<'acquired' | 'refused', { domain: string }>(async ({ input }) => {
+      const outcome = await takeJanitorLock(adapters, held, input.domain);
+      if (input.domain === domain && outcome === 'acquired') {
+        const paths = lockPaths(config.lockDir, domain);
+        await rm(paths.ownerFile, { force: true });
+        await rm(paths.lockDirectory, { recursive: true, force: true });
+        replacement = await holdLock(domain);
+      }
+      return outcome;
+    });
+    const actor = createActor(janitorMachine.provide({ actors: { ...live, acquireLock: acquireThenReplaced } }), {
+      input: { dryRun: false },
+    });
+    const output = await toPromise(actor.start());
+    try {
+      const decision = output.decisions.find((entry) => entry.domain === domain);
+      t.like(decision, { row: 'replaced-while-acquiring', action: 'skipped' });
+      t.regex(decision!.detail, /^the lock now belongs to run holder-\d+ /);
+      t.not((await stackLeftovers(stackName(domain))).length, 0, 'the app is not reaped');
+      // the new holder's lock dir and record are still its own, and it never saw its lock compromised
+      t.like(await readLockOwner(config.lockDir, domain), { runId: `holder-${replacement!.process.pid}` });
+      await pause(6_000); // past a refresh of ours, had the abandoned lock still been refreshed
+      t.is(replacement!.process.exitCode, null, 'the holder is still running: its lock was never compromised');
+      t.is(held.size, 0);
+    } finally {
+      replacement?.process.kill('SIGKILL');
+      await replacement?.process;
     }
-    return outcome;
-  });
-  const actor = createActor(janitorMachine.provide({ actors: { ...live, acquireLock: acquireThenReplaced } }), { input: { dryRun: false } });
-  const output = await toPromise(actor.start());
-  try {
-    const decision = output.decisions.find((entry) => entry.domain === domain);
-    t.like(decision, { row: 'replaced-while-acquiring', action: 'skipped' });
-    t.regex(decision!.detail, /^the lock now belongs to run holder-\d+ /);
-    t.not((await stackLeftovers(stackName(domain))).length, 0, 'the app is not reaped');
-    // the new holder's lock dir and record are still its own, and it never saw its lock compromised
-    t.like(await readLockOwner(config.lockDir, domain), { runId: `holder-${replacement!.process.pid}` });
-    await pause(6_000); // past a refresh of ours, had the abandoned lock still been refreshed
-    t.is(replacement!.process.exitCode, null, 'the holder is still running: its lock was never compromised');
-    t.is(held.size, 0);
-  } finally {
-    replacement?.process.kill('SIGKILL');
-    await replacement?.process;
-  }
-  await pause(LOCK_STALE_MS + 1_000);
-  t.regex((await janitor()).stdout, new RegExp(`^${escape(domain)}\\s+owner-gone\\s+reaped`, 'm'));
-});
+    await pause(LOCK_STALE_MS + 1_000);
+    t.regex((await janitor()).stdout, new RegExp(`^${escape(domain)}\\s+owner-gone\\s+reaped`, 'm'));
+  },
+);

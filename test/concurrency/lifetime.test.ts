@@ -26,11 +26,15 @@ interface Started {
 }
 
 function startRun(pr: string, extra: readonly string[] = [], recipe = 'web'): Started {
-  const child = execa(ccciBin, ['run', fixture(recipe), '--ref', 'pr/1', '--pr', pr, '--config', bedConfigFile, '--runs-dir', runsDir, '--json', ...extra], {
-    reject: false,
-    // execa would SIGKILL the run 5 s after our SIGTERM; teardown takes longer than that
-    forceKillAfterDelay: false,
-  });
+  const child = execa(
+    ccciBin,
+    ['run', fixture(recipe), '--ref', 'pr/1', '--pr', pr, '--config', bedConfigFile, '--runs-dir', runsDir, '--json', ...extra],
+    {
+      reject: false,
+      // execa would SIGKILL the run 5 s after our SIGTERM; teardown takes longer than that
+      forceKillAfterDelay: false,
+    },
+  );
   const events: RunEvent[] = [];
   const waiters: { predicate: (event: RunEvent) => boolean; resolve: (event: RunEvent) => void }[] = [];
   createInterface({ input: child.stdout! }).on('line', (line) => {
@@ -122,7 +126,7 @@ test.serial('SIGTERM once a dependency is up tears down the app and the dependen
   }
 });
 
-test.serial('a cancel request (the run directory\'s cancel-requested file) tears down and exits 143', async (t) => {
+test.serial("a cancel request (the run directory's cancel-requested file) tears down and exits 143", async (t) => {
   const run = startRun('105');
   const started = await run.started();
   await run.waitFor((event) => event.event === 'stage.started' && event.stage === 'install');
@@ -165,7 +169,26 @@ test.serial('signals during teardown are ignored: teardown finishes and the firs
 
 test.serial('a run whose parent is SIGKILLed notices, tears down by itself and exits', async (t) => {
   // the parent is a shell that starts ccci in the background and waits; SIGKILL leaves ccci orphaned
-  const parent = execa('sh', ['-c', `"$0" "$@" & echo "ccci $!"; wait`, ccciBin, 'run', fixture('web'), '--ref', 'pr/1', '--pr', '104', '--config', bedConfigFile, '--runs-dir', runsDir, '--json'], { reject: false });
+  const parent = execa(
+    'sh',
+    [
+      '-c',
+      `"$0" "$@" & echo "ccci $!"; wait`,
+      ccciBin,
+      'run',
+      fixture('web'),
+      '--ref',
+      'pr/1',
+      '--pr',
+      '104',
+      '--config',
+      bedConfigFile,
+      '--runs-dir',
+      runsDir,
+      '--json',
+    ],
+    { reject: false },
+  );
   const lines = createInterface({ input: parent.stdout! });
   let ccciPid = 0;
   let runId = '';
@@ -183,7 +206,12 @@ test.serial('a run whose parent is SIGKILLed notices, tears down by itself and e
   parent.kill('SIGKILL');
   await parent;
   // ccci is no longer our child: wait for it to go away on its own
-  while (await readFile(`/proc/${ccciPid}/stat`, 'utf8').then((stat) => !/^\d+ \(.*\) Z/.test(stat), () => false)) {
+  while (
+    await readFile(`/proc/${ccciPid}/stat`, 'utf8').then(
+      (stat) => !/^\d+ \(.*\) Z/.test(stat),
+      () => false,
+    )
+  ) {
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
   const results = await resultsOf(runId);
@@ -192,64 +220,94 @@ test.serial('a run whose parent is SIGKILLed notices, tears down by itself and e
   await assertNothingLeft(t, results);
 });
 
-test.serial('a run stalled past the lock staleness loses its domain: it stops without tearing down, the new owner\'s app is untouched and green, the stalled run ends error lock-lost', async (t) => {
-  const first = startRun('107');
-  const firstStarted = await first.started();
-  await first.waitFor((event) => event.event === 'stage.started' && event.stage === 'install');
-  // an event loop stalled past the staleness window, as a frozen VM or a swapped-out host would stall it
-  process.kill(first.child.pid!, 'SIGSTOP');
-  let second: Started;
-  let secondStarted: Extract<RunEvent, { event: 'run.started' }>;
-  try {
-    second = startRun('107');
-    secondStarted = await second.started();
-    t.is(secondStarted.domain, firstStarted.domain);
-    const endedEarly = second.child.then((result) => Promise.reject(new Error(`the second run ended before installing: ${String(result.stdout)}`)));
-    await Promise.race([second.waitFor((event) => event.event === 'lock.waiting' && event.holder?.runId === firstStarted.runId), endedEarly]);
-    // took the stale lock over, cleared what the stalled run had deployed, and deployed its own app
-    await Promise.race([second.waitFor((event) => event.event === 'stage.started' && event.stage === 'install'), endedEarly]);
-    endedEarly.catch(() => undefined);
-  } finally {
-    process.kill(first.child.pid!, 'SIGCONT');
-  }
-  const firstExit = await first.child;
-  t.is(firstExit.exitCode, 3);
-  const lost = await resultsOf(String(firstStarted.runId));
-  t.is(lost.abortReason, 'lock-lost');
-  t.is(lost.verdict, 'error');
-  t.regex(lost.abortDetail ?? '', new RegExp(`it is now held by run ${secondStarted.runId} `));
-  t.false(lost.teardown.ran, 'the stalled run never tore the domain down');
-  const lostLog = await readFile(join(runsDir, lost.runId, 'run.log'), 'utf8');
-  t.false(lostLog.includes('"msg":"teardown finished"'));
-  t.deepEqual(await processesOf(lost.runId), []);
+test.serial(
+  "a run stalled past the lock staleness loses its domain: it stops without tearing down, the new owner's app is untouched and green, the stalled run ends error lock-lost",
+  async (t) => {
+    const first = startRun('107');
+    const firstStarted = await first.started();
+    await first.waitFor((event) => event.event === 'stage.started' && event.stage === 'install');
+    // an event loop stalled past the staleness window, as a frozen VM or a swapped-out host would stall it
+    process.kill(first.child.pid!, 'SIGSTOP');
+    let second: Started;
+    let secondStarted: Extract<RunEvent, { event: 'run.started' }>;
+    try {
+      second = startRun('107');
+      secondStarted = await second.started();
+      t.is(secondStarted.domain, firstStarted.domain);
+      const endedEarly = second.child.then((result) =>
+        Promise.reject(new Error(`the second run ended before installing: ${String(result.stdout)}`)),
+      );
+      await Promise.race([
+        second.waitFor((event) => event.event === 'lock.waiting' && event.holder?.runId === firstStarted.runId),
+        endedEarly,
+      ]);
+      // took the stale lock over, cleared what the stalled run had deployed, and deployed its own app
+      await Promise.race([second.waitFor((event) => event.event === 'stage.started' && event.stage === 'install'), endedEarly]);
+      endedEarly.catch(() => undefined);
+    } finally {
+      process.kill(first.child.pid!, 'SIGCONT');
+    }
+    const firstExit = await first.child;
+    t.is(firstExit.exitCode, 3);
+    const lost = await resultsOf(String(firstStarted.runId));
+    t.is(lost.abortReason, 'lock-lost');
+    t.is(lost.verdict, 'error');
+    t.regex(lost.abortDetail ?? '', new RegExp(`it is now held by run ${secondStarted.runId} `));
+    t.false(lost.teardown.ran, 'the stalled run never tore the domain down');
+    const lostLog = await readFile(join(runsDir, lost.runId, 'run.log'), 'utf8');
+    t.false(lostLog.includes('"msg":"teardown finished"'));
+    t.deepEqual(await processesOf(lost.runId), []);
 
-  const secondExit = await second.child;
-  t.is(secondExit.exitCode, 0, String(secondExit.stdout));
-  const owner = await resultsOf(String(secondStarted.runId));
-  t.is(owner.verdict, 'success', JSON.stringify(owner.rungs));
-  t.deepEqual(owner.deploys, { expected: 1, actual: 1 });
-  t.true(second.events.some((event) => event.event === 'notice' && event.message === `${owner.domain}: removing what a previous run left on it (its lock had gone stale)`));
-  await assertNothingLeft(t, owner);
-  t.false(await pathExists(lockPaths((await bedConfig()).lockDir, owner.domain).ownerFile), 'the new owner released its lock');
-});
+    const secondExit = await second.child;
+    t.is(secondExit.exitCode, 0, String(secondExit.stdout));
+    const owner = await resultsOf(String(secondStarted.runId));
+    t.is(owner.verdict, 'success', JSON.stringify(owner.rungs));
+    t.deepEqual(owner.deploys, { expected: 1, actual: 1 });
+    t.true(
+      second.events.some(
+        (event) =>
+          event.event === 'notice' &&
+          event.message === `${owner.domain}: removing what a previous run left on it (its lock had gone stale)`,
+      ),
+    );
+    await assertNothingLeft(t, owner);
+    t.false(await pathExists(lockPaths((await bedConfig()).lockDir, owner.domain).ownerFile), 'the new owner released its lock');
+  },
+);
 
-test.serial('a SIGKILLed run leaves its app and no results.json; the janitor pass that reaps the app once its lock is stale records the run: error, killed, what was reaped', async (t) => {
-  const run = startRun('108');
-  const { runId, domain } = await run.started();
-  // installed and about to be upgraded: the app is up, the run holds its lock
-  await run.waitFor((event) => event.event === 'stage.started' && event.stage === 'upgrade');
-  run.child.kill('SIGKILL');
-  await run.child;
-  t.false(await pathExists(join(runsDir, runId, 'results.json')), 'a SIGKILLed run writes nothing more');
-  t.not((await stackLeftovers(stackName(domain))).length, 0);
-  // its children run in their own process groups: the upgrade's abra call may finish its deploy first
-  await new Promise((resolve) => setTimeout(resolve, LOCK_STALE_MS + 1_000));
-  const pass = await execa(ccciBin, ['janitor', '--config', bedConfigFile], { reject: false });
-  t.is(pass.exitCode, 0, pass.stderr);
-  t.regex(pass.stdout, new RegExp(`^${domain.replaceAll('.', '\\.')}\\s+owner-gone\\s+reaped\\s+`, 'm'));
-  const results = await resultsOf(runId);
-  t.like(results, { runId, domain, verdict: 'error', abortReason: 'killed', exitCode: 3, level: 0, teardown: { ran: true, leftovers: [] } });
-  t.regex(results.abortDetail ?? '', new RegExp(`^run ${runId} \\(pid ${run.child.pid} on [^,]+, since [^)]+\\) died without finishing: its process was gone and its lock stale when the janitor pass \\S+ found it at \\S+; its app was reaped$`));
-  t.is(results.rungs.upgrade.reason, 'unverified: the run was killed before it recorded this rung');
-  await assertNothingLeft(t, results);
-});
+test.serial(
+  'a SIGKILLed run leaves its app and no results.json; the janitor pass that reaps the app once its lock is stale records the run: error, killed, what was reaped',
+  async (t) => {
+    const run = startRun('108');
+    const { runId, domain } = await run.started();
+    // installed and about to be upgraded: the app is up, the run holds its lock
+    await run.waitFor((event) => event.event === 'stage.started' && event.stage === 'upgrade');
+    run.child.kill('SIGKILL');
+    await run.child;
+    t.false(await pathExists(join(runsDir, runId, 'results.json')), 'a SIGKILLed run writes nothing more');
+    t.not((await stackLeftovers(stackName(domain))).length, 0);
+    // its children run in their own process groups: the upgrade's abra call may finish its deploy first
+    await new Promise((resolve) => setTimeout(resolve, LOCK_STALE_MS + 1_000));
+    const pass = await execa(ccciBin, ['janitor', '--config', bedConfigFile], { reject: false });
+    t.is(pass.exitCode, 0, pass.stderr);
+    t.regex(pass.stdout, new RegExp(`^${domain.replaceAll('.', '\\.')}\\s+owner-gone\\s+reaped\\s+`, 'm'));
+    const results = await resultsOf(runId);
+    t.like(results, {
+      runId,
+      domain,
+      verdict: 'error',
+      abortReason: 'killed',
+      exitCode: 3,
+      level: 0,
+      teardown: { ran: true, leftovers: [] },
+    });
+    t.regex(
+      results.abortDetail ?? '',
+      new RegExp(
+        `^run ${runId} \\(pid ${run.child.pid} on [^,]+, since [^)]+\\) died without finishing: its process was gone and its lock stale when the janitor pass \\S+ found it at \\S+; its app was reaped$`,
+      ),
+    );
+    t.is(results.rungs.upgrade.reason, 'unverified: the run was killed before it recorded this rung');
+    await assertNothingLeft(t, results);
+  },
+);

@@ -32,7 +32,17 @@ test('every round, exactly one of six simultaneous contenders takes over the sam
   await writeFile(journal, '');
   const firstStart = Date.now() + 4_000; // time for every contender to start (tsx) before round 0
   const children = Array.from({ length: CONTENDERS }, () =>
-    execa(process.execPath, ['--import', 'tsx', contender, lockDir, domain, String(ROUNDS), String(firstStart), String(PERIOD_MS), journal]),
+    execa(process.execPath, [
+      '--import',
+      'tsx',
+      contender,
+      lockDir,
+      domain,
+      String(ROUNDS),
+      String(firstStart),
+      String(PERIOD_MS),
+      journal,
+    ]),
   );
   for (let round = 0; round < ROUNDS; round++) {
     // the previous winner released at start + period/4; make the lock stale again well before the next start
@@ -41,7 +51,10 @@ test('every round, exactly one of six simultaneous contenders takes over the sam
   }
   await Promise.all(children);
   const lines = (await readFile(journal, 'utf8')).split('\n').filter((line) => line !== '');
-  t.deepEqual(lines.filter((line) => line.includes('compromised')), []);
+  t.deepEqual(
+    lines.filter((line) => line.includes('compromised')),
+    [],
+  );
   for (let round = 0; round < ROUNDS; round++) {
     const winners = lines.filter((line) => line.startsWith(`${round} `));
     t.is(winners.length, 1, `round ${round}: ${winners.join('; ') || 'nobody'}`);
@@ -61,5 +74,8 @@ test('takeovers of many domains leave one guard file in the lock dir, not one pe
     held.push(lock!);
   }
   for (const lock of held) await lock.release();
-  t.deepEqual((await readdir(lockDir)).filter((name) => name.includes('takeover')), [TAKEOVER_GUARD]);
+  t.deepEqual(
+    (await readdir(lockDir)).filter((name) => name.includes('takeover')),
+    [TAKEOVER_GUARD],
+  );
 });

@@ -13,7 +13,8 @@ const SECRET = 'webhook-secret-that-must-never-be-served';
 /** Reads a server-sent event stream to its end: the events in order. */
 async function readEvents(url: string): Promise<{ event: string; data: string }[]> {
   const response = await fetch(url, { headers: { accept: 'text/event-stream' } });
-  if (response.headers.get('content-type')?.startsWith('text/event-stream') !== true) throw new Error(`not an event stream: ${response.headers.get('content-type')}`);
+  if (response.headers.get('content-type')?.startsWith('text/event-stream') !== true)
+    throw new Error(`not an event stream: ${response.headers.get('content-type')}`);
   const events: { event: string; data: string }[] = [];
   let buffer = '';
   const decoder = new TextDecoder();
@@ -40,7 +41,10 @@ test('the live log follows a run to its end; the run page, results.json and the 
   t.is(live.at(-1)?.event, 'end', 'the stream ends when the run has finished');
   const lines = live.filter((event) => event.event === 'line').map((event) => event.data);
   t.regex(lines[0] ?? '', /^\d\d:\d\d:\d\d\.\d{3} info  run started /);
-  t.true(lines.some((line) => / info  run finished /.test(line)), 'the last entries of the run came through');
+  t.true(
+    lines.some((line) => / info  run finished /.test(line)),
+    'the last entries of the run came through',
+  );
 
   const [results] = (await runResults(daemon)).filter((entry) => entry.runId === runId);
   t.is(results?.verdict, 'success');
@@ -54,7 +58,9 @@ test('the live log follows a run to its end; the run page, results.json and the 
   const html = await page.text();
   t.regex(html, /<h2>Result: level 5, <span class="success">success<\/span> \(exit 0\)<\/h2>/);
   for (const name of RUNG_NAMES) t.regex(html, new RegExp(`<tr><td>${name}</td><td class="pass">pass</td><td>[^<]+</td></tr>`));
-  for (const tier of results!.tiers) for (const entry of tier.tests) t.true(html.includes(`<td>${entry.name.replaceAll("'", '&#39;').replaceAll('"', '&quot;')}</td>`), `test ${entry.name} listed`);
+  for (const tier of results!.tiers)
+    for (const entry of tier.tests)
+      t.true(html.includes(`<td>${entry.name.replaceAll("'", '&#39;').replaceAll('"', '&quot;')}</td>`), `test ${entry.name} listed`);
   t.true(html.includes(`href="/runs/${runId}/results.json"`));
   t.true(html.includes(`href="/runs/${runId}/log"`));
   t.false(html.includes('<script>'), 'a finished run needs no script');
@@ -64,7 +70,7 @@ test('the live log follows a run to its end; the run page, results.json and the 
   t.deepEqual(Results.parse(await served.json()), results);
 });
 
-test('every served line passes the daemon\'s redactor; what is not a run id is 404; /healthz says what the daemon does', async (t) => {
+test("every served line passes the daemon's redactor; what is not a run id is 404; /healthz says what the daemon does", async (t) => {
   const daemon = await daemonForTest(t, { repositories: ['recipes/web'], webhookSecret: SECRET });
   // a run directory as a manual run leaves it, whose log happens to quote the daemon's webhook secret
   const runId = '20261202T120000Z-abcdef-p42';
@@ -77,10 +83,16 @@ test('every served line passes the daemon\'s redactor; what is not a run id is 4
   t.false(page.includes(SECRET));
   t.regex(page, /This run left no results\.json\./);
 
-  for (const path of ['/runs/..%2F..%2Fetc', '/runs/20261202T120000Z-abcdef%2F..', '/runs/not-a-run/log', '/runs/20991231T000000Z-000000', '/runs/20991231T000000Z-000000/results.json']) {
+  for (const path of [
+    '/runs/..%2F..%2Fetc',
+    '/runs/20261202T120000Z-abcdef%2F..',
+    '/runs/not-a-run/log',
+    '/runs/20991231T000000Z-000000',
+    '/runs/20991231T000000Z-000000/results.json',
+  ]) {
     t.is((await fetch(`${daemon.url}${path}`)).status, 404, path);
   }
-  const health = await (await fetch(`${daemon.url}/healthz`)).json() as Record<string, unknown>;
+  const health = (await (await fetch(`${daemon.url}/healthz`)).json()) as Record<string, unknown>;
   t.like(health, { status: 'ok', waiting: 0, running: [], forgeBlocked: null, owed: 0 });
   t.like(health.lastPoll, { repositories: 1, failed: [] });
 });

@@ -5,7 +5,14 @@ import test from 'ava';
 import { readdir } from 'node:fs/promises';
 import { stackName } from '../../src/domain/identity.js';
 import {
-  botCommentsOnce, byMessage, daemonForTest, eventually, reachedStage, runResults, testmeStatuses, triggeredPulls,
+  botCommentsOnce,
+  byMessage,
+  daemonForTest,
+  eventually,
+  reachedStage,
+  runResults,
+  testmeStatuses,
+  triggeredPulls,
 } from '../helpers/daemon-harness.js';
 import { bedConfig, stackLeftovers } from '../helpers/test-bed.js';
 
@@ -27,7 +34,11 @@ test('kill -9 with one run going and one waiting: the cut run is reported interr
   t.is(interrupted.requeue, true);
 
   for (const pull of [cut!, waiting!]) {
-    await eventually(async () => ((await testmeStatuses(pull)).at(-1)?.startsWith('success') ? true : undefined), `success on #${pull.number}`, 10 * 60_000);
+    await eventually(
+      async () => ((await testmeStatuses(pull)).at(-1)?.startsWith('success') ? true : undefined),
+      `success on #${pull.number}`,
+      10 * 60_000,
+    );
   }
   t.deepEqual(await testmeStatuses(cut!), [
     'pending: queued: position 1',
@@ -39,7 +50,9 @@ test('kill -9 with one run going and one waiting: the cut run is reported interr
   t.deepEqual(await testmeStatuses(waiting!), ['pending: queued: position 1', 'pending: running', 'success: L5 · success']);
 
   const results = await runResults(second);
-  const ofCut = results.filter((entry) => entry.pr === String(cut!.number)).sort((left, right) => left.startedAt.localeCompare(right.startedAt));
+  const ofCut = results
+    .filter((entry) => entry.pr === String(cut!.number))
+    .sort((left, right) => left.startedAt.localeCompare(right.startedAt));
   t.is(ofCut.length, 2, 'the cut run and its re-run');
   t.is(ofCut[0]?.runId, cutRunId);
   t.is(ofCut[0]?.abortReason, 'parent-gone', 'the orphaned run noticed its parent was gone');
@@ -60,6 +73,10 @@ test('kill -9 with one run going and one waiting: the cut run is reported interr
   const locks = await readdir((await bedConfig()).lockDir);
   for (const entry of [...ofCut, ...ofWaiting]) {
     t.deepEqual(await stackLeftovers(stackName(entry.domain)), [], `nothing of ${entry.domain} on the swarm`);
-    t.deepEqual(locks.filter((name) => name.startsWith(entry.domain)), [], `no lock of ${entry.domain} left`);
+    t.deepEqual(
+      locks.filter((name) => name.startsWith(entry.domain)),
+      [],
+      `no lock of ${entry.domain} left`,
+    );
   }
 });

@@ -11,20 +11,38 @@ import { createDocker } from '../../src/io/docker.js';
 import { silentLogger } from '../../src/io/log.js';
 import { loadCustomization } from '../../src/recipes/load-customization.js';
 
-test('a recipe\'s DEPLOY_TIMEOUT bounds the wait for convergence', async (t) => {
+test("a recipe's DEPLOY_TIMEOUT bounds the wait for convergence", async (t) => {
   const customizationDir = await mkdtemp(join(tmpdir(), 'ccci-deploy-timeout-'));
   await mkdir(join(customizationDir, 'slowapp'));
   await writeFile(join(customizationDir, 'slowapp', 'meta.ts'), 'export const meta = { DEPLOY_TIMEOUT: 3 };\n');
-  const { meta } = await loadCustomization({ customizationDir, recipe: 'slowapp', allowlist: { file: null, recipes: new Set(), notes: [] } });
+  const { meta } = await loadCustomization({
+    customizationDir,
+    recipe: 'slowapp',
+    allowlist: { file: null, recipes: new Set(), notes: [] },
+  });
 
   const stack = `ccci_deploy_timeout_${process.pid}`;
   const service = `${stack}_app`;
   // a placement constraint no node meets: the task stays pending forever, no image is ever needed
-  await execa('docker', ['service', 'create', '--detach', '--name', service, '--label', `com.docker.stack.namespace=${stack}`,
-    '--constraint', 'node.labels.ccci-no-such-label==1', 'ccci-testbed/busybox:1.35.0', 'sleep', '600']);
+  await execa('docker', [
+    'service',
+    'create',
+    '--detach',
+    '--name',
+    service,
+    '--label',
+    `com.docker.stack.namespace=${stack}`,
+    '--constraint',
+    'node.labels.ccci-no-such-label==1',
+    'ccci-testbed/busybox:1.35.0',
+    'sleep',
+    '600',
+  ]);
   t.teardown(() => execa('docker', ['service', 'rm', service], { reject: false }).then(() => undefined));
 
-  const error = await t.throwsAsync(waitUntilConverged(watchStack(createDocker({ log: silentLogger }), stack, new Set()), meta, AbortSignal.timeout(60_000)));
+  const error = await t.throwsAsync(
+    waitUntilConverged(watchStack(createDocker({ log: silentLogger }), stack, new Set()), meta, AbortSignal.timeout(60_000)),
+  );
   t.true(error instanceof RunStageError);
   t.regex(error!.message, /^services did not converge within DEPLOY_TIMEOUT 3s: /);
   t.like((error as RunStageError).stageFailure, { stage: 'deploy', kind: 'recipe' });

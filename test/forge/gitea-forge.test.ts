@@ -117,7 +117,7 @@ test('membership asked with a non-member token: Gitea redirects (303), which den
   t.is(forge.requestCount, 1, 'the redirect is not followed');
 });
 
-test('membership asked with a token lacking read:organization denies with the forge\'s reason', async (t) => {
+test("membership asked with a token lacking read:organization denies with the forge's reason", async (t) => {
   const forge = createGiteaForge({ url: bed.url, token: await tokenOf('outsider'), log: silentLogger });
   const answer = await forge.checkMembership(bed.org, await loginOf('member'));
   t.false(answer.member);
@@ -136,7 +136,10 @@ test('membership never throws: no answer and a failing forge both deny, with the
   const broken = await forge.checkMembership(bed.org, await loginOf('member'));
   t.false(broken.member);
   t.regex(broken.member ? '' : broken.reason, /failed after 2 attempt\(s\): answered 500/);
-  t.deepEqual(proxy.requests.map((request) => request.outcome), ['stall', 'status']);
+  t.deepEqual(
+    proxy.requests.map((request) => request.outcome),
+    ['stall', 'status'],
+  );
 });
 
 // ------------------------------------------------------------------------------------------ comments
@@ -151,8 +154,15 @@ test('listComments follows pages (more than 50 comments), honours since, every c
 
   const forge = botForge();
   const listed = (await forge.listComments(pull.repo, since)).filter((item) => item.body.startsWith(tag));
-  t.deepEqual(listed.map((item) => item.id), ids, 'every comment once, in the order they were made');
-  t.deepEqual(listed.map((item) => item.body), ids.map((_, i) => `${tag} #${i}`));
+  t.deepEqual(
+    listed.map((item) => item.id),
+    ids,
+    'every comment once, in the order they were made',
+  );
+  t.deepEqual(
+    listed.map((item) => item.body),
+    ids.map((_, i) => `${tag} #${i}`),
+  );
   t.true(listed.every((item) => item.pullNumber === pull.number && item.author === 'maintainer'));
   t.true(forge.requestCount >= 2, `paged (${forge.requestCount} requests)`);
 
@@ -162,12 +172,18 @@ test('listComments follows pages (more than 50 comments), honours since, every c
   await editComment('member', pull.repo, ids[3]!, `${tag} #3 edited`);
   const newest = await comment('member', pull.repo, pull.number, `${tag} #55`);
   const changed = (await forge.listComments(pull.repo, later)).filter((item) => item.body.startsWith(tag));
-  t.deepEqual(changed.map((item) => item.id), [ids[3], newest]);
+  t.deepEqual(
+    changed.map((item) => item.id),
+    [ids[3], newest],
+  );
   t.is(changed[0]!.body, `${tag} #3 edited`);
 
   // the per-pull list is not paged by Gitea (it answers all 56 at once): still each exactly once
   const onPull = await botForge().listPullComments(pull.repo, pull.number);
-  t.deepEqual(onPull.map((item) => item.id), [...ids, newest]);
+  t.deepEqual(
+    onPull.map((item) => item.id),
+    [...ids, newest],
+  );
 });
 
 test('createComment and editComment as the bot; editing a deleted comment is a 404 ForgeError, not retried', async (t) => {
@@ -177,7 +193,10 @@ test('createComment and editComment as the bot; editing a deleted comment is a 4
   t.like(created, { body: 'cc-ci: queued', author: 'ccci-bot', pullNumber: pull.number });
   await forge.editComment(pull.repo, created.id, 'cc-ci: running');
   await forge.editComment(pull.repo, created.id, 'cc-ci: passed');
-  t.deepEqual((await pullComments(pull.repo, pull.number)).map((item) => item.body), ['cc-ci: passed']);
+  t.deepEqual(
+    (await pullComments(pull.repo, pull.number)).map((item) => item.body),
+    ['cc-ci: passed'],
+  );
   t.deepEqual(await commentHistory(pull.repo, pull.number, created.id), ['cc-ci: queued', 'cc-ci: running', 'cc-ci: passed']);
 
   await deleteComment('bot', pull.repo, created.id);
@@ -221,17 +240,30 @@ test('setCommitStatus: success replaces pending of the same context in the combi
   // every pull request opened from pr-1 shares its sha: a context of our own keeps this test to itself
   const context = uniqueName('cc-ci/test');
   const forge = botForge();
-  await forge.setCommitStatus(pull.repo, pull.sha, { state: 'pending', context, description: 'queued', targetUrl: 'http://127.0.0.1/runs/1' });
+  await forge.setCommitStatus(pull.repo, pull.sha, {
+    state: 'pending',
+    context,
+    description: 'queued',
+    targetUrl: 'http://127.0.0.1/runs/1',
+  });
   t.is((await combinedStatus(pull.repo, pull.sha)).byContext.get(context), 'pending');
-  await forge.setCommitStatus(pull.repo, pull.sha, { state: 'success', context, description: 'level 3', targetUrl: 'http://127.0.0.1/runs/1' });
+  await forge.setCommitStatus(pull.repo, pull.sha, {
+    state: 'success',
+    context,
+    description: 'level 3',
+    targetUrl: 'http://127.0.0.1/runs/1',
+  });
   const combined = await combinedStatus(pull.repo, pull.sha);
   t.is(combined.byContext.get(context), 'success');
   t.is((combined.statuses ?? []).filter((status) => status.context === context).length, 1);
   const mine = (await statuses(pull.repo, pull.sha)).filter((status) => status.context === context);
-  t.deepEqual(mine.map((status) => [status.status, status.description, status.target_url]), [
-    ['success', 'level 3', 'http://127.0.0.1/runs/1'],
-    ['pending', 'queued', 'http://127.0.0.1/runs/1'],
-  ]);
+  t.deepEqual(
+    mine.map((status) => [status.status, status.description, status.target_url]),
+    [
+      ['success', 'level 3', 'http://127.0.0.1/runs/1'],
+      ['pending', 'queued', 'http://127.0.0.1/runs/1'],
+    ],
+  );
 });
 
 // ------------------------------------------------------------------------------------------ webhook payload
@@ -264,7 +296,7 @@ test('a real issue_comment delivery (created, edited, deleted) parses with Issue
       return event.comment.id === id ? [{ event, headers: delivery.headers }] : [];
     });
   // deliveries go through Gitea's queue
-  for (const deadline = Date.now() + 30_000; ours().length < 3 && Date.now() < deadline; ) await sleep(200);
+  for (const deadline = Date.now() + 30_000; ours().length < 3 && Date.now() < deadline;) await sleep(200);
 
   const received = ours();
   for (const { headers } of received) t.like(headers, { 'x-gitea-event': 'issue_comment', 'x-gitea-event-type': 'pull_request_comment' });
@@ -286,7 +318,10 @@ test('503 twice, then the forge answers: the call succeeds and requestCount show
   proxy.failNext(2, { kind: 'status', status: 503 });
   t.is(await forge.whoami(), 'ccci-bot');
   t.is(forge.requestCount, 3);
-  t.deepEqual(proxy.requests.map((request) => request.outcome), ['status', 'status', 'forwarded']);
+  t.deepEqual(
+    proxy.requests.map((request) => request.outcome),
+    ['status', 'status', 'forwarded'],
+  );
 });
 
 test('429 with Retry-After: 1 waits about a second before trying again', async (t) => {
@@ -322,7 +357,10 @@ test('a stall beyond timeoutMs is abandoned and retried', async (t) => {
   proxy.failNext(1, { kind: 'stall', ms: 5_000 });
   t.is(await forge.whoami(), 'ccci-bot');
   t.is(forge.requestCount, 2);
-  t.deepEqual(proxy.requests.map((request) => request.outcome), ['stall', 'forwarded']);
+  t.deepEqual(
+    proxy.requests.map((request) => request.outcome),
+    ['stall', 'forwarded'],
+  );
 });
 
 test('POST and PATCH are retried too: a 502 and a dropped connection, one comment in the end', async (t) => {
@@ -333,8 +371,14 @@ test('POST and PATCH are retried too: a 502 and a dropped connection, one commen
   proxy.failNext(1, { kind: 'drop' });
   await forge.editComment(pull.repo, created.id, 'cc-ci: done');
   t.is(forge.requestCount, 4);
-  t.deepEqual(proxy.requests.map((request) => `${request.method} ${request.outcome}`), ['POST status', 'POST forwarded', 'PATCH drop', 'PATCH forwarded']);
-  t.deepEqual((await pullComments(pull.repo, pull.number)).map((item) => [item.id, item.body]), [[created.id, 'cc-ci: done']]);
+  t.deepEqual(
+    proxy.requests.map((request) => `${request.method} ${request.outcome}`),
+    ['POST status', 'POST forwarded', 'PATCH drop', 'PATCH forwarded'],
+  );
+  t.deepEqual(
+    (await pullComments(pull.repo, pull.number)).map((item) => [item.id, item.body]),
+    [[created.id, 'cc-ci: done']],
+  );
 });
 
 test('retries used up: a retryable ForgeError naming the call, never the token (nor in the log)', async (t) => {
@@ -344,11 +388,17 @@ test('retries used up: a retryable ForgeError naming the call, never the token (
   const error = await t.throwsAsync(forge.listComments('recipes/web', '2026-01-01T00:00:00Z'), { instanceOf: ForgeError });
   t.true(error.retryable);
   t.is(error.status, 503);
-  t.regex(error.message, /^Gitea GET \/repos\/recipes\/web\/issues\/comments\?since=2026-01-01T00%3A00%3A00\.000Z&page=1&limit=50 failed after 3 attempt\(s\): answered 503: maintenance$/);
+  t.regex(
+    error.message,
+    /^Gitea GET \/repos\/recipes\/web\/issues\/comments\?since=2026-01-01T00%3A00%3A00\.000Z&page=1&limit=50 failed after 3 attempt\(s\): answered 503: maintenance$/,
+  );
   t.is(forge.requestCount, 3);
   t.is(proxy.forwarded, 0);
   t.false(error.message.includes(botToken));
-  t.true(lines.some((line) => line.includes('retrying')), 'the retries are logged');
+  t.true(
+    lines.some((line) => line.includes('retrying')),
+    'the retries are logged',
+  );
   t.false(lines.some((line) => line.includes(botToken)));
 });
 
@@ -361,7 +411,7 @@ test('no answer at all: retried, then a retryable ForgeError without a status', 
   t.is(forge.requestCount, 2);
 });
 
-test('the caller\'s abort stops the retries and is thrown as is', async (t) => {
+test("the caller's abort stops the retries and is thrown as is", async (t) => {
   const { forge, proxy } = await proxiedForge(t, { retries: 5 });
   proxy.failNext(1, { kind: 'status', status: 429, headers: { 'retry-after': '30' } });
   const controller = new AbortController();

@@ -56,7 +56,11 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonUnderTe
     ...base,
     runsDir,
     daemon: {
-      forge: { url: forge.url, tokenFile: forge.users.bot.tokenFile, ...(options.webhookSecret === undefined ? {} : { webhookSecretFile: secretFile }) },
+      forge: {
+        url: forge.url,
+        tokenFile: forge.users.bot.tokenFile,
+        ...(options.webhookSecret === undefined ? {} : { webhookSecretFile: secretFile }),
+      },
       org: forge.org,
       repositories: options.repositories,
       commenterAllowlist: options.commenterAllowlist ?? [],
@@ -71,7 +75,11 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonUnderTe
   const configFile = join(stateDir, 'config.json');
   await writeFile(configFile, JSON.stringify(config, null, 2));
   // not detached: if the test process dies, execa's cleanup takes the daemon with it
-  const child = execa(ccciBin, ['daemon', '--config', configFile, '--log-level', 'debug'], { reject: false, forceKillAfterDelay: false, stdout: 'ignore' });
+  const child = execa(ccciBin, ['daemon', '--config', configFile, '--log-level', 'debug'], {
+    reject: false,
+    forceKillAfterDelay: false,
+    stdout: 'ignore',
+  });
   const logs: LogLine[] = [];
   const waiters: { predicate: (line: LogLine) => boolean; resolve: (line: LogLine) => void }[] = [];
   createInterface({ input: child.stderr! }).on('line', (text) => {
@@ -94,13 +102,37 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonUnderTe
     new Promise<LogLine>((resolve, reject) => {
       const seen = logs.find(predicate);
       if (seen !== undefined) return resolve(seen);
-      const timer = setTimeout(() => reject(new Error(`daemon log: no "${what}" within ${timeoutMs} ms; last lines:\n${logs.slice(-15).map((line) => JSON.stringify(line)).join('\n')}`)), timeoutMs);
-      const waiter = { predicate, resolve: (line: LogLine) => { clearTimeout(timer); resolve(line); } };
+      const timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `daemon log: no "${what}" within ${timeoutMs} ms; last lines:\n${logs
+                .slice(-15)
+                .map((line) => JSON.stringify(line))
+                .join('\n')}`,
+            ),
+          ),
+        timeoutMs,
+      );
+      const waiter = {
+        predicate,
+        resolve: (line: LogLine) => {
+          clearTimeout(timer);
+          resolve(line);
+        },
+      };
       waiters.push(waiter);
       void exited.then((code) => {
         if (!waiters.includes(waiter)) return;
         clearTimeout(timer);
-        reject(new Error(`the daemon exited (${code}) before "${what}"; last lines:\n${logs.slice(-15).map((line) => JSON.stringify(line)).join('\n')}`));
+        reject(
+          new Error(
+            `the daemon exited (${code}) before "${what}"; last lines:\n${logs
+              .slice(-15)
+              .map((line) => JSON.stringify(line))
+              .join('\n')}`,
+          ),
+        );
       });
     });
   const listening = await waitForLog(byMessage('HTTP server listening'), 'HTTP server listening', 60_000);
@@ -124,7 +156,8 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonUnderTe
 
 /** Waits for the daemon to have polled every enrolled repository once (existing comments are then seen). */
 export async function primed(daemon: DaemonUnderTest, repositories: readonly string[]): Promise<void> {
-  for (const repo of repositories) await daemon.waitForLog(byMessage('first poll: existing comments marked seen', { repo }), `first poll of ${repo}`, 60_000);
+  for (const repo of repositories)
+    await daemon.waitForLog(byMessage('first poll: existing comments marked seen', { repo }), `first poll of ${repo}`, 60_000);
 }
 
 /** results.json of every run in the daemon's runs directory. */
@@ -169,7 +202,10 @@ export async function triggeredPulls(t: ExecutionContext, recipe: string, count:
 
 /** The `cc-ci/testme` statuses of a pull request's head, oldest first, as "state: description". */
 export async function testmeStatuses(pull: OpenedPull): Promise<string[]> {
-  return (await statuses(pull.repo, pull.sha)).filter((status) => status.context === 'cc-ci/testme').reverse().map((status) => `${status.status}: ${status.description}`);
+  return (await statuses(pull.repo, pull.sha))
+    .filter((status) => status.context === 'cc-ci/testme')
+    .reverse()
+    .map((status) => `${status.status}: ${status.description}`);
 }
 
 /** The bot's marked comments on a pull request (there must be one at most). */
@@ -183,13 +219,24 @@ export async function botComments(pull: OpenedPull): Promise<ForgeComment[]> {
  * a result status can be on the forge a moment before the comment that tells the same result.
  */
 export async function botCommentsOnce(pull: OpenedPull, body: RegExp, timeoutMs = 60_000): Promise<ForgeComment[]> {
-  return eventually(async () => {
-    const found = await botComments(pull);
-    return found.some((entry) => body.test(entry.body)) ? found : undefined;
-  }, `a bot comment on #${pull.number} matching ${body}`, timeoutMs);
+  return eventually(
+    async () => {
+      const found = await botComments(pull);
+      return found.some((entry) => body.test(entry.body)) ? found : undefined;
+    },
+    `a bot comment on #${pull.number} matching ${body}`,
+    timeoutMs,
+  );
 }
 
 /** Waits until the run's own event stream says it started the stage. */
 export async function reachedStage(daemon: DaemonUnderTest, runId: string, stage: string): Promise<void> {
-  await eventually(async () => ((await readFile(join(daemon.runsDir, runId, 'events.jsonl'), 'utf8').catch(() => '')).includes(`"stage":"${stage}"`) ? true : undefined), `run ${runId} reached ${stage}`, 3 * 60_000);
+  await eventually(
+    async () =>
+      (await readFile(join(daemon.runsDir, runId, 'events.jsonl'), 'utf8').catch(() => '')).includes(`"stage":"${stage}"`)
+        ? true
+        : undefined,
+    `run ${runId} reached ${stage}`,
+    3 * 60_000,
+  );
 }

@@ -14,7 +14,10 @@ import { bedConfig, fixture } from './test-bed.js';
  * `owner`: whose labels the app's services get, as a run labels them once its deploy converged — the
  * test bed's instance (default), another instance's id, or none (a stack cc-ci never labelled).
  */
-export async function deployApp(domain: string, owner: { readonly instance: string } | 'this-instance' | 'unlabelled' = 'this-instance'): Promise<void> {
+export async function deployApp(
+  domain: string,
+  owner: { readonly instance: string } | 'this-instance' | 'unlabelled' = 'this-instance',
+): Promise<void> {
   const config = await bedConfig();
   const abraDir = await mkdtemp(join(tmpdir(), 'ccci-left-app-'));
   await mkdir(join(abraDir, 'recipes'));
@@ -25,5 +28,8 @@ export async function deployApp(domain: string, owner: { readonly instance: stri
   await abra('app', 'deploy', domain, '--no-converge-checks');
   if (owner === 'unlabelled') return;
   const instance = owner === 'this-instance' ? instanceId(config.lockDir) : owner.instance;
-  await createDocker({ log: silentLogger }).labelService(`${stackName(domain)}_app`, ownerLabels({ instance, runId: `left-${domain}`, host: hostname() }));
+  await createDocker({ log: silentLogger }).labelService(
+    `${stackName(domain)}_app`,
+    ownerLabels({ instance, runId: `left-${domain}`, host: hostname() }),
+  );
 }

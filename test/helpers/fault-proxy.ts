@@ -40,7 +40,13 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
 
   const forward = (incoming: IncomingMessage, outgoing: ServerResponse) => {
     const upstreamRequest = httpRequest(
-      { host: target.hostname, port: target.port, method: incoming.method, path: incoming.url, headers: { ...incoming.headers, host: target.host } },
+      {
+        host: target.hostname,
+        port: target.port,
+        method: incoming.method,
+        path: incoming.url,
+        headers: { ...incoming.headers, host: target.host },
+      },
       (answer) => {
         outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(outgoing);

@@ -51,7 +51,12 @@ export interface ApiAnswer {
 }
 
 /** One call to `/api/v1<path>` as `user` (or with a given token); no retries, redirects not followed. */
-export async function api(user: BedUserName | { readonly token: string }, method: string, path: string, body?: unknown): Promise<ApiAnswer> {
+export async function api(
+  user: BedUserName | { readonly token: string },
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<ApiAnswer> {
   const token = typeof user === 'string' ? await tokenOf(user) : user.token;
   return send(`${(await forgeBed()).url}/api/v1${path}`, method, { authorization: `token ${token}` }, body);
 }
@@ -77,7 +82,10 @@ async function send(url: string, method: string, headers: Record<string, string>
 /** Like `api`, but throws unless the status is the expected one; returns the body. */
 async function expectStatus(user: BedUserName, method: string, path: string, status: number, body?: unknown): Promise<unknown> {
   const answer = await api(user, method, path, body);
-  if (answer.status !== status) throw new Error(`test bed forge: ${method} ${path} as ${user} answered ${answer.status} (expected ${status}): ${JSON.stringify(answer.json)}`);
+  if (answer.status !== status)
+    throw new Error(
+      `test bed forge: ${method} ${path} as ${user} answered ${answer.status} (expected ${status}): ${JSON.stringify(answer.json)}`,
+    );
   return answer.json;
 }
 
@@ -103,19 +111,32 @@ export async function openPullRequest(recipe: string): Promise<OpenedPull> {
   const entry = (await forgeBed()).repositories.find((repository) => repository.name === recipe);
   if (entry?.pullRequest == null) throw new Error(`test bed forge: recipe ${recipe} has no pr-1 branch to open pull requests from`);
   const branch = uniqueName('t');
-  await expectStatus('admin', 'POST', `/repos/${entry.repo}/branches`, 201, { new_branch_name: branch, old_ref_name: entry.pullRequest.head });
+  await expectStatus('admin', 'POST', `/repos/${entry.repo}/branches`, 201, {
+    new_branch_name: branch,
+    old_ref_name: entry.pullRequest.head,
+  });
   await expectStatus('admin', 'POST', `/repos/${entry.repo}/contents/test-${branch}.md`, 201, {
-    branch, message: `test: ${branch}`, content: Buffer.from(`pull request opened by a test (${branch})\n`).toString('base64'),
+    branch,
+    message: `test: ${branch}`,
+    content: Buffer.from(`pull request opened by a test (${branch})\n`).toString('base64'),
   });
   // Gitea records a new branch asynchronously: a pull request asked for too early answers 404
   const deadline = Date.now() + 30_000;
   for (;;) {
-    const answer = await api('admin', 'POST', `/repos/${entry.repo}/pulls`, { head: branch, base: 'main', title: `test: ${branch}`, body: 'opened by a test' });
+    const answer = await api('admin', 'POST', `/repos/${entry.repo}/pulls`, {
+      head: branch,
+      base: 'main',
+      title: `test: ${branch}`,
+      body: 'opened by a test',
+    });
     if (answer.status === 201) {
       const pull = z.object({ number: z.number().int(), head: z.object({ sha: z.string() }) }).parse(answer.json);
       return { repo: entry.repo, number: pull.number, sha: pull.head.sha, branch };
     }
-    if (answer.status !== 404 || Date.now() > deadline) throw new Error(`test bed forge: opening a pull request from ${branch} in ${entry.repo} answered ${answer.status}: ${JSON.stringify(answer.json)}`);
+    if (answer.status !== 404 || Date.now() > deadline)
+      throw new Error(
+        `test bed forge: opening a pull request from ${branch} in ${entry.repo} answered ${answer.status}: ${JSON.stringify(answer.json)}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
@@ -153,7 +174,9 @@ export async function statuses(repo: RepoName, sha: string): Promise<BedStatus[]
   const all: BedStatus[] = [];
   for (let page = 1; ; page++) {
     // leastindex = highest index first: strictly newest first, where created_unix ties within a second
-    const batch = z.array(BedStatus).parse(await expectStatus('admin', 'GET', `/repos/${repo}/statuses/${sha}?sort=leastindex&limit=50&page=${page}`, 200));
+    const batch = z
+      .array(BedStatus)
+      .parse(await expectStatus('admin', 'GET', `/repos/${repo}/statuses/${sha}?sort=leastindex&limit=50&page=${page}`, 200));
     all.push(...batch);
     if (batch.length < 50) return all;
   }
@@ -174,7 +197,10 @@ export async function combinedStatus(repo: RepoName, sha: string): Promise<Combi
 
 /** Comments of a pull request as the forge shows them, oldest first (this endpoint is not paged). */
 export async function pullComments(repo: RepoName, number: number): Promise<ForgeComment[]> {
-  return z.array(ApiComment).parse(await expectStatus('admin', 'GET', `/repos/${repo}/issues/${number}/comments`, 200)).map(toForgeComment);
+  return z
+    .array(ApiComment)
+    .parse(await expectStatus('admin', 'GET', `/repos/${repo}/issues/${number}/comments`, 200))
+    .map(toForgeComment);
 }
 
 const HistoryList = z.object({ results: z.array(z.object({ value: z.number().int() })).nullable() });
@@ -235,7 +261,8 @@ export async function temporaryToken(user: BedUserName, scopes: readonly string[
   const tokens = `${bed.url}/api/v1/users/${bed.users[user].login}/tokens`;
   const name = uniqueName('test');
   const created = await send(tokens, 'POST', basic, { name, scopes });
-  if (created.status !== 201) throw new Error(`test bed forge: creating a token for ${user} answered ${created.status}: ${JSON.stringify(created.json)}`);
+  if (created.status !== 201)
+    throw new Error(`test bed forge: creating a token for ${user} answered ${created.status}: ${JSON.stringify(created.json)}`);
   return {
     token: z.object({ sha1: z.string().min(1) }).parse(created.json).sha1,
     async revoke() {

@@ -7,7 +7,11 @@ const holderScript = fileURLToPath(new URL('../fixtures/lock-holder.ts', import.
 
 /** Resolves once the holder holds the lock; `startedAt` backdates its owner record. */
 export async function holdLock(lockDir: string, domain: string, startedAt?: string): Promise<{ readonly process: ResultPromise }> {
-  const holder = execa(process.execPath, ['--import', 'tsx', holderScript, lockDir, domain, ...(startedAt === undefined ? [] : [startedAt])], { reject: false });
+  const holder = execa(
+    process.execPath,
+    ['--import', 'tsx', holderScript, lockDir, domain, ...(startedAt === undefined ? [] : [startedAt])],
+    { reject: false },
+  );
   await new Promise<void>((resolve, reject) => {
     createInterface({ input: holder.stdout! }).once('line', (line) => (line === 'held' ? resolve() : reject(new Error(line))));
     void holder.then((result) => reject(new Error(`holder exited: ${result.stderr}`)));

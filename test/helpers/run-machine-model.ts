@@ -47,18 +47,29 @@ export const DRIVING_EVENTS = [
   { type: 'xstate.done.actor.prepareRun', output: prepared('skip', false, 0) },
   { type: 'xstate.error.actor.prepareRun', error: new Error('clone failed') },
   // a recipe too broken to deploy: prepare fails after the checkout, lint still runs on that commit
-  { type: 'xstate.error.actor.prepareRun', error: { stageFailure: { stage: 'prepare', kind: 'recipe', message: 'compose.yml:3: not valid YAML', headSha: 'b'.repeat(40) } } },
+  {
+    type: 'xstate.error.actor.prepareRun',
+    error: { stageFailure: { stage: 'prepare', kind: 'recipe', message: 'compose.yml:3: not valid YAML', headSha: 'b'.repeat(40) } },
+  },
   { type: 'xstate.done.actor.lintRecipe', output: { status: 'pass', rulesFailed: [], warnings: [], detail: 'ok' } },
   { type: 'xstate.done.actor.installApp' },
   { type: 'xstate.error.actor.installApp', error: new Error('crash-looping') },
-  ...TIERS.flatMap((name) => (['pass', 'fail'] as const).map((status) => ({ type: `xstate.done.actor.runTier.${name}`, output: tier(name, status) }))),
+  ...TIERS.flatMap((name) =>
+    (['pass', 'fail'] as const).map((status) => ({ type: `xstate.done.actor.runTier.${name}`, output: tier(name, status) })),
+  ),
   ...DEPLOYING_TIERS.map((name) => ({ type: `xstate.done.actor.runTier.${name}`, output: { ...tier(name, 'fail'), appDead: true } })),
   { type: 'xstate.error.actor.runTier.install', error: new Error('runner crashed') },
   { type: 'xstate.done.actor.tearDownApp', output: { ran: true, leftovers: [], errors: [] } },
 ] as unknown as RunEvent[];
 
-export const TEARDOWN_DONE = { type: 'xstate.done.actor.tearDownApp', output: { ran: true, leftovers: [], errors: [] } } as unknown as RunEvent;
-export const LINT_DONE = { type: 'xstate.done.actor.lintRecipe', output: { status: 'pass', rulesFailed: [], warnings: [], detail: 'ok' } } as unknown as RunEvent;
+export const TEARDOWN_DONE = {
+  type: 'xstate.done.actor.tearDownApp',
+  output: { ran: true, leftovers: [], errors: [] },
+} as unknown as RunEvent;
+export const LINT_DONE = {
+  type: 'xstate.done.actor.lintRecipe',
+  output: { status: 'pass', rulesFailed: [], warnings: [], detail: 'ok' },
+} as unknown as RunEvent;
 
 /** An actor that never settles: the test sends its done/error events itself. */
 export function pendingForever(onStart: () => void = () => undefined) {

@@ -27,11 +27,14 @@ export function fixture(name: string): string {
  * a line that is not one fails the test that ran it.
  */
 export function runEvents(stdout: string): RunEvent[] {
-  return stdout.split('\n').filter((line) => line !== '').map((line) => {
-    const parsed = parseRunEvent(line);
-    if ('problem' in parsed) throw new Error(`ccci run --json printed a line that is not a run event: ${line}\n${parsed.problem}`);
-    return parsed.event;
-  });
+  return stdout
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => {
+      const parsed = parseRunEvent(line);
+      if ('problem' in parsed) throw new Error(`ccci run --json printed a line that is not a run event: ${line}\n${parsed.problem}`);
+      return parsed.event;
+    });
 }
 
 export interface CcciRun {
@@ -44,7 +47,10 @@ export interface CcciRun {
 
 /** Runs `ccci run` as a real child process with --json and reads its results.json. */
 export async function runCcci(commandArguments: readonly string[], options: { runsDir: string }): Promise<CcciRun> {
-  const child = await execa(ccciBin, ['run', ...commandArguments, '--config', bedConfigFile, '--runs-dir', options.runsDir, '--json'], { reject: false, timeout: 15 * 60_000 });
+  const child = await execa(ccciBin, ['run', ...commandArguments, '--config', bedConfigFile, '--runs-dir', options.runsDir, '--json'], {
+    reject: false,
+    timeout: 15 * 60_000,
+  });
   const events = runEvents(child.stdout);
   const finished = events.find((event) => event.event === 'run.finished');
   const results = finished === undefined ? undefined : Results.parse(JSON.parse(await readFile(finished.results, 'utf8')));

@@ -21,17 +21,19 @@ function counters(): Counters {
 
 /** The daemon machine with every actor a stand-in that never settles and counts its starts and stops. */
 function modelDaemonMachine(count: Counters) {
-  const callback = (name: ActorName) => fromCallback<DaemonEvent, undefined>(() => {
-    count[name].starts++;
-    return () => {
-      count[name].stops++;
-    };
-  });
-  const pending = (name: ActorName) => fromPromise<void, undefined>(({ signal }) => {
-    count[name].starts++;
-    signal.addEventListener('abort', () => count[name].stops++, { once: true });
-    return new Promise<void>(() => undefined);
-  });
+  const callback = (name: ActorName) =>
+    fromCallback<DaemonEvent, undefined>(() => {
+      count[name].starts++;
+      return () => {
+        count[name].stops++;
+      };
+    });
+  const pending = (name: ActorName) =>
+    fromPromise<void, undefined>(({ signal }) => {
+      count[name].starts++;
+      signal.addEventListener('abort', () => count[name].stops++, { once: true });
+      return new Promise<void>(() => undefined);
+    });
   return daemonMachine.provide({
     actors: {
       superviseDaemon: callback('superviseDaemon'),
@@ -75,7 +77,8 @@ function discoverInvokeIds(): Record<(typeof PROMISES)[number], string> {
 
 const IDS = discoverInvokeIds();
 const done = (name: (typeof PROMISES)[number]) => ({ type: `xstate.done.actor.${IDS[name]}` }) as unknown as DaemonEvent;
-const failure = (name: (typeof PROMISES)[number], error: unknown) => ({ type: `xstate.error.actor.${IDS[name]}`, error }) as unknown as DaemonEvent;
+const failure = (name: (typeof PROMISES)[number], error: unknown) =>
+  ({ type: `xstate.error.actor.${IDS[name]}`, error }) as unknown as DaemonEvent;
 const stop = (reason: DaemonStopReason): DaemonEvent => ({ type: 'daemon.stop', reason });
 
 const valueOf = (actor: DaemonActor) => JSON.stringify(actor.getSnapshot().value);
@@ -117,10 +120,12 @@ const paths = getShortestPaths(daemonMachine, {
 });
 const live = paths.filter((path) => path.state.status !== 'done');
 
-
 function describeEvent(event: DaemonEvent): string {
   if (event.type === 'daemon.stop') return `daemon.stop(${event.reason})`;
-  return event.type.replace(`.${IDS.recoverState}`, '.recoverState').replace(`.${IDS.drainRuns}`, '.drainRuns').replace(`.${IDS.flushReports}`, '.flushReports');
+  return event.type
+    .replace(`.${IDS.recoverState}`, '.recoverState')
+    .replace(`.${IDS.drainRuns}`, '.drainRuns')
+    .replace(`.${IDS.flushReports}`, '.flushReports');
 }
 
 /** A live model actor and an observer checking the actor invariants after every event. */
@@ -193,7 +198,10 @@ class DaemonObserver {
     this.expect(this.count.flushReports.starts <= 1, 'flushReports starts at most once');
     if (this.count.flushReports.starts > 0) this.expect(this.drainEnded, 'flushReports started only after draining ended');
     for (const name of PROMISES) {
-      const running = (name === 'recoverState' && value === RECOVERING) || (name === 'drainRuns' && value === DRAINING) || (name === 'flushReports' && value === FLUSHING);
+      const running =
+        (name === 'recoverState' && value === RECOVERING) ||
+        (name === 'drainRuns' && value === DRAINING) ||
+        (name === 'flushReports' && value === FLUSHING);
       this.expect(this.count[name].starts - this.count[name].stops === (running ? 1 : 0), `${name} is pending exactly in its state`);
     }
     if (snapshot.context.stopReason !== null) this.expect(value !== SERVING, 'never serving once a stop was asked');
@@ -226,7 +234,11 @@ test('the one-shot actors are invoked under their own names (their done/error ev
 });
 
 test('the model reaches every state, with and without a stop asked, and both final states', (t) => {
-  const seen = new Set(paths.map((path) => `${JSON.stringify(path.state.value)}/${(path.state.context as DaemonContext).stopReason === null ? 'no stop' : 'stop'}`));
+  const seen = new Set(
+    paths.map(
+      (path) => `${JSON.stringify(path.state.value)}/${(path.state.context as DaemonContext).stopReason === null ? 'no stop' : 'stop'}`,
+    ),
+  );
   t.deepEqual([...seen].sort(), [
     '"failed"/no stop',
     '"failed"/stop',
@@ -264,7 +276,11 @@ for (const reason of ['sigterm', 'sigint', 'sighup', 'crash'] as const) {
       t.is(snapshot.output?.stopReason, first ?? reason, observer.where);
       // a drain or flush that failed on the way is recorded, never hidden
       const failed = /xstate\.error\.actor\.(drainRuns|flushReports)/.exec(observer.where);
-      t.is(snapshot.output?.failure, failed === null ? null : `${failed[1]} failed: ${failed[1] === 'drainRuns' ? 'a run would not stop' : 'the forge is down'}`, observer.where);
+      t.is(
+        snapshot.output?.failure,
+        failed === null ? null : `${failed[1]} failed: ${failed[1] === 'drainRuns' ? 'a run would not stop' : 'the forge is down'}`,
+        observer.where,
+      );
       t.is(observer.count.drainRuns.starts, wasListening ? 0 : 1, `${observer.where}: drainRuns once per stop after listening`);
       t.is(observer.count.flushReports.starts, wasListening ? 0 : 1, `${observer.where}: flushReports once`);
       t.deepEqual(observer.problems, []);
@@ -295,7 +311,10 @@ test('from every reachable state, every stop the live machine receives after the
 test('a recovery error, from every reachable state in recovering, ends in failed with the failure text and no draining', (t) => {
   const recovering = live.filter((path) => JSON.stringify(path.state.value) === RECOVERING);
   t.is(recovering.length, 3, 'recovering without a stop, with a sigterm and with a sighup asked');
-  for (const [error, text] of [[new Error('the database is locked'), 'the database is locked'], ['not an Error', 'not an Error']] as const) {
+  for (const [error, text] of [
+    [new Error('the database is locked'), 'the database is locked'],
+    ['not an Error', 'not an Error'],
+  ] as const) {
     for (const path of recovering) {
       const observer = replay(path);
       observer.send(failure('recoverState', error));
@@ -318,7 +337,12 @@ test('http.failed while listening ends in failed with the failure text; nothing 
   const snapshot = observer.actor.getSnapshot();
   t.is(snapshot.status, 'done');
   t.is(snapshot.value, 'failed');
-  t.deepEqual(snapshot.output, { url: null, stopReason: null, failure: 'the HTTP server cannot listen: listen EADDRINUSE: address already in use 127.0.0.1:8470', stopsIgnored: 0 });
+  t.deepEqual(snapshot.output, {
+    url: null,
+    stopReason: null,
+    failure: 'the HTTP server cannot listen: listen EADDRINUSE: address already in use 127.0.0.1:8470',
+    stopsIgnored: 0,
+  });
   t.is(observer.count.recoverState.starts, 0);
   t.deepEqual(observer.problems, []);
 });
@@ -373,6 +397,11 @@ test('a failed drain still flushes, and a failed flush still stops (not failed);
   t.is(valueOf(observer.actor), FLUSHING);
   observer.send(failure('flushReports', new Error('the forge is down')));
   t.is(observer.actor.getSnapshot().value, 'stopped');
-  t.deepEqual(observer.actor.getSnapshot().output, { url: URL, stopReason: 'sighup', failure: 'drainRuns failed: a run would not stop', stopsIgnored: 0 });
+  t.deepEqual(observer.actor.getSnapshot().output, {
+    url: URL,
+    stopReason: 'sighup',
+    failure: 'drainRuns failed: a run would not stop',
+    stopsIgnored: 0,
+  });
   t.deepEqual(observer.problems, []);
 });

@@ -7,12 +7,21 @@ import test from 'ava';
 import { getSimplePaths } from 'xstate/graph';
 import { decideCandidate, type CandidateFacts } from '../../src/domain/janitor-decision.js';
 import { ROW_FACTS } from '../../src/domain/janitor-table-doc.js';
-import { janitorMachine, reapInputOf, type JanitorCandidate, type JanitorContext, type ProbeOutput } from '../../src/machines/janitor.machine.js';
+import {
+  janitorMachine,
+  reapInputOf,
+  type JanitorCandidate,
+  type JanitorContext,
+  type ProbeOutput,
+} from '../../src/machines/janitor.machine.js';
 
 const owner = { runId: 'r', pid: 1, host: 'h', startedAt: '2026-01-01T00:00:00.000Z' };
 function probe(lock: CandidateFacts['lock'], ownerProcess: CandidateFacts['ownerProcess'], age: CandidateFacts['age']): ProbeOutput {
   const recorded = ownerProcess !== 'unknown';
-  return { facts: { lock, owner: recorded ? 'recorded' : 'missing', ownerProcess, age }, evidence: recorded ? { owner, heldMs: 1, staleAt: owner.startedAt } : {} };
+  return {
+    facts: { lock, owner: recorded ? 'recorded' : 'missing', ownerProcess, age },
+    evidence: recorded ? { owner, heldMs: 1, staleAt: owner.startedAt } : {},
+  };
 }
 
 const PROBES: ProbeOutput[] = [
@@ -59,13 +68,27 @@ type Path = ReturnType<typeof getSimplePaths<typeof janitorMachine>>[number];
 const SCENARIOS = [
   { name: 'with an app of this instance', candidates: [{ domain: 'a-000000.ci.test', stack: 'present', stackOwner: 'this-instance' }] },
   { name: 'with an unlabelled app', candidates: [{ domain: 'c-000000.ci.test', stack: 'present', stackOwner: 'unlabelled' }] },
-  { name: 'with an app of another instance', candidates: [{ domain: 'd-000000.ci.test', stack: 'present', stackOwner: 'other-instance', stackLabels: { instance: 'other', runId: 'r2', host: 'h2' } }] },
+  {
+    name: 'with an app of another instance',
+    candidates: [
+      {
+        domain: 'd-000000.ci.test',
+        stack: 'present',
+        stackOwner: 'other-instance',
+        stackLabels: { instance: 'other', runId: 'r2', host: 'h2' },
+      },
+    ],
+  },
   { name: 'record only', candidates: [{ domain: 'b-000000.ci.test', stack: 'absent', stackOwner: 'none' }] },
 ] as const;
 
 const generated = SCENARIOS.flatMap(({ name, candidates }) =>
   [false, true].flatMap((dryRun) =>
-    getSimplePaths(janitorMachine, { input: { dryRun }, events: alphabet([...candidates]), toState: (snapshot) => snapshot.status === 'done' }).map((path) => ({ name, dryRun, path })),
+    getSimplePaths(janitorMachine, {
+      input: { dryRun },
+      events: alphabet([...candidates]),
+      toState: (snapshot) => snapshot.status === 'done',
+    }).map((path) => ({ name, dryRun, path })),
   ),
 );
 
@@ -121,23 +144,37 @@ test('on every path, a reap records the run as killed exactly when its owner rec
 test('on every path, a candidate probed with a fresh lock is never tried, so a live owner is never reaped', (t) => {
   let fresh = 0;
   for (const { path } of generated) {
-    const probeAt = path.steps.findIndex((step) => step.event.type === 'xstate.done.actor.probeCandidate' && (step.event as unknown as { output: ProbeOutput }).output.facts.lock === 'fresh');
+    const probeAt = path.steps.findIndex(
+      (step) =>
+        step.event.type === 'xstate.done.actor.probeCandidate' &&
+        (step.event as unknown as { output: ProbeOutput }).output.facts.lock === 'fresh',
+    );
     if (probeAt === -1) continue;
     fresh++;
     const after = path.steps.slice(probeAt).map(valueOf);
-    t.false(after.some((state) => ['acquiring', 'checkingIdentity', 'reaping', 'removingRecord', 'releasing', 'abandoning'].includes(state)), events(path));
+    t.false(
+      after.some((state) => ['acquiring', 'checkingIdentity', 'reaping', 'removingRecord', 'releasing', 'abandoning'].includes(state)),
+      events(path),
+    );
   }
   t.true(fresh > 0);
 });
 
 test('on every path, a lock taken is let go exactly once: released when it was ours, abandoned when replaced', (t) => {
   for (const { path } of generated) {
-    const taken = path.steps.filter((step) => step.event.type === 'xstate.done.actor.acquireLock' && (step.event as { output?: unknown }).output === 'acquired').length;
+    const taken = path.steps.filter(
+      (step) => step.event.type === 'xstate.done.actor.acquireLock' && (step.event as { output?: unknown }).output === 'acquired',
+    ).length;
     const released = path.steps.filter((step) => valueOf(step) === 'releasing').length;
     const abandoned = path.steps.filter((step) => valueOf(step) === 'abandoning').length;
     t.is(released + abandoned, taken, events(path));
     const identity = path.steps.find((step) => step.event.type.endsWith('.actor.checkIdentity'));
-    if (identity !== undefined && identity.event.type.startsWith('xstate.done') && (identity.event as unknown as { output: { identity: string } }).output.identity === 'ours') t.is(released, 1, events(path));
+    if (
+      identity !== undefined &&
+      identity.event.type.startsWith('xstate.done') &&
+      (identity.event as unknown as { output: { identity: string } }).output.identity === 'ours'
+    )
+      t.is(released, 1, events(path));
     else t.is(released, 0, events(path));
   }
 });
@@ -145,9 +182,16 @@ test('on every path, a lock taken is let go exactly once: released when it was o
 test('a dry run takes no lock and touches nothing; it says what it would do', (t) => {
   for (const { dryRun, path } of generated.filter((entry) => entry.dryRun)) {
     t.true(dryRun);
-    t.false(path.steps.some((step) => ['acquiring', 'reaping', 'removingRecord', 'releasing', 'abandoning'].includes(valueOf(step))), events(path));
+    t.false(
+      path.steps.some((step) => ['acquiring', 'reaping', 'removingRecord', 'releasing', 'abandoning'].includes(valueOf(step))),
+      events(path),
+    );
   }
-  const actions = new Set(generated.filter((entry) => entry.dryRun).flatMap(({ path }) => (path.state.context as JanitorContext).decisions.map((decision) => decision.action)));
+  const actions = new Set(
+    generated
+      .filter((entry) => entry.dryRun)
+      .flatMap(({ path }) => (path.state.context as JanitorContext).decisions.map((decision) => decision.action)),
+  );
   t.true(actions.has('would-reap') && actions.has('would-remove-record'), [...actions].join(', '));
 });
 

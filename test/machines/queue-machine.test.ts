@@ -90,7 +90,8 @@ class QueueObserver {
     if (this.snapshot.status !== 'done') this.send({ type: 'shutdown' });
     for (const id of ids(this.snapshot.context.running)) this.send({ type: 'run.ended', id });
     const snapshot = this.snapshot;
-    if (snapshot.status !== 'done' || snapshot.value !== 'stopped') this.fail(`not stopped after the last run ended: ${JSON.stringify(snapshot.value)}`);
+    if (snapshot.status !== 'done' || snapshot.value !== 'stopped')
+      this.fail(`not stopped after the last run ended: ${JSON.stringify(snapshot.value)}`);
     const unfinished = this.episodes.filter((episode) => episode.outcome === null);
     if (unfinished.length > 0) this.fail(`accepted but never final: ${ids(unfinished.map((episode) => episode.item))}`);
   }
@@ -116,9 +117,11 @@ class QueueObserver {
       const key = event.item.key;
       const holder = [...before.context.running, ...before.context.waiting].find((item) => item.key === key);
       if (!wasOpen) {
-        if (before.value === 'draining' && (emitted.length !== 1 || count('refused', event.item.id) !== 1)) this.fail(`enqueue while draining must only be refused: ${JSON.stringify(emitted)}`);
+        if (before.value === 'draining' && (emitted.length !== 1 || count('refused', event.item.id) !== 1))
+          this.fail(`enqueue while draining must only be refused: ${JSON.stringify(emitted)}`);
       } else if (holder) {
-        if (count('duplicate', event.item.id) !== 1 || count('accepted', event.item.id) !== 0) this.fail(`key ${key} is held by ${holder.id}: one duplicate, no accept expected`);
+        if (count('duplicate', event.item.id) !== 1 || count('accepted', event.item.id) !== 0)
+          this.fail(`key ${key} is held by ${holder.id}: one duplicate, no accept expected`);
       } else if (count('accepted', event.item.id) !== 1 || count('duplicate') !== 0) {
         this.fail(`key ${key} is free: one accept, no duplicate expected`);
       }
@@ -150,7 +153,8 @@ class QueueObserver {
           if (event.type !== 'enqueue' || !same(out.item, event.item)) this.fail(`accepted ${out.item.id} on ${describe(event)}`);
           if (!wasOpen) this.fail(`accepted ${out.item.id} after shutdown`);
           if (this.active.has(out.item.id)) this.fail(`accepted ${out.item.id} while it is already waiting or running`);
-          if (out.position !== before.context.waiting.length + 1) this.fail(`accepted ${out.item.id} at position ${out.position}, ${before.context.waiting.length} were waiting`);
+          if (out.position !== before.context.waiting.length + 1)
+            this.fail(`accepted ${out.item.id} at position ${out.position}, ${before.context.waiting.length} were waiting`);
           const episode: Episode = { item: out.item, seq: this.episodes.length, phase: 'waiting', stopAsked: false, outcome: null };
           this.episodes.push(episode);
           this.active.set(out.item.id, episode);
@@ -159,11 +163,13 @@ class QueueObserver {
         case 'duplicate': {
           if (event.type !== 'enqueue' || !same(out.item, event.item)) this.fail(`duplicate ${out.item.id} on ${describe(event)}`);
           const ofState = before.context.running.includes(out.of) ? 'running' : before.context.waiting.includes(out.of) ? 'waiting' : null;
-          if (out.of.key !== out.item.key || ofState !== out.ofState) this.fail(`duplicate ${out.item.id} of ${out.of.id} (${out.ofState}), which is ${ofState}`);
+          if (out.of.key !== out.item.key || ofState !== out.ofState)
+            this.fail(`duplicate ${out.item.id} of ${out.of.id} (${out.ofState}), which is ${ofState}`);
           break;
         }
         case 'refused':
-          if (event.type !== 'enqueue' || before.value !== 'draining' || out.reason !== 'shutting-down') this.fail(`refused ${out.item.id} on ${describe(event)} in ${before.value}`);
+          if (event.type !== 'enqueue' || before.value !== 'draining' || out.reason !== 'shutting-down')
+            this.fail(`refused ${out.item.id} on ${describe(event)} in ${before.value}`);
           break;
         case 'start': {
           const episode = this.active.get(out.item.id);
@@ -174,31 +180,41 @@ class QueueObserver {
             this.starts.push(episode);
           }
           this.startCount++;
-          if (this.startCount - this.endedOfStarted > this.maxTests) this.fail(`${this.startCount} starts, ${this.endedOfStarted} ended: over capacity`);
+          if (this.startCount - this.endedOfStarted > this.maxTests)
+            this.fail(`${this.startCount} starts, ${this.endedOfStarted} ended: over capacity`);
           break;
         }
         case 'stop': {
           const episode = this.active.get(out.item.id);
-          if (episode?.phase !== 'running' || episode.stopAsked) this.fail(`stop of ${out.item.id}, which is not running or already stopping`);
+          if (episode?.phase !== 'running' || episode.stopAsked)
+            this.fail(`stop of ${out.item.id}, which is not running or already stopping`);
           if (episode) episode.stopAsked = true;
           break;
         }
         case 'positions':
           positions++;
-          if (!same(out.waiting, positionsOf(after.context.waiting))) this.fail(`positions ${JSON.stringify(out.waiting)} vs waiting ${ids(after.context.waiting)}`);
+          if (!same(out.waiting, positionsOf(after.context.waiting)))
+            this.fail(`positions ${JSON.stringify(out.waiting)} vs waiting ${ids(after.context.waiting)}`);
           break;
         case 'finished': {
           const episode = this.active.get(out.item.id);
           if (!episode) {
-            this.fail(`finished(${out.outcome}) for ${out.item.id}, which is not an accepted item still pending (never accepted, or final already)`);
+            this.fail(
+              `finished(${out.outcome}) for ${out.item.id}, which is not an accepted item still pending (never accepted, or final already)`,
+            );
             break;
           }
           const ending = event.type === 'run.ended' && event.id === out.item.id;
           const right =
-            out.outcome === 'cancelled' ? episode.phase === 'waiting' && event.type === 'cancel' && event.id === out.item.id
-            : out.outcome === 'stopped' ? episode.phase === 'running' && episode.stopAsked && ending
-            : episode.phase === 'running' && !episode.stopAsked && ending;
-          if (!right) this.fail(`finished(${out.outcome}) for ${out.item.id} (${episode.phase}, stop asked: ${episode.stopAsked}) on ${describe(event)}`);
+            out.outcome === 'cancelled'
+              ? episode.phase === 'waiting' && event.type === 'cancel' && event.id === out.item.id
+              : out.outcome === 'stopped'
+                ? episode.phase === 'running' && episode.stopAsked && ending
+                : episode.phase === 'running' && !episode.stopAsked && ending;
+          if (!right)
+            this.fail(
+              `finished(${out.outcome}) for ${out.item.id} (${episode.phase}, stop asked: ${episode.stopAsked}) on ${describe(event)}`,
+            );
           this.finalize(episode, out.outcome);
           break;
         }
@@ -229,15 +245,20 @@ class QueueObserver {
     const live = [...this.active.values()];
     const waiting = live.filter((episode) => episode.phase === 'waiting').sort((left, right) => left.seq - right.seq);
     const running = this.starts.filter((episode) => episode.phase === 'running');
-    if (!same(ids(context.waiting), ids(waiting.map((episode) => episode.item)))) this.fail(`waiting ${ids(context.waiting)}, model ${ids(waiting.map((episode) => episode.item))}`);
-    if (!same(ids(context.running), ids(running.map((episode) => episode.item)))) this.fail(`running ${ids(context.running)}, model ${ids(running.map((episode) => episode.item))}`);
+    if (!same(ids(context.waiting), ids(waiting.map((episode) => episode.item))))
+      this.fail(`waiting ${ids(context.waiting)}, model ${ids(waiting.map((episode) => episode.item))}`);
+    if (!same(ids(context.running), ids(running.map((episode) => episode.item))))
+      this.fail(`running ${ids(context.running)}, model ${ids(running.map((episode) => episode.item))}`);
     const stopping = running.filter((episode) => episode.stopAsked).map((episode) => episode.item.id);
     if (!same([...context.stopping].sort(), stopping.sort())) this.fail(`stopping ${context.stopping}, model ${stopping}`);
     // FIFO: what started, then what still waits, is what was accepted minus the cancelled and the held
-    const kept = this.episodes.filter((episode) => episode.outcome !== 'cancelled' && episode.outcome !== 'held').map((episode) => episode.seq);
+    const kept = this.episodes
+      .filter((episode) => episode.outcome !== 'cancelled' && episode.outcome !== 'held')
+      .map((episode) => episode.seq);
     const order = [...this.starts, ...waiting].map((episode) => episode.seq);
     if (!same(order, kept)) this.fail(`start order ${order} is not acceptance order ${kept}`);
-    if (snapshot.value === 'open' && context.running.length < this.maxTests && context.waiting.length > 0) this.fail('a run slot is free while something waits');
+    if (snapshot.value === 'open' && context.running.length < this.maxTests && context.waiting.length > 0)
+      this.fail('a run slot is free while something waits');
     if (this.shutdownSent) {
       if (snapshot.value === 'open') this.fail('still open after shutdown');
       if (context.waiting.length > 0) this.fail(`still waiting after shutdown: ${ids(context.waiting)}`);
@@ -246,7 +267,8 @@ class QueueObserver {
       this.fail(`${snapshot.value} without a shutdown`);
     }
     const shouldStop = this.shutdownSent && context.running.length === 0;
-    if ((snapshot.value === 'stopped') !== shouldStop || (snapshot.status === 'done') !== shouldStop) this.fail(`${snapshot.value}/${snapshot.status} with ${context.running.length} running`);
+    if ((snapshot.value === 'stopped') !== shouldStop || (snapshot.status === 'done') !== shouldStop)
+      this.fail(`${snapshot.value}/${snapshot.status} with ${context.running.length} running`);
     if (snapshot.status === 'done' && !same(snapshot.output, context)) this.fail('output is not the final context');
   }
 }
@@ -263,7 +285,10 @@ const ITEMS: Record<'a' | 'b' | 'c' | 'd', QueueItem> = {
 const IDS = Object.keys(ITEMS);
 const ALPHABET: QueueEvent[] = [
   ...Object.values(ITEMS).map((item) => ({ type: 'enqueue' as const, item })),
-  ...IDS.flatMap((id) => [{ type: 'run.ended' as const, id }, { type: 'cancel' as const, id }]),
+  ...IDS.flatMap((id) => [
+    { type: 'run.ended' as const, id },
+    { type: 'cancel' as const, id },
+  ]),
   { type: 'shutdown' },
 ];
 const MINIMUM_STATES: Record<number, number> = { 1: 50, 2: 120 };
@@ -288,12 +313,30 @@ for (const maxTests of [1, 2]) {
     t.log(`${reachable.length} reachable states, longest shortest path ${Math.max(...reachable.map((path) => path.events.length))} events`);
     t.true(reachable.length >= MINIMUM_STATES[maxTests]!, `${reachable.length} states`);
     // three distinct keys: as many wait as the free slots leave
-    t.true(contexts.some((context) => context.waiting.length >= 3 - maxTests), 'a queue as long as the keys allow');
-    t.true(contexts.some((context) => context.running.length === maxTests && context.waiting.length > 0), 'full with a queue');
-    t.true(reachable.some((path) => path.state.value === 'open' && (path.state.context as QueueContext).stopping.length > 0), 'a cancelled run still running');
-    t.true(reachable.some((path) => path.state.value === 'draining'), 'draining');
-    t.true(reachable.some((path) => path.state.value === 'stopped'), 'stopped');
-    t.true(contexts.some((context) => [...context.waiting, ...context.running].some((item) => item.id === 'c')), 'c accepted once a is gone');
+    t.true(
+      contexts.some((context) => context.waiting.length >= 3 - maxTests),
+      'a queue as long as the keys allow',
+    );
+    t.true(
+      contexts.some((context) => context.running.length === maxTests && context.waiting.length > 0),
+      'full with a queue',
+    );
+    t.true(
+      reachable.some((path) => path.state.value === 'open' && (path.state.context as QueueContext).stopping.length > 0),
+      'a cancelled run still running',
+    );
+    t.true(
+      reachable.some((path) => path.state.value === 'draining'),
+      'draining',
+    );
+    t.true(
+      reachable.some((path) => path.state.value === 'stopped'),
+      'stopped',
+    );
+    t.true(
+      contexts.some((context) => [...context.waiting, ...context.running].some((item) => item.id === 'c')),
+      'c accepted once a is gone',
+    );
   });
 
   test(`maxTests ${maxTests}: every reachable state, replayed on a live actor, keeps every invariant`, (t) => {
@@ -302,7 +345,8 @@ for (const maxTests of [1, 2]) {
       const observer = replay(maxTests, path.events);
       problems.push(...observer.problems);
       const snapshot = observer.snapshot;
-      if (snapshot.value !== path.state.value || !same(snapshot.context, path.state.context)) problems.push(`replay of ${path.events.map(describe)} diverged from the graph`);
+      if (snapshot.value !== path.state.value || !same(snapshot.context, path.state.context))
+        problems.push(`replay of ${path.events.map(describe)} diverged from the graph`);
     }
     report(t, problems);
   });
@@ -336,7 +380,8 @@ for (const maxTests of [1, 2]) {
       problems.push(...observer.problems);
       for (const [outcome, n] of Object.entries(observer.outcomes())) outcomes[outcome as keyof typeof outcomes] += n;
       const output = observer.snapshot.output;
-      if (!output || output.waiting.length + output.running.length + output.stopping.length > 0) problems.push(`output not empty: ${JSON.stringify(output)}`);
+      if (!output || output.waiting.length + output.running.length + output.stopping.length > 0)
+        problems.push(`output not empty: ${JSON.stringify(output)}`);
     }
     t.log(`finals over all drains: ${JSON.stringify(outcomes)}`);
     report(t, problems);
@@ -355,7 +400,8 @@ for (const maxTests of [1, 2]) {
       for (let guard = 0; guard < 10 && observer.snapshot.context.running.length > 0; guard++) {
         observer.send({ type: 'run.ended', id: observer.snapshot.context.running[0]!.id });
       }
-      if (open && observer.snapshot.context.waiting.length + observer.snapshot.context.running.length > 0) problems.push(`${path.events.map(describe)}: runs left after ending them all`);
+      if (open && observer.snapshot.context.waiting.length + observer.snapshot.context.running.length > 0)
+        problems.push(`${path.events.map(describe)}: runs left after ending them all`);
       observer.shutdownAndDrain();
       problems.push(...observer.problems);
       ran += observer.outcomes().ran;
@@ -401,7 +447,10 @@ function walk(seed: number, maxTests: number): QueueObserver {
       event = { type: 'run.ended', id: running.length > 0 && random() < 0.8 ? pick(ids(running)) : pick(seen) };
     } else if (roll < 0.96) {
       const target = random();
-      event = { type: 'cancel', id: waiting.length > 0 && target < 0.4 ? pick(ids(waiting)) : running.length > 0 && target < 0.6 ? pick(ids(running)) : pick(seen) };
+      event = {
+        type: 'cancel',
+        id: waiting.length > 0 && target < 0.4 ? pick(ids(waiting)) : running.length > 0 && target < 0.6 ? pick(ids(running)) : pick(seen),
+      };
     } else {
       event = { type: 'shutdown' };
     }
@@ -412,7 +461,19 @@ function walk(seed: number, maxTests: number): QueueObserver {
 
 test(`${WALKS} seeded random walks of ${STEPS} steps (maxTests 1..3) keep every invariant after every step, and all drain`, (t) => {
   const problems: string[] = [];
-  const totals = { walks: 0, steps: 0, accepted: 0, duplicate: 0, refused: 0, start: 0, stop: 0, ran: 0, stopped: 0, cancelled: 0, held: 0 };
+  const totals = {
+    walks: 0,
+    steps: 0,
+    accepted: 0,
+    duplicate: 0,
+    refused: 0,
+    start: 0,
+    stop: 0,
+    ran: 0,
+    stopped: 0,
+    cancelled: 0,
+    held: 0,
+  };
   for (let index = 0; index < WALKS; index++) {
     const observer = walk(0x5eed + index * 7919, 1 + (index % 3));
     totals.walks++;
@@ -465,7 +526,13 @@ test('maxTests 1, three requests: one starts, two wait at positions 1 and 2; the
   ]);
   t.deepEqual(send(enqueue(item('c'))), [
     { type: 'accepted', item: item('c'), position: 2 },
-    { type: 'positions', waiting: [{ id: 'b', position: 1 }, { id: 'c', position: 2 }] },
+    {
+      type: 'positions',
+      waiting: [
+        { id: 'b', position: 1 },
+        { id: 'c', position: 2 },
+      ],
+    },
   ]);
   t.deepEqual(send({ type: 'run.ended', id: 'a' }), [
     { type: 'finished', item: item('a'), outcome: 'ran' },
@@ -483,7 +550,10 @@ test('maxTests 2: two requests start at once, the third waits for a free slot', 
   send(enqueue(item('c')));
   t.deepEqual(ids(context().running), ['a', 'b']);
   t.deepEqual(ids(context().waiting), ['c']);
-  t.deepEqual(send({ type: 'run.ended', id: 'b' }).map((out) => out.type), ['finished', 'start', 'positions']);
+  t.deepEqual(
+    send({ type: 'run.ended', id: 'b' }).map((out) => out.type),
+    ['finished', 'start', 'positions'],
+  );
   t.deepEqual(ids(context().running), ['a', 'c']);
   t.deepEqual(observer.problems, []);
 });
@@ -598,10 +668,17 @@ test('admit fills exactly the free slots from the head of the queue, in order', 
 
 test('settle emits starts then positions, and positions only if the waiting list changed', (t) => {
   const before = lists(1, [], []);
-  t.deepEqual(settle(before, lists(1, ['a'], [])).emitted, [{ type: 'start', item: item('a') }], 'accepted and started at once: nothing moved');
+  t.deepEqual(
+    settle(before, lists(1, ['a'], [])).emitted,
+    [{ type: 'start', item: item('a') }],
+    'accepted and started at once: nothing moved',
+  );
   t.deepEqual(settle(lists(1, ['b'], ['a']), lists(1, ['b'], [])).emitted, [
     { type: 'start', item: item('b') },
     { type: 'positions', waiting: [] },
   ]);
-  t.deepEqual(positionsOf([item('x'), item('y')]), [{ id: 'x', position: 1 }, { id: 'y', position: 2 }]);
+  t.deepEqual(positionsOf([item('x'), item('y')]), [
+    { id: 'x', position: 1 },
+    { id: 'y', position: 2 },
+  ]);
 });

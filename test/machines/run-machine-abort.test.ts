@@ -11,7 +11,16 @@ import { DRIVING_EVENTS, LINT_DONE, modelRunMachine, TEARDOWN_DONE } from '../he
 
 // what the supervisor sends; a lost lock is its own event (lock.lost), tested below
 const REASONS: AbortReason[] = ['sigterm', 'sigint', 'sighup', 'parent-gone', 'deadline', 'cancel', 'harness-crash'];
-const EXIT: Record<AbortReason, number> = { sigterm: 143, sigint: 143, sighup: 143, 'parent-gone': 143, deadline: 142, cancel: 143, 'lock-lost': 3, 'harness-crash': 3 };
+const EXIT: Record<AbortReason, number> = {
+  sigterm: 143,
+  sigint: 143,
+  sighup: 143,
+  'parent-gone': 143,
+  deadline: 142,
+  cancel: 143,
+  'lock-lost': 3,
+  'harness-crash': 3,
+};
 
 const reachable = getShortestPaths(runMachine, { events: DRIVING_EVENTS }).filter((path) => path.state.status !== 'done');
 
@@ -47,8 +56,17 @@ for (const reason of REASONS) {
       t.is(output.teardown !== null, output.lockHeld && output.lockLost === null, where);
       t.is(output.abortReason, firstReason ?? reason, where);
       const results = buildResults({
-        record: { ...output, deploysRecorded: output.lockHeld ? 1 : 0, unreadyDependencies: [] }, runId: 'r', recipe: 'web', requestedRef: undefined, pr: null,
-        domain: 'web-abcdef.ci.test', startedAt: new Date(0), finishedAt: new Date(1), coldDependencies: 0, logFile: 'run.log', noSecretLeak: true,
+        record: { ...output, deploysRecorded: output.lockHeld ? 1 : 0, unreadyDependencies: [] },
+        runId: 'r',
+        recipe: 'web',
+        requestedRef: undefined,
+        pr: null,
+        domain: 'web-abcdef.ci.test',
+        startedAt: new Date(0),
+        finishedAt: new Date(1),
+        coldDependencies: 0,
+        logFile: 'run.log',
+        noSecretLeak: true,
       });
       t.is(results.exitCode, EXIT[output.abortReason!], where);
       actor.stop();
@@ -77,8 +95,17 @@ test('a lost lock in every reachable state: no teardown starts after it, the run
     t.regex(output.lockLost ?? '', /now held by run other/, where);
     t.is(output.teardown, null, where);
     const results = buildResults({
-      record: { ...output, deploysRecorded: 1, unreadyDependencies: [] }, runId: 'r', recipe: 'web', requestedRef: undefined, pr: null,
-      domain: 'web-abcdef.ci.test', startedAt: new Date(0), finishedAt: new Date(1), coldDependencies: 0, logFile: 'run.log', noSecretLeak: true,
+      record: { ...output, deploysRecorded: 1, unreadyDependencies: [] },
+      runId: 'r',
+      recipe: 'web',
+      requestedRef: undefined,
+      pr: null,
+      domain: 'web-abcdef.ci.test',
+      startedAt: new Date(0),
+      finishedAt: new Date(1),
+      coldDependencies: 0,
+      logFile: 'run.log',
+      noSecretLeak: true,
     });
     if (before.context.abortReason === null) {
       // whatever the tiers said: after the takeover they may have looked at the new owner's app

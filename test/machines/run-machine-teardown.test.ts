@@ -12,7 +12,8 @@ const EVENTS = [{ type: 'run.abort', reason: 'sigterm' } as RunEvent, ...DRIVING
 const paths = getSimplePaths(runMachine, {
   events: EVENTS,
   toState: (snapshot) => snapshot.status === 'done',
-  serializeState: (snapshot) => JSON.stringify([snapshot.value, { ...snapshot.context, abortsIgnored: Math.min((snapshot.context as RunContext).abortsIgnored, 1) }]),
+  serializeState: (snapshot) =>
+    JSON.stringify([snapshot.value, { ...snapshot.context, abortsIgnored: Math.min((snapshot.context as RunContext).abortsIgnored, 1) }]),
 });
 
 function entersTeardown(value: unknown): boolean {
@@ -31,8 +32,15 @@ test('the generated paths cover locked and unlocked runs and every tier outcome'
   t.true(paths.length > 100, `only ${paths.length} paths generated`);
   t.true(paths.some((path) => expectedTeardowns(path.steps) === 1));
   t.true(paths.some((path) => expectedTeardowns(path.steps) === 0));
-  t.true(paths.some((path) => (path.state.context as RunContext).lockLost !== null && (path.state.context as RunContext).lockHeld), 'a path loses a held lock');
-  for (const name of TIERS) t.true(paths.some((path) => path.steps.some((step) => step.event.type === `xstate.done.actor.runTier.${name}`)), `no path runs ${name}`);
+  t.true(
+    paths.some((path) => (path.state.context as RunContext).lockLost !== null && (path.state.context as RunContext).lockHeld),
+    'a path loses a held lock',
+  );
+  for (const name of TIERS)
+    t.true(
+      paths.some((path) => path.steps.some((step) => step.event.type === `xstate.done.actor.runTier.${name}`)),
+      `no path runs ${name}`,
+    );
 });
 
 test('on every generated path, teardown is entered exactly once if the lock was taken, else never', (t) => {
@@ -46,7 +54,11 @@ test('on every generated path, teardown is entered exactly once if the lock was 
     const events = path.steps.map((step) => step.event.type).join(' > ');
     t.is(entries, expectedTeardowns(path.steps), events);
     const final = path.state.context as RunContext;
-    t.is(final.teardown !== null, final.lockHeld && final.lockLost === null, `teardown recorded iff the lock was held and not lost: ${events}`);
+    t.is(
+      final.teardown !== null,
+      final.lockHeld && final.lockLost === null,
+      `teardown recorded iff the lock was held and not lost: ${events}`,
+    );
   }
 });
 
@@ -70,9 +82,22 @@ test('on every generated path, a tier that found the app dead is the last tier: 
     seen++;
     const events = path.steps.map((step) => step.event.type).join(' > ');
     t.true(entersTeardown(path.steps[deadAt]!.state.value) || path.steps[deadAt]!.state.status === 'done', events);
-    t.false(path.steps.slice(deadAt + 1).some((step) => step.event.type.startsWith('xstate.done.actor.runTier')), events);
+    t.false(
+      path.steps.slice(deadAt + 1).some((step) => step.event.type.startsWith('xstate.done.actor.runTier')),
+      events,
+    );
   }
-  for (const name of DEPLOYING_TIERS) t.true(paths.some((path) => path.steps.some((step) => step.event.type === `xstate.done.actor.runTier.${name}` && (step.event as { output?: { appDead?: boolean } }).output?.appDead === true)), `no path finds the app dead in ${name}`);
+  for (const name of DEPLOYING_TIERS)
+    t.true(
+      paths.some((path) =>
+        path.steps.some(
+          (step) =>
+            step.event.type === `xstate.done.actor.runTier.${name}` &&
+            (step.event as { output?: { appDead?: boolean } }).output?.appDead === true,
+        ),
+      ),
+      `no path finds the app dead in ${name}`,
+    );
   t.true(seen > 0);
 });
 

@@ -11,7 +11,11 @@ import { runMachine } from '../../src/machines/run.machine.js';
 for (const doc of new Set(MACHINE_DIAGRAMS.map((entry) => entry.doc))) {
   test(`${doc} has the diagrams its machines give`, async (t) => {
     const text = await readFile(fileURLToPath(new URL(`../../${doc}`, import.meta.url)), 'utf8');
-    t.is(text, renderMachineDiagrams(doc, text), `${doc} is out of date with src/machines/: run node --import tsx scripts/generate-schemas.ts`);
+    t.is(
+      text,
+      renderMachineDiagrams(doc, text),
+      `${doc} is out of date with src/machines/: run node --import tsx scripts/generate-schemas.ts`,
+    );
   });
 }
 

@@ -7,7 +7,13 @@ import { createActor, fromCallback, type AnyActorRef } from 'xstate';
 import { getSimplePaths } from 'xstate/graph';
 import { exitCodeFor, type AbortReason } from '../../src/domain/verdict.js';
 import type { RunContext, RunEvent } from '../../src/machines/run.machine.js';
-import { abortReasonOf, supervisorMachine, WATCHED_SIGNALS, type SupervisorContext, type SupervisorEvent } from '../../src/machines/supervisor.machine.js';
+import {
+  abortReasonOf,
+  supervisorMachine,
+  WATCHED_SIGNALS,
+  type SupervisorContext,
+  type SupervisorEvent,
+} from '../../src/machines/supervisor.machine.js';
 import { modelRunMachine, prepared } from '../helpers/run-machine-model.js';
 
 const CAUSES: SupervisorEvent[] = [
@@ -20,11 +26,14 @@ const CAUSES: SupervisorEvent[] = [
 
 // sequences of one to three causes: the graph's states are (value, number of causes so far)
 // (alone, it has no parent: abortRun stands still; the replay below puts it inside the run machine)
-const paths = getSimplePaths(supervisorMachine.provide({ actors: { watchProcess: fromCallback(() => () => undefined) }, actions: { abortRun: () => undefined } }), {
-  events: CAUSES,
-  // ignored causes past two are the same state: the graph stays finite, the sequences stay distinct
-  serializeState: (snapshot) => JSON.stringify([snapshot.value, Math.min((snapshot.context as SupervisorContext).ignored.length, 2)]),
-}).filter((path) => path.steps.length > 1);
+const paths = getSimplePaths(
+  supervisorMachine.provide({ actors: { watchProcess: fromCallback(() => () => undefined) }, actions: { abortRun: () => undefined } }),
+  {
+    events: CAUSES,
+    // ignored causes past two are the same state: the graph stays finite, the sequences stay distinct
+    serializeState: (snapshot) => JSON.stringify([snapshot.value, Math.min((snapshot.context as SupervisorContext).ignored.length, 2)]),
+  },
+).filter((path) => path.steps.length > 1);
 
 const TO_DEPLOYING = [
   { type: 'xstate.done.actor.sweepLeftovers' },
@@ -33,16 +42,25 @@ const TO_DEPLOYING = [
 ] as unknown as RunEvent[];
 
 function runWithSupervisor(log: string[]) {
-  return modelRunMachine(undefined, supervisorMachine.provide({
-    actors: { watchProcess: fromCallback(() => () => undefined) },
-    actions: { reportAbort: (_, { reason }) => void log.push(`abort ${reason}`), reportIgnored: (_, { reason }) => void log.push(`ignored ${reason}`) },
-  }));
+  return modelRunMachine(
+    undefined,
+    supervisorMachine.provide({
+      actors: { watchProcess: fromCallback(() => () => undefined) },
+      actions: {
+        reportAbort: (_, { reason }) => void log.push(`abort ${reason}`),
+        reportIgnored: (_, { reason }) => void log.push(`ignored ${reason}`),
+      },
+    }),
+  );
 }
 
 test('the graph generates every cause first, and sequences of up to three causes', (t) => {
   const firsts = new Set(paths.map((path) => JSON.stringify(path.steps[1]!.event)));
   t.is(firsts.size, CAUSES.length);
-  t.true(paths.some((path) => path.steps.length === 4), 'a path with three causes');
+  t.true(
+    paths.some((path) => path.steps.length === 4),
+    'a path with three causes',
+  );
 });
 
 test('on every generated sequence, the run machine gets one run.abort with the first cause as reason, and the rest are ignored', (t) => {
@@ -68,7 +86,16 @@ test('on every generated sequence, the run machine gets one run.abort with the f
 });
 
 test('the exit code follows the first cause: the deadline 142, a crash inside cc-ci 3, every other cause 143', (t) => {
-  const expected: Record<AbortReason, number> = { sigterm: 143, sigint: 143, sighup: 143, 'parent-gone': 143, cancel: 143, deadline: 142, 'harness-crash': 3, 'lock-lost': 3 };
+  const expected: Record<AbortReason, number> = {
+    sigterm: 143,
+    sigint: 143,
+    sighup: 143,
+    'parent-gone': 143,
+    cancel: 143,
+    deadline: 142,
+    'harness-crash': 3,
+    'lock-lost': 3,
+  };
   for (const path of paths) {
     const first = abortReasonOf(path.steps[1]!.event as SupervisorEvent);
     t.is(exitCodeFor('success', first), expected[first]);

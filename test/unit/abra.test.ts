@@ -56,15 +56,22 @@ test('the header, rules of dashes and other lines are not rows', (t) => {
 });
 
 test('a row without a severity or without a rule id is not a row', (t) => {
-  t.deepEqual(parseLintTable('| R001 | something | info | ❌ | ❌ |\n| R1 | something | error | ❌ | ❌ |\n| X001 | something | error | ❌ | ❌ |'), {
-    rulesFailed: [],
-    warnings: [],
-    rows: 0,
-  });
+  t.deepEqual(
+    parseLintTable('| R001 | something | info | ❌ | ❌ |\n| R1 | something | error | ❌ | ❌ |\n| X001 | something | error | ❌ | ❌ |'),
+    {
+      rulesFailed: [],
+      warnings: [],
+      rows: 0,
+    },
+  );
 });
 
 test('an all-green table has rows and no failures', (t) => {
-  t.deepEqual(parseLintTable('| R001 | a | warn | ✅ | ❌ | |\n| R006 | b | error | ✅ | ❌ | |'), { rulesFailed: [], warnings: [], rows: 2 });
+  t.deepEqual(parseLintTable('| R001 | a | warn | ✅ | ❌ | |\n| R006 | b | error | ✅ | ❌ | |'), {
+    rulesFailed: [],
+    warnings: [],
+    rows: 2,
+  });
 });
 
 test('empty output has no rows', (t) => {
@@ -73,15 +80,24 @@ test('empty output has no rows', (t) => {
 
 test('parseGeneratedSecretTable reads the value column of a table without a rule under its header', (t) => {
   const output = 'some info line\n| SECRET NAME | SECRET VALUE |\n| db_password | hunter2hunter2 |\n| admin       | abc 123        |\n';
-  t.deepEqual(parseGeneratedSecretTable(output), [{ name: 'db_password', value: 'hunter2hunter2' }, { name: 'admin', value: 'abc 123' }]);
+  t.deepEqual(parseGeneratedSecretTable(output), [
+    { name: 'db_password', value: 'hunter2hunter2' },
+    { name: 'admin', value: 'abc 123' },
+  ]);
 });
 
 test('parseGeneratedSecretTable finds the value column wherever it is and with box-drawing separators', (t) => {
-  t.deepEqual(parseGeneratedSecretTable('│ NAME │ VERSION │ GENERATED VALUE │\n│ db │ v1 │ s3cr3t │\n│ smtp │ v2 │ p4ss │'), [{ name: 'db', value: 's3cr3t' }, { name: 'smtp', value: 'p4ss' }]);
+  t.deepEqual(parseGeneratedSecretTable('│ NAME │ VERSION │ GENERATED VALUE │\n│ db │ v1 │ s3cr3t │\n│ smtp │ v2 │ p4ss │'), [
+    { name: 'db', value: 's3cr3t' },
+    { name: 'smtp', value: 'p4ss' },
+  ]);
 });
 
 test('parseGeneratedSecretTable stops at the end of the table', (t) => {
-  t.deepEqual(parseGeneratedSecretTable('| NAME | VALUE |\n| db | s3cr3t |\n\nWARN generated secrets are not shown again\n| other | table |'), [{ name: 'db', value: 's3cr3t' }]);
+  t.deepEqual(
+    parseGeneratedSecretTable('| NAME | VALUE |\n| db | s3cr3t |\n\nWARN generated secrets are not shown again\n| other | table |'),
+    [{ name: 'db', value: 's3cr3t' }],
+  );
 });
 
 test('parseGeneratedSecretTable skips dashed separator cells inside a table', (t) => {

@@ -8,7 +8,10 @@ import { isAllowed, parseAllowlist, readAllowlist } from '../../src/recipes/allo
 const FILE = '/etc/cc-ci/allowlist';
 
 test('one recipe per line; comments, trailing comments, blank lines and surrounding spaces are ignored', (t) => {
-  const allowlist = parseAllowlist('# trusted recipes\n\nkeycloak\n  wordpress   # maintained by us\n\t\n#authentik\nmatrix-synapse\n', FILE);
+  const allowlist = parseAllowlist(
+    '# trusted recipes\n\nkeycloak\n  wordpress   # maintained by us\n\t\n#authentik\nmatrix-synapse\n',
+    FILE,
+  );
   t.is(allowlist.file, FILE);
   t.deepEqual([...allowlist.recipes], ['keycloak', 'wordpress', 'matrix-synapse']);
   t.deepEqual(allowlist.notes, []);

@@ -51,12 +51,20 @@ test('plain EXTRA_ENV values are returned as a copy, without a ctx', async (t) =
 
 test('an EXTRA_ENV hook is called with the ctx makeCtx gives', async (t) => {
   const seen: HookContext[] = [];
-  const meta = parseMeta({ EXTRA_ENV: (ctx: HookContext) => {
-    seen.push(ctx);
-    return { APP_URL: `https://${ctx.domain}`, OP: ctx.op };
-  } }, FILE);
+  const meta = parseMeta(
+    {
+      EXTRA_ENV: (ctx: HookContext) => {
+        seen.push(ctx);
+        return { APP_URL: `https://${ctx.domain}`, OP: ctx.op };
+      },
+    },
+    FILE,
+  );
   const ctx = { domain: 'keyc-abcdef.ci.test', op: 'install' } as HookContext;
-  t.deepEqual(await resolveEnvValues('EXTRA_ENV', meta, async () => ctx, live()), { APP_URL: 'https://keyc-abcdef.ci.test', OP: 'install' });
+  t.deepEqual(await resolveEnvValues('EXTRA_ENV', meta, async () => ctx, live()), {
+    APP_URL: 'https://keyc-abcdef.ci.test',
+    OP: 'install',
+  });
   t.is(seen.length, 1);
   t.is(seen[0], ctx);
 });
@@ -86,9 +94,14 @@ test('a hook answering a bad variable name or nothing is a HookError too', async
 });
 
 test('a hook that throws is a HookError with its message', async (t) => {
-  const meta = parseMeta({ EXTRA_ENV: () => {
-    throw new Error('no SMTP relay configured');
-  } }, FILE);
+  const meta = parseMeta(
+    {
+      EXTRA_ENV: () => {
+        throw new Error('no SMTP relay configured');
+      },
+    },
+    FILE,
+  );
   const error = await t.throwsAsync(resolveEnvValues('EXTRA_ENV', meta, ctxOf({}), live()), { instanceOf: HookError });
   t.is(error.message, 'EXTRA_ENV failed: no SMTP relay configured');
 });
@@ -104,7 +117,11 @@ test('EXTRA_ENV as a ctx hook in a real meta.ts reaches the app env file through
       '  UPGRADE_EXTRA_ENV: { KC_FEATURES: "preview" },\n' +
       '});\n',
   );
-  const { meta } = await loadCustomization({ customizationDir: join(dir, 'recipes'), recipe: 'keycloak', allowlist: { file: null, recipes: new Set(), notes: [] } });
+  const { meta } = await loadCustomization({
+    customizationDir: join(dir, 'recipes'),
+    recipe: 'keycloak',
+    allowlist: { file: null, recipes: new Set(), notes: [] },
+  });
   const { envFile } = await appFiles('TYPE=keycloak\n# a comment\nDOMAIN=keyc-abcdef.ci.test\nLETS_ENCRYPT_ENV=production\n');
   const ctx = { domain: 'keyc-abcdef.ci.test', deps: { postgres: { domain: 'post-123456.ci.test' } } } as unknown as HookContext;
   await editEnvFile(envFile, { LETS_ENCRYPT_ENV: '', ...(await resolveEnvValues('EXTRA_ENV', meta, async () => ctx, live())) });
@@ -114,7 +131,10 @@ test('EXTRA_ENV as a ctx hook in a real meta.ts reaches the app env file through
       'APP_URL=https://keyc-abcdef.ci.test/\nKC_DB_URL=jdbc:postgresql://post-123456.ci.test/kc\nNOTE="two words"\n',
   );
   // the head deploy: UPGRADE_EXTRA_ENV after EXTRA_ENV
-  await editEnvFile(envFile, { ...(await resolveEnvValues('EXTRA_ENV', meta, async () => ctx, live())), ...(await resolveEnvValues('UPGRADE_EXTRA_ENV', meta, noCtx, live())) });
+  await editEnvFile(envFile, {
+    ...(await resolveEnvValues('EXTRA_ENV', meta, async () => ctx, live())),
+    ...(await resolveEnvValues('UPGRADE_EXTRA_ENV', meta, noCtx, live())),
+  });
   const env = await readEnvFile(envFile);
   t.is(env.get('NOTE'), 'two words');
   t.is(env.get('KC_FEATURES'), 'preview');
@@ -127,7 +147,7 @@ test('addComposeFiles: COMPOSE_FILE defaults to compose.yml when absent; other l
   t.is(await readFile(envFile, 'utf8'), 'TYPE=keycloak\nDOMAIN=keyc-abcdef.ci.test\nCOMPOSE_FILE=compose.yml:compose.ccci.yml\n');
 });
 
-test('addComposeFiles: appends after the recipe\'s own files, each file once however often it is added', async (t) => {
+test("addComposeFiles: appends after the recipe's own files, each file once however often it is added", async (t) => {
   const { envFile } = await appFiles('COMPOSE_FILE="compose.yml:compose.smtp.yml"\nTYPE=keycloak\n');
   await addComposeFiles(envFile, ['compose.ccci.yml']);
   await addComposeFiles(envFile, ['compose.ccci.yml']);
@@ -157,14 +177,14 @@ test('previous/ overlays are copied in as ccci-previous.<name>, added, then remo
   const overlays = [join(dir, 'previous', 'a.yml'), join(dir, 'previous', 'compose.yml')];
   await writeFile(overlays[0]!, 'a: 1\n');
   await writeFile(overlays[1]!, 'b: 2\n');
-  await writeFile(join(recipeDir, 'compose.yml'), 'the recipe\'s own\n');
+  await writeFile(join(recipeDir, 'compose.yml'), "the recipe's own\n");
   t.is(previousOverlayName(overlays[1]!), 'ccci-previous.compose.yml');
 
   await applyPreviousOverlays(overlays, recipeDir, envFile);
   t.deepEqual((await readdir(recipeDir)).sort(), ['ccci-previous.a.yml', 'ccci-previous.compose.yml', 'compose.yml']);
   t.is(await readFile(join(recipeDir, 'ccci-previous.a.yml'), 'utf8'), 'a: 1\n');
   t.is(await readFile(join(recipeDir, 'ccci-previous.compose.yml'), 'utf8'), 'b: 2\n');
-  t.is(await readFile(join(recipeDir, 'compose.yml'), 'utf8'), 'the recipe\'s own\n');
+  t.is(await readFile(join(recipeDir, 'compose.yml'), 'utf8'), "the recipe's own\n");
   t.is((await readEnvFile(envFile)).get('COMPOSE_FILE'), 'compose.yml:compose.ccci.yml:ccci-previous.a.yml:ccci-previous.compose.yml');
 
   await removePreviousOverlays(overlays, recipeDir, envFile);

@@ -51,12 +51,21 @@ services:
 };
 
 test('BACKUP_CAPABLE false wins over a backupbot label', (t) => {
-  t.deepEqual(backupCapability(parseMeta({ BACKUP_CAPABLE: false }, FILE), [LABELLED]), { capable: false, reason: 'BACKUP_CAPABLE is false in the recipe meta' });
+  t.deepEqual(backupCapability(parseMeta({ BACKUP_CAPABLE: false }, FILE), [LABELLED]), {
+    capable: false,
+    reason: 'BACKUP_CAPABLE is false in the recipe meta',
+  });
 });
 
 test('BACKUP_CAPABLE true wins over the absence of labels', (t) => {
-  t.deepEqual(backupCapability(parseMeta({ BACKUP_CAPABLE: true }, FILE), [UNLABELLED]), { capable: true, reason: 'BACKUP_CAPABLE is true in the recipe meta' });
-  t.deepEqual(backupCapability(parseMeta({ BACKUP_CAPABLE: true }, FILE), []), { capable: true, reason: 'BACKUP_CAPABLE is true in the recipe meta' });
+  t.deepEqual(backupCapability(parseMeta({ BACKUP_CAPABLE: true }, FILE), [UNLABELLED]), {
+    capable: true,
+    reason: 'BACKUP_CAPABLE is true in the recipe meta',
+  });
+  t.deepEqual(backupCapability(parseMeta({ BACKUP_CAPABLE: true }, FILE), []), {
+    capable: true,
+    reason: 'BACKUP_CAPABLE is true in the recipe meta',
+  });
 });
 
 test('without BACKUP_CAPABLE a backupbot.backup=true label in compose.yml makes the recipe backup-capable', (t) => {
@@ -64,7 +73,10 @@ test('without BACKUP_CAPABLE a backupbot.backup=true label in compose.yml makes 
 });
 
 test('without BACKUP_CAPABLE a label in any compose file counts', (t) => {
-  t.deepEqual(backupCapability(parseMeta({}, FILE), [UNLABELLED, LABELLED_EXTRA]), { capable: true, reason: 'backupbot.backup=true label found' });
+  t.deepEqual(backupCapability(parseMeta({}, FILE), [UNLABELLED, LABELLED_EXTRA]), {
+    capable: true,
+    reason: 'backupbot.backup=true label found',
+  });
 });
 
 test('without BACKUP_CAPABLE and without a true label the recipe is not backup-capable', (t) => {

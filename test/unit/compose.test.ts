@@ -41,7 +41,7 @@ test('composeVersion accepts $STACK_NAME without braces', (t) => {
   t.is(composeVersion('services:\n  app:\n    deploy:\n      labels:\n        - coop-cloud.$STACK_NAME.version=0.1.0+1\n'), '0.1.0+1');
 });
 
-test('composeVersion is undefined without a version label, with an empty one, or with another stack\'s', (t) => {
+test("composeVersion is undefined without a version label, with an empty one, or with another stack's", (t) => {
   t.is(composeVersion('services:\n  app:\n    image: x\n'), undefined);
   t.is(composeVersion('services:\n  app:\n    deploy:\n      labels:\n        - "coop-cloud.${STACK_NAME}.version="\n'), undefined);
   t.is(composeVersion('services:\n  app:\n    deploy:\n      labels:\n        - "coop-cloud.other.version=1.0.0"\n'), undefined);
@@ -94,7 +94,12 @@ test(interpolates, '${A-x}', {}, 'x');
 test(interpolates, '${A:-}', {}, '');
 test(interpolates, '${MISSING}', {}, '');
 test(interpolates, '$MISSING', {}, '');
-test(interpolates, '${STACK_NAME}_db_password_${SECRET_DB_PASSWORD_VERSION}', { STACK_NAME: 'web-0a1b2c_ci_test', SECRET_DB_PASSWORD_VERSION: 'v2' }, 'web-0a1b2c_ci_test_db_password_v2');
+test(
+  interpolates,
+  '${STACK_NAME}_db_password_${SECRET_DB_PASSWORD_VERSION}',
+  { STACK_NAME: 'web-0a1b2c_ci_test', SECRET_DB_PASSWORD_VERSION: 'v2' },
+  'web-0a1b2c_ci_test_db_password_v2',
+);
 test(interpolates, 'no variables here', {}, 'no variables here');
 test(interpolates, '$1 and $ alone', {}, '$1 and $ alone');
 

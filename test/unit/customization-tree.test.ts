@@ -6,7 +6,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllowlist, type Allowlist } from '../../src/recipes/allowlist.js';
 import type { HookContext } from '../../src/recipes/schema.js';
-import { CustomizationError, customizedRecipes, loadCustomization, type Customization, type LoadCustomizationOptions } from '../../src/recipes/load-customization.js';
+import {
+  CustomizationError,
+  customizedRecipes,
+  loadCustomization,
+  type Customization,
+  type LoadCustomizationOptions,
+} from '../../src/recipes/load-customization.js';
 import { DEFAULT_META } from '../helpers/customization.js';
 
 const SCHEMA = fileURLToPath(new URL('../../src/recipes/schema.ts', import.meta.url));
@@ -74,8 +80,11 @@ test('a full operator tree: every part is found, sourced cc-ci, helpers beside t
   const dir = await root();
   const tree = join(dir, RECIPE);
   await writeTree(tree, {
-    'meta.ts': metaModule(`{ HEALTH_PATH: '/health', HEALTH_OK: [200], DEPS: ['postgres'], EXTRA_ENV: (ctx) => ({ HOST: ctx.domain }), _note: 'private' }`),
-    'ops.ts': 'export async function preInstall(ctx) { await ctx.opState.write("seeded", true); }\nexport const preBackup = (ctx) => undefined;\nexport const _helper = (a, b) => a + b;\n',
+    'meta.ts': metaModule(
+      `{ HEALTH_PATH: '/health', HEALTH_OK: [200], DEPS: ['postgres'], EXTRA_ENV: (ctx) => ({ HOST: ctx.domain }), _note: 'private' }`,
+    ),
+    'ops.ts':
+      'export async function preInstall(ctx) { await ctx.opState.write("seeded", true); }\nexport const preBackup = (ctx) => undefined;\nexport const _helper = (a, b) => a + b;\n',
     'tests/install.test.ts': '',
     'tests/backup.test.ts': '',
     'tests/helpers.ts': '',
@@ -96,7 +105,9 @@ test('a full operator tree: every part is found, sourced cc-ci, helpers beside t
   t.deepEqual(rest, { ...otherDefaults, HEALTH_PATH: '/health', HEALTH_OK: [200], DEPS: ['postgres'] });
   t.false('_note' in customization.meta);
   t.is(typeof EXTRA_ENV, 'function');
-  t.deepEqual(await (EXTRA_ENV as (ctx: HookContext) => unknown)({ domain: 'keyc-abcdef.ci.test' } as HookContext), { HOST: 'keyc-abcdef.ci.test' });
+  t.deepEqual(await (EXTRA_ENV as (ctx: HookContext) => unknown)({ domain: 'keyc-abcdef.ci.test' } as HookContext), {
+    HOST: 'keyc-abcdef.ci.test',
+  });
   t.deepEqual(Object.keys(customization.ops), ['preInstall', 'preBackup']);
   t.is(customization.ops.preInstall?.source, 'cc-ci');
   t.is(customization.ops.preInstall?.file, join(tree, 'ops.ts'));
@@ -117,10 +128,15 @@ test('a full operator tree: every part is found, sourced cc-ci, helpers beside t
 
 test('an ops hook from the tree runs with the ctx it is given', async (t) => {
   const dir = await root();
-  await writeTree(join(dir, RECIPE), { 'ops.ts': 'export async function preRestore(ctx) { await ctx.opState.write("restored", ctx.op); }\n' });
+  await writeTree(join(dir, RECIPE), {
+    'ops.ts': 'export async function preRestore(ctx) { await ctx.opState.write("restored", ctx.op); }\n',
+  });
   const customization = await loadCustomization({ customizationDir: dir, recipe: RECIPE, allowlist: NO_ALLOWLIST });
   const written: [string, unknown][] = [];
-  const ctx = { op: 'restore', opState: { read: async () => ({}), write: async (key: string, value: unknown) => void written.push([key, value]) } };
+  const ctx = {
+    op: 'restore',
+    opState: { read: async () => ({}), write: async (key: string, value: unknown) => void written.push([key, value]) },
+  };
   await customization.ops.preRestore!.hook(ctx as unknown as HookContext);
   t.deepEqual(written, [['restored', 'restore']]);
 });
@@ -176,12 +192,17 @@ test('ops.ts hook of two parameters gets the required signature', async (t) => {
   const dir = await root();
   await writeTree(join(dir, RECIPE), { 'ops.ts': 'export async function preUpgrade(ctx, base) {}\n' });
   const error = await loadError({ customizationDir: dir, recipe: RECIPE, allowlist: NO_ALLOWLIST });
-  t.is(error.message, `Invalid ops in ${join(dir, RECIPE, 'ops.ts')}:\n- preUpgrade must be (ctx) => void | Promise<void>; got a function of 2 parameters`);
+  t.is(
+    error.message,
+    `Invalid ops in ${join(dir, RECIPE, 'ops.ts')}:\n- preUpgrade must be (ctx) => void | Promise<void>; got a function of 2 parameters`,
+  );
 });
 
 test('ops.ts: `_helper` exports are ignored whatever they are', async (t) => {
   const dir = await root();
-  await writeTree(join(dir, RECIPE), { 'ops.ts': 'export const _helper = (a, b, c) => a;\nexport const _config = 42;\nexport function preInstall() {}\n' });
+  await writeTree(join(dir, RECIPE), {
+    'ops.ts': 'export const _helper = (a, b, c) => a;\nexport const _config = 42;\nexport function preInstall() {}\n',
+  });
   const customization = await loadCustomization({ customizationDir: dir, recipe: RECIPE, allowlist: NO_ALLOWLIST });
   t.deepEqual(Object.keys(customization.ops), ['preInstall']);
 });
@@ -209,12 +230,16 @@ test('tests/instal.test.ts is rejected with "did you mean install.test.ts"', asy
 test('a JavaScript test file in tests/ or custom/ is an error, not silently skipped', async (t) => {
   const dir = await root();
   await writeTree(join(dir, RECIPE), { 'tests/restore.test.js': '' });
-  t.is((await loadError({ customizationDir: dir, recipe: RECIPE, allowlist: NO_ALLOWLIST })).message,
-    `${join(dir, RECIPE, 'tests')}: cc-ci runs only *.test.ts files (TypeScript, through tsx); rename restore.test.js to restore.test.ts`);
+  t.is(
+    (await loadError({ customizationDir: dir, recipe: RECIPE, allowlist: NO_ALLOWLIST })).message,
+    `${join(dir, RECIPE, 'tests')}: cc-ci runs only *.test.ts files (TypeScript, through tsx); rename restore.test.js to restore.test.ts`,
+  );
   const other = await root();
   await writeTree(join(other, RECIPE), { 'custom/login.test.mjs': '', 'custom/helpers.mjs': '' });
-  t.is((await loadError({ customizationDir: other, recipe: RECIPE, allowlist: NO_ALLOWLIST })).message,
-    `${join(other, RECIPE, 'custom')}: cc-ci runs only *.test.ts files (TypeScript, through tsx); rename login.test.mjs to login.test.ts`);
+  t.is(
+    (await loadError({ customizationDir: other, recipe: RECIPE, allowlist: NO_ALLOWLIST })).message,
+    `${join(other, RECIPE, 'custom')}: cc-ci runs only *.test.ts files (TypeScript, through tsx); rename login.test.mjs to login.test.ts`,
+  );
 });
 
 const MIGRATION =
@@ -235,7 +260,10 @@ test('previous/ holds *.yml only: a README.md there is an error', async (t) => {
   const dir = await root();
   await writeTree(join(dir, RECIPE), { 'previous/a.yml': 'services: {}\n', 'previous/README.md': 'why\n' });
   const error = await loadError({ customizationDir: dir, recipe: RECIPE, allowlist: NO_ALLOWLIST });
-  t.is(error.message, `${join(dir, RECIPE, 'previous')} holds compose overlays only (*.yml); not one: ${join(dir, RECIPE, 'previous/README.md')}`);
+  t.is(
+    error.message,
+    `${join(dir, RECIPE, 'previous')} holds compose overlays only (*.yml); not one: ${join(dir, RECIPE, 'previous/README.md')}`,
+  );
 });
 
 /** An operator tree and a repo-local .ccci/ tree that both customize the same things. */
@@ -270,9 +298,16 @@ test('untrusted repo-local tree (allowlist without the recipe): reported, none o
     repoLocalDir: local,
     allowlist: parseAllowlist('other-recipe\n', allowlistFile),
   });
-  t.deepEqual(customization.repoLocal, { present: true, trusted: false, detail: `not run: ${RECIPE} is not on the allowlist ${allowlistFile}` });
+  t.deepEqual(customization.repoLocal, {
+    present: true,
+    trusted: false,
+    detail: `not run: ${RECIPE} is not on the allowlist ${allowlistFile}`,
+  });
   t.true(customization.repoLocal.detail.includes('allowlist'));
-  t.deepEqual(Object.fromEntries(Object.entries(customization.ops).map(([name, hook]) => [name, hook!.source])), { preInstall: 'cc-ci', preBackup: 'cc-ci' });
+  t.deepEqual(Object.fromEntries(Object.entries(customization.ops).map(([name, hook]) => [name, hook!.source])), {
+    preInstall: 'cc-ci',
+    preBackup: 'cc-ci',
+  });
   t.deepEqual(customization.overlays, {
     install: { file: join(tree, 'tests/install.test.ts'), source: 'cc-ci' },
     upgrade: { file: join(tree, 'tests/upgrade.test.ts'), source: 'cc-ci' },
@@ -289,13 +324,22 @@ test('untrusted repo-local code is never even imported: a throwing ops.ts and a 
     'setup_custom_tests.sh': 'echo legacy\n',
     'tests/smoke.test.ts': '',
   });
-  const customization = await loadCustomization({ customizationDir: join(dir, 'operator'), recipe: RECIPE, repoLocalDir: local, allowlist: NO_ALLOWLIST });
-  t.deepEqual(customization.repoLocal, { present: true, trusted: false, detail: 'not run: no allowlist is configured (repoLocalAllowlist)' });
+  const customization = await loadCustomization({
+    customizationDir: join(dir, 'operator'),
+    recipe: RECIPE,
+    repoLocalDir: local,
+    allowlist: NO_ALLOWLIST,
+  });
+  t.deepEqual(customization.repoLocal, {
+    present: true,
+    trusted: false,
+    detail: 'not run: no allowlist is configured (repoLocalAllowlist)',
+  });
   t.deepEqual(customization.ops, {});
   t.deepEqual(customization.functionalTests, []);
 });
 
-test('trusted repo-local tree: its custom tests are added, its overlay, ops hook and install_steps.sh win; meta stays the operator\'s', async (t) => {
+test("trusted repo-local tree: its custom tests are added, its overlay, ops hook and install_steps.sh win; meta stays the operator's", async (t) => {
   const { dir, tree, local } = await operatorAndRepoLocal();
   const allowlistFile = join(dir, 'allowlist');
   const customization = await loadCustomization({
@@ -324,19 +368,29 @@ test('trusted repo-local tree: its custom tests are added, its overlay, ops hook
   t.deepEqual(customization.installSteps, { file: join(local, 'install_steps.sh'), source: 'repo-local' });
 });
 
-test('trusted repo-local tree without install_steps.sh keeps the operator\'s', async (t) => {
+test("trusted repo-local tree without install_steps.sh keeps the operator's", async (t) => {
   const dir = await root();
   const tree = await writeTree(join(dir, 'operator', RECIPE), { 'install_steps.sh': 'echo operator\n' });
   const local = await writeTree(join(dir, 'repo', '.ccci'), { 'custom/x.test.ts': '' });
-  const customization = await loadCustomization({ customizationDir: join(dir, 'operator'), recipe: RECIPE, repoLocalDir: local, allowlist: parseAllowlist(RECIPE, join(dir, 'allow')) });
+  const customization = await loadCustomization({
+    customizationDir: join(dir, 'operator'),
+    recipe: RECIPE,
+    repoLocalDir: local,
+    allowlist: parseAllowlist(RECIPE, join(dir, 'allow')),
+  });
   t.deepEqual(customization.installSteps, { file: join(tree, 'install_steps.sh'), source: 'cc-ci' });
   t.deepEqual(customization.functionalTests, [{ file: join(local, 'custom/x.test.ts'), source: 'repo-local' }]);
 });
 
-test('trusted repo-local tree is checked like the operator\'s: its setup_custom_tests.sh is the same migration error', async (t) => {
+test("trusted repo-local tree is checked like the operator's: its setup_custom_tests.sh is the same migration error", async (t) => {
   const dir = await root();
   const local = await writeTree(join(dir, 'repo', '.ccci'), { 'setup_custom_tests.sh': 'echo legacy\n' });
-  const error = await loadError({ customizationDir: join(dir, 'operator'), recipe: RECIPE, repoLocalDir: local, allowlist: parseAllowlist(RECIPE, join(dir, 'allow')) });
+  const error = await loadError({
+    customizationDir: join(dir, 'operator'),
+    recipe: RECIPE,
+    repoLocalDir: local,
+    allowlist: parseAllowlist(RECIPE, join(dir, 'allow')),
+  });
   t.is(error.message, `${join(local, 'setup_custom_tests.sh')}: ${MIGRATION}`);
 });
 
@@ -367,9 +421,12 @@ test('the result is deeply frozen', async (t) => {
   ]) {
     t.true(Object.isFrozen(value));
   }
-  t.throws(() => {
-    (customization.meta.HEALTH_OK as number[]).push(404);
-  }, { instanceOf: TypeError });
+  t.throws(
+    () => {
+      (customization.meta.HEALTH_OK as number[]).push(404);
+    },
+    { instanceOf: TypeError },
+  );
 });
 
 test('customizedRecipes lists directories only, sorted, skipping dot-directories', async (t) => {

@@ -77,7 +77,15 @@ function candidate(id: number, fields: Partial<CommentCandidate> = {}): CommentC
 
 function newRequest(id: string, fields: Partial<NewRequest> = {}): NewRequest {
   return {
-    id, repo: REPO, recipe: 'web', pull: 42, sha: 'a'.repeat(40), cloneUrl: 'https://git.example.org/coop-cloud/web.git', requestedBy: 'alice', commentId: null, ...fields,
+    id,
+    repo: REPO,
+    recipe: 'web',
+    pull: 42,
+    sha: 'a'.repeat(40),
+    cloneUrl: 'https://git.example.org/coop-cloud/web.git',
+    requestedBy: 'alice',
+    commentId: null,
+    ...fields,
   };
 }
 
@@ -126,9 +134,22 @@ function thrownBy(run: () => unknown): { name: string; message: string } {
   throw new Error('expected a throw, got none');
 }
 
-const TABLES = ['attempts', 'bot_comments', 'comment_revisions', 'comments', 'cursors', 'meta', 'requests', 'sqlite_sequence', 'status_outbox'];
+const TABLES = [
+  'attempts',
+  'bot_comments',
+  'comment_revisions',
+  'comments',
+  'cursors',
+  'meta',
+  'requests',
+  'sqlite_sequence',
+  'status_outbox',
+];
 const tablesOf = (db: Database.Database) =>
-  db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all().map((row) => row.name);
+  db
+    .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+    .all()
+    .map((row) => row.name);
 
 // ------------------------------------------------------------------------------------------ the file
 
@@ -149,7 +170,10 @@ test('a database of another schema version is refused with a message naming the 
   const db = new Database(join(dir, DATABASE_FILE));
   db.prepare("UPDATE meta SET value = '2' WHERE key = 'schema'").run();
   db.close();
-  t.is(thrownBy(() => reopen()).message, `The daemon database ${join(dir, DATABASE_FILE)} has schema version 2; this cc-ci reads version 1`);
+  t.is(
+    thrownBy(() => reopen()).message,
+    `The daemon database ${join(dir, DATABASE_FILE)} has schema version 2; this cc-ci reads version 1`,
+  );
 });
 
 // The version has to be read before this cc-ci's schema is applied: a newer daemon's database may have
@@ -159,7 +183,9 @@ test('a database of another schema version with a changed table is refused by it
   const file = join(dir, DATABASE_FILE);
   openDaemonStore(dir).close();
   const db = new Database(file);
-  db.exec("DROP TABLE requests; CREATE TABLE requests (key TEXT PRIMARY KEY, body TEXT); DROP TABLE cursors; UPDATE meta SET value = '2' WHERE key = 'schema'");
+  db.exec(
+    "DROP TABLE requests; CREATE TABLE requests (key TEXT PRIMARY KEY, body TEXT); DROP TABLE cursors; UPDATE meta SET value = '2' WHERE key = 'schema'",
+  );
   db.close();
   t.is(thrownBy(() => openDaemonStore(dir)).message, `The daemon database ${file} has schema version 2; this cc-ci reads version 1`);
   peek(join(root, 'future-schema'), (reader) => {
@@ -178,15 +204,28 @@ test('reopening keeps everything: cursors, comments, requests, attempts, statuse
   store.setStage('req-1', 'install');
   store.setCommentBody(REPO, 42, 'running body', 'running');
   const before = {
-    cursor: store.cursor(REPO), undecided: store.undecidedComments(), comments: store.commentsOfPull(REPO, 42), request: store.request('req-1'),
-    attempts: store.attemptsOf('req-1'), statuses: store.pendingStatuses(), pending: store.pendingComments(),
+    cursor: store.cursor(REPO),
+    undecided: store.undecidedComments(),
+    comments: store.commentsOfPull(REPO, 42),
+    request: store.request('req-1'),
+    attempts: store.attemptsOf('req-1'),
+    statuses: store.pendingStatuses(),
+    pending: store.pendingComments(),
   };
   store.close();
   const again = reopen();
-  t.deepEqual({
-    cursor: again.cursor(REPO), undecided: again.undecidedComments(), comments: again.commentsOfPull(REPO, 42), request: again.request('req-1'),
-    attempts: again.attemptsOf('req-1'), statuses: again.pendingStatuses(), pending: again.pendingComments(),
-  }, before);
+  t.deepEqual(
+    {
+      cursor: again.cursor(REPO),
+      undecided: again.undecidedComments(),
+      comments: again.commentsOfPull(REPO, 42),
+      request: again.request('req-1'),
+      attempts: again.attemptsOf('req-1'),
+      statuses: again.pendingStatuses(),
+      pending: again.pendingComments(),
+    },
+    before,
+  );
   t.is(before.request?.stage, 'install');
   t.is(before.statuses.length, 2);
   t.is(before.pending.length, 1);
@@ -217,7 +256,11 @@ test('prime marks every existing comment seen (decision old, never undecided) an
   t.deepEqual(store.cursor(REPO), { since: '2024-03-05T06:59:59.000Z', primedAt: '2024-03-05T07:00:06.000Z' });
   for (const id of [4, 5, 6]) t.false(store.claimComment(candidate(id)), `comment ${id}`);
   t.true(store.claimComment(candidate(7)));
-  t.deepEqual(store.undecidedComments().map((comment) => comment.id), [5, 7], 'the comment claimed before priming keeps its claim');
+  t.deepEqual(
+    store.undecidedComments().map((comment) => comment.id),
+    [5, 7],
+    'the comment claimed before priming keeps its claim',
+  );
   t.is(store.cursor('coop-cloud/other'), undefined);
 });
 
@@ -250,14 +293,22 @@ test('undecidedComments lists claimed comments not yet settled, by id; settleCom
   const { store, clock } = freshStore(t);
   clock.set('2024-03-05T07:10:00.000Z');
   for (const id of [30, 10, 20]) store.claimComment(candidate(id, { pull: id === 20 ? null : 42, author: `user${id}` }));
-  t.deepEqual(store.undecidedComments().map((comment) => comment.id), [10, 20, 30]);
+  t.deepEqual(
+    store.undecidedComments().map((comment) => comment.id),
+    [10, 20, 30],
+  );
   store.settleComment(20, 'not-a-pull-request');
   store.settleComment(10, 'denied', 'user10 is not a member of coop-cloud');
-  t.deepEqual(store.undecidedComments(), [{ ...candidate(30, { author: 'user30' }), seenAt: '2024-03-05T07:10:00.000Z', decision: null, detail: null }]);
-  t.deepEqual(store.commentsOfPull(REPO, 42).map(({ id, decision, detail }) => ({ id, decision, detail })), [
-    { id: 10, decision: 'denied', detail: 'user10 is not a member of coop-cloud' },
-    { id: 30, decision: null, detail: null },
+  t.deepEqual(store.undecidedComments(), [
+    { ...candidate(30, { author: 'user30' }), seenAt: '2024-03-05T07:10:00.000Z', decision: null, detail: null },
   ]);
+  t.deepEqual(
+    store.commentsOfPull(REPO, 42).map(({ id, decision, detail }) => ({ id, decision, detail })),
+    [
+      { id: 10, decision: 'denied', detail: 'user10 is not a member of coop-cloud' },
+      { id: 30, decision: null, detail: null },
+    ],
+  );
   store.settleComment(30, 'not-a-trigger');
   t.deepEqual(store.undecidedComments(), []);
 });
@@ -270,12 +321,23 @@ test('acceptRequest: queued, its comment settled as accepted, one pending status
   clock.set('2024-03-05T07:20:00.000Z');
   const accepted = store.acceptRequest(newRequest('req-1', { commentId: 77 }), status('queued: position 1'));
   const expected = {
-    ...newRequest('req-1', { commentId: 77 }), seq: 1, state: 'queued', attempts: 0, runId: null, stage: null,
-    queuedAt: '2024-03-05T07:20:00.000Z', startedAt: null, finishedAt: null, outcome: null,
+    ...newRequest('req-1', { commentId: 77 }),
+    seq: 1,
+    state: 'queued',
+    attempts: 0,
+    runId: null,
+    stage: null,
+    queuedAt: '2024-03-05T07:20:00.000Z',
+    startedAt: null,
+    finishedAt: null,
+    outcome: null,
   };
   t.deepEqual(accepted, expected);
   t.deepEqual(store.request('req-1'), expected);
-  t.deepEqual(store.commentsOfPull(REPO, 42).map(({ decision, detail }) => ({ decision, detail })), [{ decision: 'accepted', detail: 'req-1' }]);
+  t.deepEqual(
+    store.commentsOfPull(REPO, 42).map(({ decision, detail }) => ({ decision, detail })),
+    [{ decision: 'accepted', detail: 'req-1' }],
+  );
   t.deepEqual(store.undecidedComments(), []);
   t.deepEqual(store.pendingStatuses(), [{ id: 1, repo: REPO, sha: 'a'.repeat(40), ...status('queued: position 1') }]);
   t.is(store.request('req-2'), undefined);
@@ -286,18 +348,38 @@ test('accepted requests wait in FIFO order by seq', (t) => {
   for (const [index, id] of ['req-c', 'req-a', 'req-b'].entries()) {
     t.is(store.acceptRequest(newRequest(id, { pull: index + 1 }), status(`queued ${id}`)).seq, index + 1);
   }
-  t.deepEqual(store.requestsIn('queued').map((request) => [request.id, request.seq]), [['req-c', 1], ['req-a', 2], ['req-b', 3]]);
+  t.deepEqual(
+    store.requestsIn('queued').map((request) => [request.id, request.seq]),
+    [
+      ['req-c', 1],
+      ['req-a', 2],
+      ['req-b', 3],
+    ],
+  );
   t.deepEqual(store.requestsIn('running'), []);
-  t.deepEqual(store.pendingStatuses().map((owed) => owed.description), ['queued req-c', 'queued req-a', 'queued req-b']);
+  t.deepEqual(
+    store.pendingStatuses().map((owed) => owed.description),
+    ['queued req-c', 'queued req-a', 'queued req-b'],
+  );
 });
 
 test('a request id accepted twice fails as a whole: no second request, no status owed for it', (t) => {
   const { store } = freshStore(t);
   store.acceptRequest(newRequest('req-1'), status('first'));
   store.claimComment(candidate(8));
-  t.deepEqual(thrownBy(() => store.acceptRequest(newRequest('req-1', { commentId: 8, pull: 7 }), status('second'))), { name: 'SqliteError', message: 'UNIQUE constraint failed: requests.id' });
-  t.deepEqual(store.pendingStatuses().map((owed) => owed.description), ['first']);
-  t.deepEqual(store.undecidedComments().map((comment) => comment.id), [8], 'the comment is not settled by the failed transaction');
+  t.deepEqual(
+    thrownBy(() => store.acceptRequest(newRequest('req-1', { commentId: 8, pull: 7 }), status('second'))),
+    { name: 'SqliteError', message: 'UNIQUE constraint failed: requests.id' },
+  );
+  t.deepEqual(
+    store.pendingStatuses().map((owed) => owed.description),
+    ['first'],
+  );
+  t.deepEqual(
+    store.undecidedComments().map((comment) => comment.id),
+    [8],
+    'the comment is not settled by the failed transaction',
+  );
   t.is(store.requestsIn('queued').length, 1);
 });
 
@@ -305,9 +387,15 @@ test('acceptRequest is one transaction: when owing its status fails, nothing is 
   const { store } = freshStore(t);
   store.claimComment(candidate(9));
   const broken = { ...status('queued'), description: null } as unknown as CommitStatus; // NOT NULL in status_outbox
-  t.deepEqual(thrownBy(() => store.acceptRequest(newRequest('req-1', { commentId: 9 }), broken)), { name: 'SqliteError', message: 'NOT NULL constraint failed: status_outbox.description' });
+  t.deepEqual(
+    thrownBy(() => store.acceptRequest(newRequest('req-1', { commentId: 9 }), broken)),
+    { name: 'SqliteError', message: 'NOT NULL constraint failed: status_outbox.description' },
+  );
   t.is(store.request('req-1'), undefined);
-  t.deepEqual(store.undecidedComments().map((comment) => comment.id), [9]);
+  t.deepEqual(
+    store.undecidedComments().map((comment) => comment.id),
+    [9],
+  );
   t.deepEqual(store.pendingStatuses(), []);
 });
 
@@ -316,9 +404,15 @@ test('startAttempt is one transaction: a run id used before fails it and the req
   store.acceptRequest(newRequest('req-1'), status('queued 1'));
   store.acceptRequest(newRequest('req-2', { pull: 43 }), status('queued 2'));
   store.startAttempt('req-1', 'run-1', status('running 1'));
-  t.deepEqual(thrownBy(() => store.startAttempt('req-2', 'run-1', status('running 2'))), { name: 'SqliteError', message: 'UNIQUE constraint failed: attempts.run_id' });
+  t.deepEqual(
+    thrownBy(() => store.startAttempt('req-2', 'run-1', status('running 2'))),
+    { name: 'SqliteError', message: 'UNIQUE constraint failed: attempts.run_id' },
+  );
   t.like(store.request('req-2'), { state: 'queued', attempts: 0, runId: null, startedAt: null });
-  t.deepEqual(store.pendingStatuses().map((owed) => owed.description), ['queued 1', 'queued 2', 'running 1']);
+  t.deepEqual(
+    store.pendingStatuses().map((owed) => owed.description),
+    ['queued 1', 'queued 2', 'running 1'],
+  );
 });
 
 test('finishRequest is one transaction: when owing its status fails, the request is still running', (t) => {
@@ -326,9 +420,15 @@ test('finishRequest is one transaction: when owing its status fails, the request
   store.acceptRequest(newRequest('req-1'), status('queued'));
   store.startAttempt('req-1', 'run-1', status('running'));
   const broken = { ...status('final'), targetUrl: null } as unknown as CommitStatus;
-  t.is(thrownBy(() => store.finishRequest('req-1', RESULTS_OUTCOME, broken)).message, 'NOT NULL constraint failed: status_outbox.target_url');
+  t.is(
+    thrownBy(() => store.finishRequest('req-1', RESULTS_OUTCOME, broken)).message,
+    'NOT NULL constraint failed: status_outbox.target_url',
+  );
   t.like(store.request('req-1'), { state: 'running', outcome: null, finishedAt: null });
-  t.deepEqual(store.attemptsOf('req-1').map((attempt) => attempt.outcome), [null]);
+  t.deepEqual(
+    store.attemptsOf('req-1').map((attempt) => attempt.outcome),
+    [null],
+  );
 });
 
 test('startAttempt: running, attempts counted, the attempt recorded, a status owed, the stage cleared', (t) => {
@@ -337,18 +437,38 @@ test('startAttempt: running, attempts counted, the attempt recorded, a status ow
   store.acceptRequest(newRequest('req-1'), status('queued'));
   clock.set('2024-03-05T07:05:00.000Z');
   const started = store.startAttempt('req-1', 'run-1', status('running'));
-  t.like(started, { state: 'running', attempts: 1, runId: 'run-1', stage: null, startedAt: '2024-03-05T07:05:00.000Z', finishedAt: null, outcome: null, queuedAt: '2024-03-05T07:00:00.000Z' });
-  t.deepEqual(store.attemptsOf('req-1'), [{ runId: 'run-1', requestId: 'req-1', attempt: 1, startedAt: '2024-03-05T07:05:00.000Z', endedAt: null, outcome: null }]);
-  t.deepEqual(store.pendingStatuses().map((owed) => owed.description), ['queued', 'running']);
+  t.like(started, {
+    state: 'running',
+    attempts: 1,
+    runId: 'run-1',
+    stage: null,
+    startedAt: '2024-03-05T07:05:00.000Z',
+    finishedAt: null,
+    outcome: null,
+    queuedAt: '2024-03-05T07:00:00.000Z',
+  });
+  t.deepEqual(store.attemptsOf('req-1'), [
+    { runId: 'run-1', requestId: 'req-1', attempt: 1, startedAt: '2024-03-05T07:05:00.000Z', endedAt: null, outcome: null },
+  ]);
+  t.deepEqual(
+    store.pendingStatuses().map((owed) => owed.description),
+    ['queued', 'running'],
+  );
   store.setStage('req-1', 'install');
   t.is(store.request('req-1')?.stage, 'install');
-  t.deepEqual(store.requestsIn('running').map((request) => request.id), ['req-1']);
+  t.deepEqual(
+    store.requestsIn('running').map((request) => request.id),
+    ['req-1'],
+  );
   t.deepEqual(store.requestsIn('queued'), []);
 });
 
 test('startAttempt of an unknown request throws naming the request and the file, and owes nothing', (t) => {
   const { store } = freshStore(t);
-  t.deepEqual(thrownBy(() => store.startAttempt('nope', 'run-x', status('running'))), { name: 'Error', message: `no request nope in ${store.file}` });
+  t.deepEqual(
+    thrownBy(() => store.startAttempt('nope', 'run-x', status('running'))),
+    { name: 'Error', message: `no request nope in ${store.file}` },
+  );
   t.deepEqual(store.pendingStatuses(), []);
   t.deepEqual(store.attemptsOf('nope'), []);
 });
@@ -362,9 +482,28 @@ test('finishRequest: done, the outcome round-trips through its schema, recorded 
   t.like(done, { state: 'done', attempts: 1, runId: 'run-1', finishedAt: '2024-03-05T07:15:00.000Z' });
   t.deepEqual(done.outcome, RESULTS_OUTCOME);
   t.deepEqual(store.request('req-1')?.outcome, RESULTS_OUTCOME);
-  t.deepEqual(store.attemptsOf('req-1'), [{ runId: 'run-1', requestId: 'req-1', attempt: 1, startedAt: '2024-03-05T07:00:00.000Z', endedAt: '2024-03-05T07:15:00.000Z', outcome: RESULTS_OUTCOME }]);
-  t.deepEqual(store.pendingStatuses().map((owed) => [owed.state, owed.description]), [['pending', 'queued'], ['pending', 'running'], ['failure', 'L2 failure']]);
-  t.deepEqual(store.requestsIn('done').map((request) => request.id), ['req-1']);
+  t.deepEqual(store.attemptsOf('req-1'), [
+    {
+      runId: 'run-1',
+      requestId: 'req-1',
+      attempt: 1,
+      startedAt: '2024-03-05T07:00:00.000Z',
+      endedAt: '2024-03-05T07:15:00.000Z',
+      outcome: RESULTS_OUTCOME,
+    },
+  ]);
+  t.deepEqual(
+    store.pendingStatuses().map((owed) => [owed.state, owed.description]),
+    [
+      ['pending', 'queued'],
+      ['pending', 'running'],
+      ['failure', 'L2 failure'],
+    ],
+  );
+  t.deepEqual(
+    store.requestsIn('done').map((request) => request.id),
+    ['req-1'],
+  );
 });
 
 test('finishRequest with an outcome its schema refuses changes nothing', (t) => {
@@ -374,7 +513,10 @@ test('finishRequest with an outcome its schema refuses changes nothing', (t) => 
   const bad = { ...RESULTS_OUTCOME, level: 7 } as RequestOutcome;
   t.is(thrownBy(() => store.finishRequest('req-1', bad, status('final'))).name, 'ZodError');
   t.like(store.request('req-1'), { state: 'running', outcome: null, finishedAt: null });
-  t.deepEqual(store.pendingStatuses().map((owed) => owed.description), ['queued', 'running']);
+  t.deepEqual(
+    store.pendingStatuses().map((owed) => owed.description),
+    ['queued', 'running'],
+  );
 });
 
 test('interruptAttempt with requeue: queued again, the attempt keeps the interruption, a second attempt counts 2', (t) => {
@@ -386,17 +528,43 @@ test('interruptAttempt with requeue: queued again, the attempt keeps the interru
   clock.set('2024-03-05T07:30:00.000Z');
   const requeued = store.interruptAttempt('req-1', interruption, status('interrupted; queued again', 'error'), true);
   t.like(requeued, { state: 'queued', attempts: 1, stage: null, outcome: null, finishedAt: null, runId: 'run-1' });
-  t.deepEqual(store.attemptsOf('req-1'), [{ runId: 'run-1', requestId: 'req-1', attempt: 1, startedAt: '2024-03-05T07:00:00.000Z', endedAt: '2024-03-05T07:30:00.000Z', outcome: interruption }]);
-  t.deepEqual(store.requestsIn('queued').map((request) => request.id), ['req-1']);
+  t.deepEqual(store.attemptsOf('req-1'), [
+    {
+      runId: 'run-1',
+      requestId: 'req-1',
+      attempt: 1,
+      startedAt: '2024-03-05T07:00:00.000Z',
+      endedAt: '2024-03-05T07:30:00.000Z',
+      outcome: interruption,
+    },
+  ]);
+  t.deepEqual(
+    store.requestsIn('queued').map((request) => request.id),
+    ['req-1'],
+  );
   clock.set('2024-03-05T07:31:00.000Z');
-  t.like(store.startAttempt('req-1', 'run-2', status('running (attempt 2)')), { state: 'running', attempts: 2, runId: 'run-2', startedAt: '2024-03-05T07:31:00.000Z' });
-  t.deepEqual(store.attemptsOf('req-1').map(({ runId, attempt, outcome }) => ({ runId, attempt, kind: outcome?.kind ?? null })), [
-    { runId: 'run-1', attempt: 1, kind: 'interrupted' },
-    { runId: 'run-2', attempt: 2, kind: null },
-  ]);
-  t.deepEqual(store.pendingStatuses().map((owed) => [owed.state, owed.description]), [
-    ['pending', 'queued'], ['pending', 'running'], ['error', 'interrupted; queued again'], ['pending', 'running (attempt 2)'],
-  ]);
+  t.like(store.startAttempt('req-1', 'run-2', status('running (attempt 2)')), {
+    state: 'running',
+    attempts: 2,
+    runId: 'run-2',
+    startedAt: '2024-03-05T07:31:00.000Z',
+  });
+  t.deepEqual(
+    store.attemptsOf('req-1').map(({ runId, attempt, outcome }) => ({ runId, attempt, kind: outcome?.kind ?? null })),
+    [
+      { runId: 'run-1', attempt: 1, kind: 'interrupted' },
+      { runId: 'run-2', attempt: 2, kind: null },
+    ],
+  );
+  t.deepEqual(
+    store.pendingStatuses().map((owed) => [owed.state, owed.description]),
+    [
+      ['pending', 'queued'],
+      ['pending', 'running'],
+      ['error', 'interrupted; queued again'],
+      ['pending', 'running (attempt 2)'],
+    ],
+  );
 });
 
 test('interruptAttempt without requeue: done, with the interruption as its outcome', (t) => {
@@ -436,9 +604,22 @@ test('requestsOfPull: the requests of that repository and pull request only, old
   store.startAttempt('r1', 'run-1', status('s'));
   store.finishRequest('r1', { kind: 'interrupted', runId: 'run-1', detail: 'd' }, status('s'));
   store.acceptRequest(newRequest('r5', { pull: 42 }), status('s'));
-  t.deepEqual(store.requestsOfPull(REPO, 42).map((request) => [request.id, request.state]), [['r1', 'done'], ['r4', 'queued'], ['r5', 'queued']]);
-  t.deepEqual(store.requestsOfPull(REPO, 43).map((request) => request.id), ['r2']);
-  t.deepEqual(store.requestsOfPull('coop-cloud/other', 42).map((request) => request.id), ['r3']);
+  t.deepEqual(
+    store.requestsOfPull(REPO, 42).map((request) => [request.id, request.state]),
+    [
+      ['r1', 'done'],
+      ['r4', 'queued'],
+      ['r5', 'queued'],
+    ],
+  );
+  t.deepEqual(
+    store.requestsOfPull(REPO, 43).map((request) => request.id),
+    ['r2'],
+  );
+  t.deepEqual(
+    store.requestsOfPull('coop-cloud/other', 42).map((request) => request.id),
+    ['r3'],
+  );
   t.deepEqual(store.requestsOfPull(REPO, 44), []);
 });
 
@@ -450,18 +631,33 @@ test('owed statuses come in id order; delivered and failed ones are no longer pe
   store.acceptRequest(newRequest('r2', { sha: '2'.repeat(40), repo: 'coop-cloud/other' }), status('two'));
   store.startAttempt('r1', 'run-1', status('three'));
   store.startAttempt('r2', 'run-2', status('four'));
-  t.deepEqual(store.pendingStatuses().map(({ id, repo, sha, description }) => [id, repo, sha.slice(0, 1), description]), [
-    [1, REPO, '1', 'one'], [2, 'coop-cloud/other', '2', 'two'], [3, REPO, '1', 'three'], [4, 'coop-cloud/other', '2', 'four'],
-  ]);
+  t.deepEqual(
+    store.pendingStatuses().map(({ id, repo, sha, description }) => [id, repo, sha.slice(0, 1), description]),
+    [
+      [1, REPO, '1', 'one'],
+      [2, 'coop-cloud/other', '2', 'two'],
+      [3, REPO, '1', 'three'],
+      [4, 'coop-cloud/other', '2', 'four'],
+    ],
+  );
   store.statusDelivered(2);
   store.statusFailed(3, 'HTTP 422: sha not found');
-  t.deepEqual(store.pendingStatuses().map((owed) => owed.id), [1, 4]);
+  t.deepEqual(
+    store.pendingStatuses().map((owed) => owed.id),
+    [1, 4],
+  );
   store.statusDelivered(1);
   store.statusDelivered(4);
   t.deepEqual(store.pendingStatuses(), []);
-  t.deepEqual(peek(dir, (db) => db.prepare('SELECT id, failure, delivered_at IS NOT NULL AS delivered FROM status_outbox ORDER BY id').all()), [
-    { id: 1, failure: null, delivered: 1 }, { id: 2, failure: null, delivered: 1 }, { id: 3, failure: 'HTTP 422: sha not found', delivered: 0 }, { id: 4, failure: null, delivered: 1 },
-  ]);
+  t.deepEqual(
+    peek(dir, (db) => db.prepare('SELECT id, failure, delivered_at IS NOT NULL AS delivered FROM status_outbox ORDER BY id').all()),
+    [
+      { id: 1, failure: null, delivered: 1 },
+      { id: 2, failure: null, delivered: 1 },
+      { id: 3, failure: 'HTTP 422: sha not found', delivered: 0 },
+      { id: 4, failure: null, delivered: 1 },
+    ],
+  );
 });
 
 // ------------------------------------------------------------------------------------------ the bot comment
@@ -474,7 +670,13 @@ test('setCommentBody is false for an unchanged body and true for a changed one',
   t.true(store.setCommentBody(REPO, 42, 'B', 'queued'));
   t.true(store.setCommentBody(REPO, 42, 'A', 'queued'), 'going back to an earlier body is a change');
   t.true(store.setCommentBody(REPO, 43, 'A', 'queued'), 'another pull request has its own comment');
-  t.deepEqual(store.pendingComments().map(({ pull, revision, body }) => [pull, revision, body]), [[42, 3, 'A'], [43, 1, 'A']]);
+  t.deepEqual(
+    store.pendingComments().map(({ pull, revision, body }) => [pull, revision, body]),
+    [
+      [42, 3, 'A'],
+      [43, 1, 'A'],
+    ],
+  );
 });
 
 test('queued → queued → running → done delivers the last queued body, then running, then done; delivery prunes', (t) => {
@@ -483,7 +685,13 @@ test('queued → queued → running → done delivers the last queued body, then
   store.setCommentBody(REPO, 42, 'queued: position 1', 'queued');
   store.setCommentBody(REPO, 42, 'running', 'running');
   store.setCommentBody(REPO, 42, 'done', 'done');
-  const revisions = () => peek(dir, (db) => db.prepare<[], { revision: number }>('SELECT revision FROM comment_revisions ORDER BY revision').all().map((row) => row.revision));
+  const revisions = () =>
+    peek(dir, (db) =>
+      db
+        .prepare<[], { revision: number }>('SELECT revision FROM comment_revisions ORDER BY revision')
+        .all()
+        .map((row) => row.revision),
+    );
   t.deepEqual(store.pendingComments(), [{ repo: REPO, pull: 42, commentId: null, body: 'queued: position 1', revision: 2 }]);
   store.commentDelivered(REPO, 42, 2, 9001);
   t.deepEqual(revisions(), [3, 4]);
@@ -531,11 +739,17 @@ test('commentFailed skips that revision (and the older ones); a newer body is tr
   t.deepEqual(store.pendingComments(), [{ repo: REPO, pull: 42, commentId: null, body: 'running', revision: 2 }]);
   store.commentFailed(REPO, 42, 3, 'HTTP 422: body too long');
   t.deepEqual(store.pendingComments(), [], 'the refused last body is not retried');
-  t.is(peek(dir, (db) => db.prepare<[], { failure: string | null }>('SELECT failure FROM bot_comments').get()?.failure), 'HTTP 422: body too long');
+  t.is(
+    peek(dir, (db) => db.prepare<[], { failure: string | null }>('SELECT failure FROM bot_comments').get()?.failure),
+    'HTTP 422: body too long',
+  );
   t.false(store.setCommentBody(REPO, 42, 'done', 'done'), 'the same refused body is not owed again');
   t.true(store.setCommentBody(REPO, 42, 'done (shorter)', 'done'));
   t.deepEqual(store.pendingComments(), [{ repo: REPO, pull: 42, commentId: null, body: 'done (shorter)', revision: 4 }]);
-  t.is(peek(dir, (db) => db.prepare<[], { failure: string | null }>('SELECT failure FROM bot_comments').get()?.failure), null);
+  t.is(
+    peek(dir, (db) => db.prepare<[], { failure: string | null }>('SELECT failure FROM bot_comments').get()?.failure),
+    null,
+  );
 });
 
 // ------------------------------------------------------------------------------------------ nextRevision, exhaustively
@@ -588,8 +802,22 @@ test('nextRevision agrees with the reference on every phase sequence up to lengt
 test('examples: nextRevision', (t) => {
   t.is(nextRevision([]), undefined);
   t.is(nextRevision([{ revision: 4, phase: 'queued' }]), 4);
-  t.is(nextRevision([{ revision: 4, phase: 'queued' }, { revision: 5, phase: 'queued' }, { revision: 6, phase: 'running' }]), 5);
-  t.is(nextRevision([{ revision: 4, phase: 'note' }, { revision: 5, phase: 'queued' }, { revision: 6, phase: 'queued' }]), 4);
+  t.is(
+    nextRevision([
+      { revision: 4, phase: 'queued' },
+      { revision: 5, phase: 'queued' },
+      { revision: 6, phase: 'running' },
+    ]),
+    5,
+  );
+  t.is(
+    nextRevision([
+      { revision: 4, phase: 'note' },
+      { revision: 5, phase: 'queued' },
+      { revision: 6, phase: 'queued' },
+    ]),
+    4,
+  );
 });
 
 test('through the store, every phase sequence up to length 5 is delivered as the last body of each run of equal phases, in order', (t) => {
@@ -601,7 +829,8 @@ test('through the store, every phase sequence up to length 5 is delivered as the
   const delivered = new Map<number, number[]>();
   for (let round = 0; round <= 5; round++) {
     for (const owed of store.pendingComments()) {
-      if (owed.body !== `pull ${owed.pull} revision ${owed.revision} ${SEQUENCES[owed.pull]![owed.revision - 1]}`) problems.push(`pull ${owed.pull}: body ${owed.body}`);
+      if (owed.body !== `pull ${owed.pull} revision ${owed.revision} ${SEQUENCES[owed.pull]![owed.revision - 1]}`)
+        problems.push(`pull ${owed.pull}: body ${owed.body}`);
       delivered.set(owed.pull, [...(delivered.get(owed.pull) ?? []), owed.revision]);
       store.commentDelivered(REPO, owed.pull, owed.revision, 1000 + owed.pull);
     }
@@ -610,7 +839,8 @@ test('through the store, every phase sequence up to length 5 is delivered as the
   SEQUENCES.forEach((phases, pull) => {
     const actual = delivered.get(pull) ?? [];
     const expected = referenceDeliveries(phases);
-    if (actual.join(',') !== expected.join(',')) problems.push(`${phases.join(',')}: expected ${expected.join(',')}, got ${actual.join(',')}`);
+    if (actual.join(',') !== expected.join(','))
+      problems.push(`${phases.join(',')}: expected ${expected.join(',')}, got ${actual.join(',')}`);
   });
   t.deepEqual(problems, []);
 });
@@ -637,8 +867,14 @@ test('a request accepted before a kill -9 of its writer is there with its owed s
   const store = openDaemonStore(dir);
   t.teardown(() => store.close());
   t.like(store.request('req-1'), { state: 'queued', commentId: 1, sha: '1'.padStart(40, '0') });
-  t.deepEqual(store.pendingStatuses().map(({ id, sha, description }) => ({ id, sha, description })), [{ id: 1, sha: '1'.padStart(40, '0'), description: 'queued: position 1' }]);
-  t.deepEqual(store.commentsOfPull('coop-cloud/web', 42).map(({ id, decision }) => ({ id, decision })), [{ id: 1, decision: 'accepted' }]);
+  t.deepEqual(
+    store.pendingStatuses().map(({ id, sha, description }) => ({ id, sha, description })),
+    [{ id: 1, sha: '1'.padStart(40, '0'), description: 'queued: position 1' }],
+  );
+  t.deepEqual(
+    store.commentsOfPull('coop-cloud/web', 42).map(({ id, decision }) => ({ id, decision })),
+    [{ id: 1, decision: 'accepted' }],
+  );
 });
 
 test('a kill -9 among many transactions leaves whole transactions only: every request with its status and its settled comment', async (t) => {
@@ -660,9 +896,21 @@ test('a kill -9 among many transactions leaves whole transactions only: every re
   const requests = store.requestsIn('queued');
   const count = requests.length;
   t.true(count >= acknowledged, `${count} requests stored, ${acknowledged} acknowledged`);
-  t.deepEqual(requests.map((request) => request.id), Array.from({ length: count }, (_, index) => `req-${index + 1}`));
-  t.deepEqual(store.pendingStatuses().map((owed) => owed.sha), requests.map((request) => request.sha));
+  t.deepEqual(
+    requests.map((request) => request.id),
+    Array.from({ length: count }, (_, index) => `req-${index + 1}`),
+  );
+  t.deepEqual(
+    store.pendingStatuses().map((owed) => owed.sha),
+    requests.map((request) => request.sha),
+  );
   const comments = store.commentsOfPull('coop-cloud/web', 42);
-  t.deepEqual(comments.filter((comment) => comment.decision === 'accepted').map((comment) => comment.detail), requests.map((request) => request.id));
-  t.true(comments.filter((comment) => comment.decision === null).length <= 1, 'at most the one comment claimed right before the kill is undecided');
+  t.deepEqual(
+    comments.filter((comment) => comment.decision === 'accepted').map((comment) => comment.detail),
+    requests.map((request) => request.id),
+  );
+  t.true(
+    comments.filter((comment) => comment.decision === null).length <= 1,
+    'at most the one comment claimed right before the kill is undecided',
+  );
 });

@@ -15,7 +15,7 @@ test('the budget ends the signal and says so', async (t) => {
   budget.dispose();
 });
 
-test('the parent aborting ends the signal with the parent\'s reason, and that is not expiry', (t) => {
+test("the parent aborting ends the signal with the parent's reason, and that is not expiry", (t) => {
   const parent = new AbortController();
   const budget = deadline(parent.signal, 60_000);
   const reason = new Error('cancelled');

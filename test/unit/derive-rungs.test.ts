@@ -83,8 +83,14 @@ test('a failed install without functional tests still says not-run for functiona
 });
 
 test('an upgrade base of kind skip skips the upgrade rung with the base reason', (t) => {
-  const base = { kind: 'skip', value: null, reason: 'no predecessor: no release older than 1.0.0 and the target branch tip is the head' } as const;
-  const rungs = deriveRungs(record({ prepared: prepared({ base }), tiers: TIER_ORDER.filter((name) => name !== 'upgrade').map((name) => tier(name, 'pass')) }));
+  const base = {
+    kind: 'skip',
+    value: null,
+    reason: 'no predecessor: no release older than 1.0.0 and the target branch tip is the head',
+  } as const;
+  const rungs = deriveRungs(
+    record({ prepared: prepared({ base }), tiers: TIER_ORDER.filter((name) => name !== 'upgrade').map((name) => tier(name, 'pass')) }),
+  );
   t.deepEqual(rungs, { ...GREEN, upgrade: { status: 'skip', reason: base.reason } });
 });
 
@@ -96,91 +102,140 @@ test('an upgrade base of kind skip skips the upgrade rung even when install fail
 
 test('a recipe that is not backup-capable skips backup_restore with the reason', (t) => {
   const reason = 'not backup-capable: no backupbot.backup=true label in the compose files';
-  const rungs = deriveRungs(record({
-    prepared: prepared({ backupCapable: false, backupCapableReason: reason }),
-    tiers: ['install', 'upgrade', 'functional'].map((name) => tier(name as TierName, 'pass')),
-  }));
+  const rungs = deriveRungs(
+    record({
+      prepared: prepared({ backupCapable: false, backupCapableReason: reason }),
+      tiers: ['install', 'upgrade', 'functional'].map((name) => tier(name as TierName, 'pass')),
+    }),
+  );
   t.deepEqual(rungs, { ...GREEN, backup_restore: { status: 'skip', reason } });
 });
 
 test('a failed backup fails backup_restore with the backup reason and does not need the restore', (t) => {
-  const rungs = deriveRungs(record({ tiers: [tier('install', 'pass'), tier('upgrade', 'pass'), tier('backup', 'fail', 'no snapshot'), tier('functional', 'pass')] }));
+  const rungs = deriveRungs(
+    record({
+      tiers: [tier('install', 'pass'), tier('upgrade', 'pass'), tier('backup', 'fail', 'no snapshot'), tier('functional', 'pass')],
+    }),
+  );
   t.deepEqual(rungs.backup_restore, { status: 'fail', reason: 'no snapshot' });
 });
 
 test('a failed restore fails backup_restore with the restore reason', (t) => {
-  const rungs = deriveRungs(record({ tiers: [tier('install', 'pass'), tier('upgrade', 'pass'), tier('backup', 'pass'), tier('restore', 'fail', 'marker missing'), tier('functional', 'pass')] }));
+  const rungs = deriveRungs(
+    record({
+      tiers: [
+        tier('install', 'pass'),
+        tier('upgrade', 'pass'),
+        tier('backup', 'pass'),
+        tier('restore', 'fail', 'marker missing'),
+        tier('functional', 'pass'),
+      ],
+    }),
+  );
   t.deepEqual(rungs.backup_restore, { status: 'fail', reason: 'marker missing' });
 });
 
 test('a passed backup whose restore never ran is unverified, cause harness', (t) => {
-  const rungs = deriveRungs(record({ tiers: [tier('install', 'pass'), tier('upgrade', 'pass'), tier('backup', 'pass'), tier('functional', 'pass')] }));
+  const rungs = deriveRungs(
+    record({ tiers: [tier('install', 'pass'), tier('upgrade', 'pass'), tier('backup', 'pass'), tier('functional', 'pass')] }),
+  );
   t.deepEqual(rungs.backup_restore, { status: 'unver', reason: 'not run: the restore tier did not run', cause: 'harness' });
 });
 
 test('an unverified tier that timed out gives cause timeout; otherwise harness', (t) => {
-  const rungs = deriveRungs(record({
-    tiers: [tier('install', 'pass'), tier('upgrade', 'unver', 'timed out after 900 s'), tier('backup', 'pass'), tier('restore', 'pass'), tier('functional', 'unver', 'the test runner crashed')],
-  }));
+  const rungs = deriveRungs(
+    record({
+      tiers: [
+        tier('install', 'pass'),
+        tier('upgrade', 'unver', 'timed out after 900 s'),
+        tier('backup', 'pass'),
+        tier('restore', 'pass'),
+        tier('functional', 'unver', 'the test runner crashed'),
+      ],
+    }),
+  );
   t.deepEqual(rungs.upgrade, { status: 'unver', reason: 'timed out after 900 s', cause: 'timeout' });
   t.deepEqual(rungs.functional, { status: 'unver', reason: 'the test runner crashed', cause: 'harness' });
 });
 
 test('no functional tests leaves functional unverified, cause no-tests', (t) => {
-  const rungs = deriveRungs(record({ prepared: prepared({ functionalTests: [] }), tiers: TIER_ORDER.filter((name) => name !== 'functional').map((name) => tier(name, 'pass')) }));
+  const rungs = deriveRungs(
+    record({
+      prepared: prepared({ functionalTests: [] }),
+      tiers: TIER_ORDER.filter((name) => name !== 'functional').map((name) => tier(name, 'pass')),
+    }),
+  );
   t.deepEqual(rungs, { ...GREEN, functional: { status: 'unver', reason: 'no functional tests', cause: 'no-tests' } });
 });
 
 test('functional declared in EXPECTED_NA is a skip with the declared reason', (t) => {
-  const rungs = deriveRungs(record({
-    prepared: prepared({ functionalTests: [], expectedNa: { functional: 'an API without a UI' } }),
-    tiers: TIER_ORDER.filter((name) => name !== 'functional').map((name) => tier(name, 'pass')),
-  }));
+  const rungs = deriveRungs(
+    record({
+      prepared: prepared({ functionalTests: [], expectedNa: { functional: 'an API without a UI' } }),
+      tiers: TIER_ORDER.filter((name) => name !== 'functional').map((name) => tier(name, 'pass')),
+    }),
+  );
   t.deepEqual(rungs, { ...GREEN, functional: { status: 'skip', reason: 'declared in EXPECTED_NA: an API without a UI' } });
 });
 
 for (const status of ['fail', 'pass'] as const) {
   test(`EXPECTED_NA never hides a functional ${status}`, (t) => {
-    const rungs = deriveRungs(record({
-      prepared: prepared({ expectedNa: { functional: 'declared anyway' } }),
-      tiers: [...TIER_ORDER.filter((name) => name !== 'functional').map((name) => tier(name, 'pass')), tier('functional', status, `functional ${status}ed`)],
-    }));
+    const rungs = deriveRungs(
+      record({
+        prepared: prepared({ expectedNa: { functional: 'declared anyway' } }),
+        tiers: [
+          ...TIER_ORDER.filter((name) => name !== 'functional').map((name) => tier(name, 'pass')),
+          tier('functional', status, `functional ${status}ed`),
+        ],
+      }),
+    );
     t.deepEqual(rungs.functional, { status, reason: `functional ${status}ed` });
   });
 }
 
 test('EXPECTED_NA never hides a failed backup', (t) => {
-  const rungs = deriveRungs(record({
-    prepared: prepared({ expectedNa: { backup_restore: 'no state' } }),
-    tiers: [tier('install', 'pass'), tier('upgrade', 'pass'), tier('backup', 'fail', 'no snapshot'), tier('functional', 'pass')],
-  }));
+  const rungs = deriveRungs(
+    record({
+      prepared: prepared({ expectedNa: { backup_restore: 'no state' } }),
+      tiers: [tier('install', 'pass'), tier('upgrade', 'pass'), tier('backup', 'fail', 'no snapshot'), tier('functional', 'pass')],
+    }),
+  );
   t.deepEqual(rungs.backup_restore, { status: 'fail', reason: 'no snapshot' });
 });
 
 test('EXPECTED_NA does not turn an unverified timeout into a skip', (t) => {
-  const rungs = deriveRungs(record({
-    prepared: prepared({ expectedNa: { functional: 'declared' } }),
-    tiers: [...TIER_ORDER.filter((name) => name !== 'functional').map((name) => tier(name, 'pass')), tier('functional', 'unver', 'timed out after 60 s')],
-  }));
+  const rungs = deriveRungs(
+    record({
+      prepared: prepared({ expectedNa: { functional: 'declared' } }),
+      tiers: [
+        ...TIER_ORDER.filter((name) => name !== 'functional').map((name) => tier(name, 'pass')),
+        tier('functional', 'unver', 'timed out after 60 s'),
+      ],
+    }),
+  );
   t.deepEqual(rungs.functional, { status: 'unver', reason: 'timed out after 60 s', cause: 'timeout' });
 });
 
 test('EXPECTED_NA replaces the reason of a structural skip', (t) => {
-  const rungs = deriveRungs(record({
-    prepared: prepared({ backupCapable: false, backupCapableReason: 'no label', expectedNa: { backup_restore: 'stateless' } }),
-    tiers: ['install', 'upgrade', 'functional'].map((name) => tier(name as TierName, 'pass')),
-  }));
+  const rungs = deriveRungs(
+    record({
+      prepared: prepared({ backupCapable: false, backupCapableReason: 'no label', expectedNa: { backup_restore: 'stateless' } }),
+      tiers: ['install', 'upgrade', 'functional'].map((name) => tier(name as TierName, 'pass')),
+    }),
+  );
   t.deepEqual(rungs.backup_restore, { status: 'skip', reason: 'declared in EXPECTED_NA: stateless' });
 });
 
 test('an aborted run leaves the unreached rungs unverified, cause aborted', (t) => {
   const aborted = { status: 'unver', reason: 'not run: the run was aborted (sigterm)', cause: 'aborted' } as const;
-  const rungs = deriveRungs(record({
-    prepared: prepared({ expectedNa: { functional: 'declared' } }),
-    tiers: [tier('install', 'pass'), tier('upgrade', 'pass')],
-    lint: null,
-    abortReason: 'sigterm',
-  }));
+  const rungs = deriveRungs(
+    record({
+      prepared: prepared({ expectedNa: { functional: 'declared' } }),
+      tiers: [tier('install', 'pass'), tier('upgrade', 'pass')],
+      lint: null,
+      abortReason: 'sigterm',
+    }),
+  );
   t.deepEqual(rungs, {
     install: GREEN.install,
     upgrade: GREEN.upgrade,
@@ -191,12 +246,16 @@ test('an aborted run leaves the unreached rungs unverified, cause aborted', (t) 
 });
 
 test('an aborted run without functional tests is aborted, not no-tests', (t) => {
-  const rungs = deriveRungs(record({ prepared: prepared({ functionalTests: [] }), tiers: [tier('install', 'pass')], abortReason: 'deadline' }));
+  const rungs = deriveRungs(
+    record({ prepared: prepared({ functionalTests: [] }), tiers: [tier('install', 'pass')], abortReason: 'deadline' }),
+  );
   t.deepEqual(rungs.functional, { status: 'unver', reason: 'not run: the run was aborted (deadline)', cause: 'aborted' });
 });
 
 test('a lint that could not run in an aborted run is unverified, cause aborted', (t) => {
-  const rungs = deriveRungs(record({ lint: { status: 'unver', rulesFailed: [], warnings: [], detail: 'abra was killed' }, abortReason: 'sigint' }));
+  const rungs = deriveRungs(
+    record({ lint: { status: 'unver', rulesFailed: [], warnings: [], detail: 'abra was killed' }, abortReason: 'sigint' }),
+  );
   t.deepEqual(rungs.lint, { status: 'unver', reason: 'abra was killed', cause: 'aborted' });
 });
 
@@ -217,19 +276,42 @@ test('a lint that never reported without a stage failure is unverified, cause ha
 test('a prepare failure of kind bad-input leaves every rung unverified', (t) => {
   const failure: StageFailure = { stage: 'prepare', kind: 'bad-input', message: 'ref "nope" does not exist in /src/web' };
   const notRun = { status: 'unver', reason: 'not run: prepare failed: ref "nope" does not exist in /src/web', cause: 'infra' } as const;
-  t.deepEqual(deriveRungs({ prepared: null, failure, tiers: [], lint: null, teardown: null, abortReason: null, lockLost: null, deploysRecorded: 0, unreadyDependencies: [] }), {
-    install: notRun,
-    upgrade: notRun,
-    backup_restore: notRun,
-    functional: notRun,
-    lint: { status: 'unver', reason: 'not run: prepare failed', cause: 'not-run' },
-  });
+  t.deepEqual(
+    deriveRungs({
+      prepared: null,
+      failure,
+      tiers: [],
+      lint: null,
+      teardown: null,
+      abortReason: null,
+      lockLost: null,
+      deploysRecorded: 0,
+      unreadyDependencies: [],
+    }),
+    {
+      install: notRun,
+      upgrade: notRun,
+      backup_restore: notRun,
+      functional: notRun,
+      lint: { status: 'unver', reason: 'not run: prepare failed', cause: 'not-run' },
+    },
+  );
 });
 
 const stageFailureCause = test.macro({
   exec(t, kind: StageFailure['kind'], cause: string) {
     const failure: StageFailure = { stage: 'lock', kind, message: 'boom' };
-    const rungs = deriveRungs({ prepared: null, failure, tiers: [], lint: null, teardown: null, abortReason: null, lockLost: null, deploysRecorded: 0, unreadyDependencies: [] });
+    const rungs = deriveRungs({
+      prepared: null,
+      failure,
+      tiers: [],
+      lint: null,
+      teardown: null,
+      abortReason: null,
+      lockLost: null,
+      deploysRecorded: 0,
+      unreadyDependencies: [],
+    });
     t.deepEqual(rungs.install, { status: 'unver', reason: 'not run: lock failed: boom', cause });
   },
   title: (_providedTitle, kind: StageFailure['kind'], cause: string) => `a lock failure of kind ${kind} gives cause ${cause}`,
@@ -239,7 +321,7 @@ test(stageFailureCause, 'infra', 'infra');
 test(stageFailureCause, 'timeout', 'timeout');
 test(stageFailureCause, 'harness', 'harness');
 
-test('a deploy failure that is the recipe\'s fault fails install and leaves the rest not-run', (t) => {
+test("a deploy failure that is the recipe's fault fails install and leaves the rest not-run", (t) => {
   const failure: StageFailure = { stage: 'deploy', kind: 'recipe', message: 'crash-looping: exit 1' };
   const notRun = { status: 'unver', reason: 'not run: deploy failed', cause: 'not-run' } as const;
   t.deepEqual(deriveRungs(record({ failure, tiers: [], lint: LINT_PASS })), {
@@ -273,7 +355,10 @@ test('EXPECTED_NA cannot declare install or lint: the meta schema rejects them',
   for (const rung of ['install', 'lint']) {
     const parsed = RecipeMeta.safeParse({ EXPECTED_NA: { [rung]: 'not applicable' } });
     t.false(parsed.success, rung);
-    t.is(describeIssues(parsed.error!, RecipeMeta), `- unknown key "${rung}" at EXPECTED_NA; valid keys: upgrade, backup_restore, functional`);
+    t.is(
+      describeIssues(parsed.error!, RecipeMeta),
+      `- unknown key "${rung}" at EXPECTED_NA; valid keys: upgrade, backup_restore, functional`,
+    );
   }
 });
 
@@ -285,7 +370,10 @@ test('a dependency that is not ready fails functional although every functional 
 });
 
 test('a dependency that is not ready fails functional when its only test skipped', (t) => {
-  const tiers = [...TIER_ORDER.slice(0, 4).map((name) => tier(name, 'pass')), tier('functional', 'unver', 'no test passed (all skipped or none ran)')];
+  const tiers = [
+    ...TIER_ORDER.slice(0, 4).map((name) => tier(name, 'pass')),
+    tier('functional', 'unver', 'no test passed (all skipped or none ran)'),
+  ];
   t.deepEqual(deriveRungs(record({ tiers, unreadyDependencies: UNREADY })).functional, DEPS_RED);
 });
 
@@ -295,11 +383,13 @@ test('a dependency that is not ready fails functional when the tier timed out', 
 });
 
 test('EXPECTED_NA functional cannot hide a dependency that is not ready', (t) => {
-  const rungs = deriveRungs(record({
-    prepared: prepared({ expectedNa: { functional: 'no UI' }, functionalTests: [] }),
-    tiers: TIER_ORDER.slice(0, 4).map((name) => tier(name, 'pass')),
-    unreadyDependencies: UNREADY,
-  }));
+  const rungs = deriveRungs(
+    record({
+      prepared: prepared({ expectedNa: { functional: 'no UI' }, functionalTests: [] }),
+      tiers: TIER_ORDER.slice(0, 4).map((name) => tier(name, 'pass')),
+      unreadyDependencies: UNREADY,
+    }),
+  );
   t.deepEqual(rungs.functional, DEPS_RED);
 });
 
@@ -309,7 +399,10 @@ test('an aborted run with a dependency that is not ready stays unverified', (t) 
 });
 
 test('an upgrade that found the app dead: it fails, the tiers that needed the app are not run and point to it', (t) => {
-  const upgrade: TierResult = { ...tier('upgrade', 'fail', 'upgrade op failed: never-healthy: service s_app was stopped by swarm as unhealthy'), appDead: true };
+  const upgrade: TierResult = {
+    ...tier('upgrade', 'fail', 'upgrade op failed: never-healthy: service s_app was stopped by swarm as unhealthy'),
+    appDead: true,
+  };
   const rungs = deriveRungs(record({ tiers: [tier('install', 'pass'), upgrade] }));
   t.deepEqual(rungs.upgrade, { status: 'fail', reason: upgrade.reason });
   t.deepEqual(rungs.backup_restore, { status: 'unver', reason: 'not run: the upgrade tier found the app dead', cause: 'not-run' });

@@ -42,18 +42,27 @@ test('an unknown top-level key with a near miss gets a suggestion', (t) => {
 });
 
 test('an unknown key with nothing near lists the valid keys instead', (t) => {
-  t.is(describe({ name: 'x', completelyDifferent: 1 }), '- unknown key "completelyDifferent"; valid keys: name, retries, nested, list, map');
+  t.is(
+    describe({ name: 'x', completelyDifferent: 1 }),
+    '- unknown key "completelyDifferent"; valid keys: name, retries, nested, list, map',
+  );
 });
 
 test('several unknown keys give one line each', (t) => {
-  t.is(describe({ nam: 'x', name: 'y', retriez: 2 }), '- unknown key "nam"; did you mean "name"?\n- unknown key "retriez"; did you mean "retries"?');
+  t.is(
+    describe({ nam: 'x', name: 'y', retriez: 2 }),
+    '- unknown key "nam"; did you mean "name"?\n- unknown key "retriez"; did you mean "retries"?',
+  );
 });
 
 test('an unknown key inside an optional nested object names the path and suggests from that object', (t) => {
-  t.is(describe({ name: 'x', nested: { timeoutSecond: 1, mode: 'fast' } }), [
-    '- Invalid input: expected number, received undefined at nested.timeoutSeconds',
-    '- unknown key "timeoutSecond" at nested; did you mean "timeoutSeconds"?',
-  ].join('\n'));
+  t.is(
+    describe({ name: 'x', nested: { timeoutSecond: 1, mode: 'fast' } }),
+    [
+      '- Invalid input: expected number, received undefined at nested.timeoutSeconds',
+      '- unknown key "timeoutSecond" at nested; did you mean "timeoutSeconds"?',
+    ].join('\n'),
+  );
 });
 
 test('an unknown key inside an array element suggests from the element schema', (t) => {
@@ -73,7 +82,10 @@ test('a missing key names the key', (t) => {
 });
 
 test('a bad enum value lists the options', (t) => {
-  t.is(describe({ name: 'x', nested: { timeoutSeconds: 1, mode: 'medium' } }), '- Invalid option: expected one of "fast"|"slow" at nested.mode');
+  t.is(
+    describe({ name: 'x', nested: { timeoutSeconds: 1, mode: 'medium' } }),
+    '- Invalid option: expected one of "fast"|"slow" at nested.mode',
+  );
 });
 
 test('an issue at the root has no location', (t) => {

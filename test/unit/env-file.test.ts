@@ -62,10 +62,7 @@ test('parseEnv ignores lines that are not assignments', (t) => {
 });
 
 test('editEnv sets a key in place and keeps comments, blank lines and order', (t) => {
-  t.is(
-    editEnv(SAMPLE, { DOMAIN: 'keyc-0a1b2c.ci.test' }),
-    SAMPLE.replace('DOMAIN=keycloak.example.com', 'DOMAIN=keyc-0a1b2c.ci.test'),
-  );
+  t.is(editEnv(SAMPLE, { DOMAIN: 'keyc-0a1b2c.ci.test' }), SAMPLE.replace('DOMAIN=keycloak.example.com', 'DOMAIN=keyc-0a1b2c.ci.test'));
 });
 
 test('editEnv can set a commented-out key only by appending it', (t) => {
@@ -118,7 +115,13 @@ test('readEnvFile and editEnvFile work on a file', async (t) => {
     await writeFile(file, '# c\nA=1\n');
     await editEnvFile(file, { A: '2', B: 'x y' });
     t.is(await readFile(file, 'utf8'), '# c\nA=2\nB="x y"\n');
-    t.deepEqual([...(await readEnvFile(file))], [['A', '2'], ['B', 'x y']]);
+    t.deepEqual(
+      [...(await readEnvFile(file))],
+      [
+        ['A', '2'],
+        ['B', 'x y'],
+      ],
+    );
   } finally {
     await rm(directory, { recursive: true, force: true });
   }

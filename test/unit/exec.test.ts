@@ -26,22 +26,31 @@ async function readPid(file: string): Promise<number> {
 }
 
 /** A leader that starts a grandchild (sleep 60) in its group, writes its pid, and waits on it. */
-const withGrandchild = (pidFile: string, leaderPrelude = '') => ['sh', '-c', `${leaderPrelude} sleep 60 & echo $! > ${pidFile}; wait`] as const;
+const withGrandchild = (pidFile: string, leaderPrelude = '') =>
+  ['sh', '-c', `${leaderPrelude} sleep 60 & echo $! > ${pidFile}; wait`] as const;
 
 test('a command that succeeds gives its output, exit code 0 and no failure', async (t) => {
   const result = await runCommand(['sh', '-c', 'echo out; echo err >&2'], { log: quiet });
-  t.like(result, { exitCode: 0, failed: false, stdout: 'out', stderr: 'err', stopReason: undefined, spawnError: undefined, timedOut: false });
+  t.like(result, {
+    exitCode: 0,
+    failed: false,
+    stdout: 'out',
+    stderr: 'err',
+    stopReason: undefined,
+    spawnError: undefined,
+    timedOut: false,
+  });
 });
 
 test('a command that fails says its exit code and the tail of what it printed', async (t) => {
   const result = await runCommand(['sh', '-c', 'echo first; echo "no such thing" >&2; exit 3'], { log: quiet });
   t.like(result, { exitCode: 3, failed: true });
-  t.is(describeFailure(result), "Command exited with code 3: sh -c 'echo first; echo \"no such thing\" >&2; exit 3'\nno such thing\nfirst");
+  t.is(describeFailure(result), 'Command exited with code 3: sh -c \'echo first; echo "no such thing" >&2; exit 3\'\nno such thing\nfirst');
   const error = await t.throwsAsync(runChecked(['sh', '-c', 'exit 3'], { log: quiet }), { instanceOf: CommandError });
   t.false(error.isCanceled);
 });
 
-test('a command that cannot start says why, with execa\'s error as the cause', async (t) => {
+test("a command that cannot start says why, with execa's error as the cause", async (t) => {
   const result = await runCommand(['/nonexistent/ccci-no-such-binary', 'x'], { log: quiet });
   t.true(result.failed);
   t.is(result.exitCode, undefined);
@@ -55,7 +64,10 @@ test('a command that cannot start says why, with execa\'s error as the cause', a
 test('only the small inherited base and the given env reach the child', async (t) => {
   process.env.CCCI_EXEC_TEST_LEAK = 'leaked';
   try {
-    const result = await runCommand(['sh', '-c', 'echo "${CCCI_EXEC_TEST_LEAK:-absent} $GIVEN"'], { log: quiet, env: { GIVEN: 'given', UNSET: undefined } });
+    const result = await runCommand(['sh', '-c', 'echo "${CCCI_EXEC_TEST_LEAK:-absent} $GIVEN"'], {
+      log: quiet,
+      env: { GIVEN: 'given', UNSET: undefined },
+    });
     t.is(result.stdout, 'absent given');
   } finally {
     delete process.env.CCCI_EXEC_TEST_LEAK;
@@ -123,7 +135,10 @@ test('output lines reach the log with secrets masked', async (t) => {
   redactor.add('s3cret-exec-value');
   const log = createLogger({ stderrLevel: 'silent', file });
   await runCommand(['sh', '-c', 'echo "token is s3cret-exec-value"; echo second >&2'], { log, outputLevel: 'info' });
-  const lines = (await readFile(file, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { msg: string });
+  const lines = (await readFile(file, 'utf8'))
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { msg: string });
   const messages = lines.map((line) => line.msg);
   t.true(messages.includes('token is [REDACTED]'));
   t.true(messages.includes('second'));
@@ -132,6 +147,10 @@ test('output lines reach the log with secrets masked', async (t) => {
 
 test('a stage signal shared by many commands keeps no listener once they ended, with or without a timeout', async (t) => {
   const stage = new AbortController();
-  await Promise.all(Array.from({ length: 12 }, (_, index) => runCommand(['true'], { log: quiet, signal: stage.signal, ...(index % 2 === 0 ? { timeoutMs: 60_000 } : {}) })));
+  await Promise.all(
+    Array.from({ length: 12 }, (_, index) =>
+      runCommand(['true'], { log: quiet, signal: stage.signal, ...(index % 2 === 0 ? { timeoutMs: 60_000 } : {}) }),
+    ),
+  );
   t.is(getEventListeners(stage.signal, 'abort').length, 0);
 });

@@ -52,14 +52,18 @@ class Follower {
       this.check();
       return this.finish;
     };
-    this.finished = followLines(path, (line) => {
-      this.lines.push(line);
-      this.check();
-    }, {
-      signal: this.controller.signal,
-      pollMs: options.pollMs ?? 20,
-      ...(withUntil ? { until: options.asyncUntil ? async () => until() : until } : {}),
-    }).finally(() => {
+    this.finished = followLines(
+      path,
+      (line) => {
+        this.lines.push(line);
+        this.check();
+      },
+      {
+        signal: this.controller.signal,
+        pollMs: options.pollMs ?? 20,
+        ...(withUntil ? { until: options.asyncUntil ? async () => until() : until } : {}),
+      },
+    ).finally(() => {
       this.done = true;
     });
   }
@@ -113,7 +117,10 @@ test('lines appended by a separate writer process arrive complete and in order, 
   await follower.line(`line 30 ${'x'.repeat(29)}`);
   follower.controller.abort();
   await follower.finished;
-  t.deepEqual(follower.lines, Array.from({ length: 30 }, (_, index) => `line ${index + 1} ${'x'.repeat(index)}`));
+  t.deepEqual(
+    follower.lines,
+    Array.from({ length: 30 }, (_, index) => `line ${index + 1} ${'x'.repeat(index)}`),
+  );
 });
 
 test('a partial line is held until its newline arrives', async (t) => {
@@ -158,7 +165,10 @@ test('a line longer than the read chunk arrives as one line', async (t) => {
   await follower.line('short');
   follower.controller.abort();
   await follower.finished;
-  t.deepEqual(follower.lines.map((line) => line.length), [200_000, 5]);
+  t.deepEqual(
+    follower.lines.map((line) => line.length),
+    [200_000, 5],
+  );
   t.is(follower.lines[0], long);
 });
 
@@ -191,7 +201,10 @@ test('until: resolves by itself after reading everything written before until tu
   follower.finish = true;
   await follower.finished;
   t.false(follower.controller.signal.aborted);
-  t.deepEqual(follower.lines, Array.from({ length: 20 }, (_, index) => `event ${index + 1}`));
+  t.deepEqual(
+    follower.lines,
+    Array.from({ length: 20 }, (_, index) => `event ${index + 1}`),
+  );
   t.is(follower.lines.at(-1), 'event 20');
 });
 

@@ -12,9 +12,16 @@ test('returns the value of an asynchronous hook', async (t) => {
 
 test('a hook that throws becomes a HookError "<name> failed: <message>" with the original as cause', async (t) => {
   const original = new Error('database not reachable');
-  const error = await t.throwsAsync(callHook('preInstall', () => {
-    throw original;
-  }, new AbortController().signal), { instanceOf: HookError });
+  const error = await t.throwsAsync(
+    callHook(
+      'preInstall',
+      () => {
+        throw original;
+      },
+      new AbortController().signal,
+    ),
+    { instanceOf: HookError },
+  );
   t.is(error.message, 'preInstall failed: database not reachable');
   t.is(error.name, 'HookError');
   t.is(error.hookName, 'preInstall');
@@ -22,21 +29,28 @@ test('a hook that throws becomes a HookError "<name> failed: <message>" with the
 });
 
 test('a hook that rejects with a non-Error is described by its string form', async (t) => {
-  const error = await t.throwsAsync(callHook('preBackup', () => Promise.reject('no space left'), new AbortController().signal), { instanceOf: HookError });
+  const error = await t.throwsAsync(
+    callHook('preBackup', () => Promise.reject('no space left'), new AbortController().signal),
+    { instanceOf: HookError },
+  );
   t.is(error.message, 'preBackup failed: no space left');
 });
 
-test('aborting while a hook never settles rejects with the signal\'s reason', async (t) => {
+test("aborting while a hook never settles rejects with the signal's reason", async (t) => {
   const controller = new AbortController();
   const reason = new Error('run cancelled');
   let called!: () => void;
   const hookStarted = new Promise<void>((resolve) => {
     called = resolve;
   });
-  const pending = callHook('READY_PROBE', () => {
-    called();
-    return new Promise<never>(() => undefined);
-  }, controller.signal);
+  const pending = callHook(
+    'READY_PROBE',
+    () => {
+      called();
+      return new Promise<never>(() => undefined);
+    },
+    controller.signal,
+  );
   await hookStarted;
   controller.abort(reason);
   const error = await t.throwsAsync(pending);
@@ -59,9 +73,15 @@ test('a signal aborted beforehand rejects at once without calling the hook', asy
   const reason = new Error('already cancelled');
   controller.abort(reason);
   let calls = 0;
-  const error = await t.throwsAsync(callHook('preInstall', () => {
-    calls++;
-  }, controller.signal));
+  const error = await t.throwsAsync(
+    callHook(
+      'preInstall',
+      () => {
+        calls++;
+      },
+      controller.signal,
+    ),
+  );
   t.is(error, reason);
   t.is(calls, 0);
 });

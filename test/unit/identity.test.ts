@@ -114,13 +114,27 @@ test('makeRunId gives different ids in the same second', (t) => {
 });
 
 test('run ids sort by time', (t) => {
-  const times = ['2023-12-31T23:59:59.999Z', '2024-01-01T00:00:00.000Z', '2024-01-01T00:00:01.000Z', '2024-02-10T09:00:00.000Z', '2024-10-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z'];
+  const times = [
+    '2023-12-31T23:59:59.999Z',
+    '2024-01-01T00:00:00.000Z',
+    '2024-01-01T00:00:01.000Z',
+    '2024-02-10T09:00:00.000Z',
+    '2024-10-01T00:00:00.000Z',
+    '2025-01-01T00:00:00.000Z',
+  ];
   const ids = times.map((time, index) => makeRunId(new Date(time), index % 2 === 0 ? { pid: 99999 - index } : {}));
   t.deepEqual([...ids].reverse().sort(), ids);
 });
 
 test('RUN_ID_PATTERN rejects other shapes', (t) => {
-  for (const id of ['20240305T070809Z', '20240305T070809Z-ABCDEF', '20240305T070809.123Z-abcdef', '20240305T070809Z-abcdef-p', '20240305T070809Z-abcdef-42', '../20240305T070809Z-abcdef']) {
+  for (const id of [
+    '20240305T070809Z',
+    '20240305T070809Z-ABCDEF',
+    '20240305T070809.123Z-abcdef',
+    '20240305T070809Z-abcdef-p',
+    '20240305T070809Z-abcdef-42',
+    '../20240305T070809Z-abcdef',
+  ]) {
     t.notRegex(id, RUN_ID_PATTERN, id);
   }
 });
@@ -201,14 +215,15 @@ test('dependencyDomain is deterministic for the same app domain and dependency',
   t.regex(dependencyDomain(app, 'postgres', CI), /^post-[0-9a-f]{6}\.ci\.example\.org$/);
 });
 
-test('dependencyDomain is a per-run domain: the janitor\'s pattern matches it', (t) => {
+test("dependencyDomain is a per-run domain: the janitor's pattern matches it", (t) => {
   const pattern = perRunDomainPattern(CI);
   const app = appDomain('keycloak', '42', 'deadbeef', CI);
-  for (const dependency of ['postgres', 'redis', 'mariadb', 'x', 'My_Dep', '___']) t.regex(dependencyDomain(app, dependency, CI), pattern, dependency);
+  for (const dependency of ['postgres', 'redis', 'mariadb', 'x', 'My_Dep', '___'])
+    t.regex(dependencyDomain(app, dependency, CI), pattern, dependency);
   t.regex(dependencyDomain(app, '___', CI), /^dep-[0-9a-f]{6}\.ci\.example\.org$/);
 });
 
-test('dependencyDomain differs from the app\'s domain, per dependency, and per app', (t) => {
+test("dependencyDomain differs from the app's domain, per dependency, and per app", (t) => {
   const app = appDomain('postgres', '42', 'deadbeef', CI);
   const other = appDomain('postgres', '43', 'deadbeef', CI);
   const domains = [

@@ -21,7 +21,9 @@ function importGraph(): Map<string, string[]> {
   const graph = new Map<string, string[]>();
   for (const file of sources(SRC)) {
     const text = readFileSync(file, 'utf8');
-    const targets = [...text.matchAll(IMPORT)].map((match) => resolve(dirname(file), (match[1] ?? match[2] ?? match[3])!.replace(/\.js$/, '.ts')));
+    const targets = [...text.matchAll(IMPORT)].map((match) =>
+      resolve(dirname(file), (match[1] ?? match[2] ?? match[3])!.replace(/\.js$/, '.ts')),
+    );
     graph.set(relative(SRC, file), [...new Set(targets.map((target) => relative(SRC, target)))]);
   }
   return graph;
@@ -65,7 +67,9 @@ function loops(graph: Map<string, string[]>): string[][] {
 
 test('every relative import of src/ names a module that exists', (t) => {
   const graph = importGraph();
-  const missing = [...graph].flatMap(([from, targets]) => targets.filter((target) => !graph.has(target)).map((target) => `${from} → ${target}`));
+  const missing = [...graph].flatMap(([from, targets]) =>
+    targets.filter((target) => !graph.has(target)).map((target) => `${from} → ${target}`),
+  );
   t.deepEqual(missing, []);
 });
 
@@ -74,6 +78,11 @@ test('no module of src/ imports itself back, directly or through others', (t) =>
 });
 
 test('the loop finder finds a loop (it is not vacuous)', (t) => {
-  const graph = new Map([['a.ts', ['b.ts']], ['b.ts', ['c.ts']], ['c.ts', ['a.ts']], ['d.ts', ['a.ts']]]);
+  const graph = new Map([
+    ['a.ts', ['b.ts']],
+    ['b.ts', ['c.ts']],
+    ['c.ts', ['a.ts']],
+    ['d.ts', ['a.ts']],
+  ]);
   t.deepEqual(loops(graph), [['a.ts', 'b.ts', 'c.ts']]);
 });

@@ -42,7 +42,7 @@ test('exit 0 resolves; the script sees every variable passed, runs in cwd, and c
   t.is(await readFile(join(dir, 'app.env'), 'utf8'), 'SMTP_HOST=mail\n');
 });
 
-test('the script gets only the small inherited base plus what is passed, not the server\'s whole environment', async (t) => {
+test("the script gets only the small inherited base plus what is passed, not the server's whole environment", async (t) => {
   process.env.CCCI_TEST_NOT_PASSED = 'leak';
   t.teardown(() => {
     delete process.env.CCCI_TEST_NOT_PASSED;
@@ -93,11 +93,14 @@ test('cancelling while the script runs stops it and rejects with the cancel reas
     started = resolve;
   });
   // the script's output lines reach the run log: watch it for the line that says the script runs
-  const log = pino({ level: 'info' }, {
-    write(line: string) {
-      if ((JSON.parse(line) as { msg?: string }).msg === 'started') started();
+  const log = pino(
+    { level: 'info' },
+    {
+      write(line: string) {
+        if ((JSON.parse(line) as { msg?: string }).msg === 'started') started();
+      },
     },
-  });
+  );
   const controller = new AbortController();
   const reason = new Error('run cancelled');
   const running = runInstallSteps(script, { env, cwd: dir, log, signal: controller.signal });

@@ -73,7 +73,7 @@ test('a missing key and a bad domain are named', async (t) => {
   );
 });
 
-test('relative paths are resolved against the configuration file\'s directory; absolute ones are kept', async (t) => {
+test("relative paths are resolved against the configuration file's directory; absolute ones are kept", async (t) => {
   const file = await configFile('relative', VALID);
   const directory = join(root, 'relative');
   t.deepEqual(await loadConfig(file), {
@@ -88,7 +88,7 @@ test('relative paths are resolved against the configuration file\'s directory; a
 });
 
 // Otherwise a relative allowlist would be read relative to ccci's working directory (and deny everything from elsewhere).
-test('a relative repoLocalAllowlist is resolved against the configuration file\'s directory like the other paths', async (t) => {
+test("a relative repoLocalAllowlist is resolved against the configuration file's directory like the other paths", async (t) => {
   const file = await configFile('relative-allowlist', { ...VALID, repoLocalAllowlist: 'allowlist' });
   t.is((await loadConfig(file)).repoLocalAllowlist, join(root, 'relative-allowlist', 'allowlist'));
 });
@@ -113,7 +113,11 @@ test('a configuration file given by a relative path resolves against its own dir
 });
 
 test('given values override the defaults', async (t) => {
-  const file = await configFile('overrides', { ...VALID, abra: { ...VALID.abra, bin: '/usr/local/bin/abra', tty: false }, deadlineMinutes: 15 });
+  const file = await configFile('overrides', {
+    ...VALID,
+    abra: { ...VALID.abra, bin: '/usr/local/bin/abra', tty: false },
+    deadlineMinutes: 15,
+  });
   const config = await loadConfig(file);
   t.is(config.abra.bin, '/usr/local/bin/abra');
   t.false(config.abra.tty);

@@ -22,15 +22,18 @@ test('an empty meta gets every default', (t) => {
 });
 
 test('given values are kept', (t) => {
-  const meta = parseMeta({
-    HEALTH_PATH: '/health',
-    HEALTH_OK: [200],
-    DEPLOY_TIMEOUT: 900,
-    BACKUP_CAPABLE: false,
-    EXPECTED_NA: { functional: 'no UI', upgrade: 'first release' },
-    UPGRADE_BASE_VERSION: '1.0.0+1',
-    TIMEOUTS: { install: 1200 },
-  }, FILE);
+  const meta = parseMeta(
+    {
+      HEALTH_PATH: '/health',
+      HEALTH_OK: [200],
+      DEPLOY_TIMEOUT: 900,
+      BACKUP_CAPABLE: false,
+      EXPECTED_NA: { functional: 'no UI', upgrade: 'first release' },
+      UPGRADE_BASE_VERSION: '1.0.0+1',
+      TIMEOUTS: { install: 1200 },
+    },
+    FILE,
+  );
   t.deepEqual(meta, {
     HEALTH_PATH: '/health',
     HEALTH_OK: [200],
@@ -56,25 +59,43 @@ test('an unknown key is rejected with the file name and the nearest valid key', 
 });
 
 test('a wrong type names the key and the expected type', (t) => {
-  t.is(rejection({ DEPLOY_TIMEOUT: '10' }).message, `Invalid recipe meta in ${FILE}:\n- Invalid input: expected number, received string at DEPLOY_TIMEOUT`);
+  t.is(
+    rejection({ DEPLOY_TIMEOUT: '10' }).message,
+    `Invalid recipe meta in ${FILE}:\n- Invalid input: expected number, received string at DEPLOY_TIMEOUT`,
+  );
 });
 
 test('an unknown nested key is suggested from the nested object', (t) => {
-  t.is(rejection({ TIMEOUTS: { instal: 5 } }).message, `Invalid recipe meta in ${FILE}:\n- unknown key "instal" at TIMEOUTS; did you mean "install"?`);
+  t.is(
+    rejection({ TIMEOUTS: { instal: 5 } }).message,
+    `Invalid recipe meta in ${FILE}:\n- unknown key "instal" at TIMEOUTS; did you mean "install"?`,
+  );
 });
 
 test('EXPECTED_NA with an unknown rung is rejected', (t) => {
-  t.is(rejection({ EXPECTED_NA: { smoke: 'no smoke tests' } }).message, `Invalid recipe meta in ${FILE}:\n- unknown key "smoke" at EXPECTED_NA; valid keys: upgrade, backup_restore, functional`);
+  t.is(
+    rejection({ EXPECTED_NA: { smoke: 'no smoke tests' } }).message,
+    `Invalid recipe meta in ${FILE}:\n- unknown key "smoke" at EXPECTED_NA; valid keys: upgrade, backup_restore, functional`,
+  );
 });
 
 test('EXPECTED_NA with an empty reason is rejected', (t) => {
-  t.is(rejection({ EXPECTED_NA: { functional: '' } }).message, `Invalid recipe meta in ${FILE}:\n- Too small: expected string to have >=1 characters at EXPECTED_NA.functional`);
+  t.is(
+    rejection({ EXPECTED_NA: { functional: '' } }).message,
+    `Invalid recipe meta in ${FILE}:\n- Too small: expected string to have >=1 characters at EXPECTED_NA.functional`,
+  );
 });
 
 test('HEALTH_PATH must start with a slash and HEALTH_OK must hold HTTP statuses', (t) => {
-  t.is(rejection({ HEALTH_PATH: 'health' }).message, `Invalid recipe meta in ${FILE}:\n- Invalid string: must start with "/" at HEALTH_PATH`);
+  t.is(
+    rejection({ HEALTH_PATH: 'health' }).message,
+    `Invalid recipe meta in ${FILE}:\n- Invalid string: must start with "/" at HEALTH_PATH`,
+  );
   t.is(rejection({ HEALTH_OK: [] }).message, `Invalid recipe meta in ${FILE}:\n- Too small: expected array to have >=1 items at HEALTH_OK`);
-  t.is(rejection({ HEALTH_OK: [200, 700] }).message, `Invalid recipe meta in ${FILE}:\n- Too big: expected number to be <=599 at HEALTH_OK[1]`);
+  t.is(
+    rejection({ HEALTH_OK: [200, 700] }).message,
+    `Invalid recipe meta in ${FILE}:\n- Too big: expected number to be <=599 at HEALTH_OK[1]`,
+  );
 });
 
 test('every problem is listed, one per line', (t) => {
@@ -84,7 +105,7 @@ test('every problem is listed, one per line', (t) => {
   );
 });
 
-test('_private keys are the recipe\'s own and are dropped', (t) => {
+test("_private keys are the recipe's own and are dropped", (t) => {
   t.deepEqual(parseMeta({ _helper: () => 1, _notes: 'anything', DEPLOY_TIMEOUT: 30 }, FILE), { ...DEFAULTS, DEPLOY_TIMEOUT: 30 });
 });
 
@@ -117,40 +138,93 @@ const wrongShape = test.macro({
   title: (providedTitle = '') => `${providedTitle} is rejected naming the key, the file and the expected shape`,
 });
 
-test('EXTRA_ENV with a non-string value', wrongShape, { EXTRA_ENV: { PORT: 8080 } },
-  `Invalid input: expected an object of strings, or ${ENV_SIGNATURE('EXTRA_ENV')} (PORT: Invalid input: expected string, received number) at EXTRA_ENV`);
-test('EXTRA_ENV as a string', wrongShape, { EXTRA_ENV: 'PORT=8080' },
-  `Invalid input: expected an object of strings, or ${ENV_SIGNATURE('EXTRA_ENV')} at EXTRA_ENV`);
-test('EXTRA_ENV with a name that is no environment variable', wrongShape, { EXTRA_ENV: { 'NOT-A-NAME': 'x' } },
-  `Invalid input: expected an object of strings, or ${ENV_SIGNATURE('EXTRA_ENV')} (["NOT-A-NAME"]: Invalid key: expected an environment variable name ([A-Za-z_][A-Za-z0-9_]*)) at EXTRA_ENV`);
-test('EXTRA_ENV as a function of two parameters', wrongShape, { EXTRA_ENV: (_ctx: unknown, _extra: unknown) => ({}) },
-  `Invalid hook: EXTRA_ENV takes one parameter (ctx) but this function declares 2; required signature: ${ENV_SIGNATURE('EXTRA_ENV')} at EXTRA_ENV`);
-test('UPGRADE_EXTRA_ENV as a function of two parameters', wrongShape, { UPGRADE_EXTRA_ENV: (_ctx: unknown, _extra: unknown) => ({}) },
-  `Invalid hook: UPGRADE_EXTRA_ENV takes one parameter (ctx) but this function declares 2; required signature: ${ENV_SIGNATURE('UPGRADE_EXTRA_ENV')} at UPGRADE_EXTRA_ENV`);
-test('UPGRADE_EXTRA_ENV as an array', wrongShape, { UPGRADE_EXTRA_ENV: ['A=1'] },
-  `Invalid input: expected an object of strings, or ${ENV_SIGNATURE('UPGRADE_EXTRA_ENV')} at UPGRADE_EXTRA_ENV`);
-test('READY_PROBE as a number', wrongShape, { READY_PROBE: 5432 },
-  `Invalid input: expected a probe {path, ok?} or {host?, port, stable?}, an array of them, or ${READY_PROBE_SIGNATURE} at READY_PROBE`);
-test('READY_PROBE as an object of neither probe shape', wrongShape, { READY_PROBE: { url: '/ready' } },
-  `Invalid input: expected a probe {path, ok?} or {host?, port, stable?}, an array of them, or ${READY_PROBE_SIGNATURE} (port: Invalid input: expected number, received undefined) at READY_PROBE`);
-test('READY_PROBE as a TCP probe with a string port', wrongShape, { READY_PROBE: { port: '5432' } },
-  `Invalid input: expected a probe {path, ok?} or {host?, port, stable?}, an array of them, or ${READY_PROBE_SIGNATURE} (port: Invalid input: expected number, received string) at READY_PROBE`);
-test('READY_PROBE as an empty array', wrongShape, { READY_PROBE: [] },
-  'Too small: expected array to have >=1 items at READY_PROBE');
-test('READY_PROBE as a function of two parameters', wrongShape, { READY_PROBE: (_ctx: unknown, _extra: unknown) => true },
-  `Invalid hook: READY_PROBE takes one parameter (ctx) but this function declares 2; required signature: ${READY_PROBE_SIGNATURE} at READY_PROBE`);
-test('BACKUP_VERIFY as a boolean', wrongShape, { BACKUP_VERIFY: true },
-  `Invalid input: expected ${BACKUP_VERIFY_SIGNATURE} at BACKUP_VERIFY`);
-test('BACKUP_VERIFY as a function of two parameters', wrongShape, { BACKUP_VERIFY: (_ctx: unknown, _extra: unknown) => true },
-  `Invalid hook: BACKUP_VERIFY takes one parameter (ctx) but this function declares 2; required signature: ${BACKUP_VERIFY_SIGNATURE} at BACKUP_VERIFY`);
-test('BACKUP_CAPABLE as a string', wrongShape, { BACKUP_CAPABLE: 'yes' },
-  'Invalid input: expected boolean, received string at BACKUP_CAPABLE');
-test('DEPS listing a recipe twice', wrongShape, { DEPS: ['mariadb', 'mariadb'] },
-  'DEPS lists a recipe twice at DEPS');
-test('DEPS with a name that is no recipe name', wrongShape, { DEPS: ['MariaDB'] },
-  'Invalid string: expected a recipe name (lower-case letters, digits, -) at DEPS[0]');
-test('DEPS as a string', wrongShape, { DEPS: 'mariadb' },
-  'Invalid input: expected array, received string at DEPS');
+test(
+  'EXTRA_ENV with a non-string value',
+  wrongShape,
+  { EXTRA_ENV: { PORT: 8080 } },
+  `Invalid input: expected an object of strings, or ${ENV_SIGNATURE('EXTRA_ENV')} (PORT: Invalid input: expected string, received number) at EXTRA_ENV`,
+);
+test(
+  'EXTRA_ENV as a string',
+  wrongShape,
+  { EXTRA_ENV: 'PORT=8080' },
+  `Invalid input: expected an object of strings, or ${ENV_SIGNATURE('EXTRA_ENV')} at EXTRA_ENV`,
+);
+test(
+  'EXTRA_ENV with a name that is no environment variable',
+  wrongShape,
+  { EXTRA_ENV: { 'NOT-A-NAME': 'x' } },
+  `Invalid input: expected an object of strings, or ${ENV_SIGNATURE('EXTRA_ENV')} (["NOT-A-NAME"]: Invalid key: expected an environment variable name ([A-Za-z_][A-Za-z0-9_]*)) at EXTRA_ENV`,
+);
+test(
+  'EXTRA_ENV as a function of two parameters',
+  wrongShape,
+  { EXTRA_ENV: (_ctx: unknown, _extra: unknown) => ({}) },
+  `Invalid hook: EXTRA_ENV takes one parameter (ctx) but this function declares 2; required signature: ${ENV_SIGNATURE('EXTRA_ENV')} at EXTRA_ENV`,
+);
+test(
+  'UPGRADE_EXTRA_ENV as a function of two parameters',
+  wrongShape,
+  { UPGRADE_EXTRA_ENV: (_ctx: unknown, _extra: unknown) => ({}) },
+  `Invalid hook: UPGRADE_EXTRA_ENV takes one parameter (ctx) but this function declares 2; required signature: ${ENV_SIGNATURE('UPGRADE_EXTRA_ENV')} at UPGRADE_EXTRA_ENV`,
+);
+test(
+  'UPGRADE_EXTRA_ENV as an array',
+  wrongShape,
+  { UPGRADE_EXTRA_ENV: ['A=1'] },
+  `Invalid input: expected an object of strings, or ${ENV_SIGNATURE('UPGRADE_EXTRA_ENV')} at UPGRADE_EXTRA_ENV`,
+);
+test(
+  'READY_PROBE as a number',
+  wrongShape,
+  { READY_PROBE: 5432 },
+  `Invalid input: expected a probe {path, ok?} or {host?, port, stable?}, an array of them, or ${READY_PROBE_SIGNATURE} at READY_PROBE`,
+);
+test(
+  'READY_PROBE as an object of neither probe shape',
+  wrongShape,
+  { READY_PROBE: { url: '/ready' } },
+  `Invalid input: expected a probe {path, ok?} or {host?, port, stable?}, an array of them, or ${READY_PROBE_SIGNATURE} (port: Invalid input: expected number, received undefined) at READY_PROBE`,
+);
+test(
+  'READY_PROBE as a TCP probe with a string port',
+  wrongShape,
+  { READY_PROBE: { port: '5432' } },
+  `Invalid input: expected a probe {path, ok?} or {host?, port, stable?}, an array of them, or ${READY_PROBE_SIGNATURE} (port: Invalid input: expected number, received string) at READY_PROBE`,
+);
+test('READY_PROBE as an empty array', wrongShape, { READY_PROBE: [] }, 'Too small: expected array to have >=1 items at READY_PROBE');
+test(
+  'READY_PROBE as a function of two parameters',
+  wrongShape,
+  { READY_PROBE: (_ctx: unknown, _extra: unknown) => true },
+  `Invalid hook: READY_PROBE takes one parameter (ctx) but this function declares 2; required signature: ${READY_PROBE_SIGNATURE} at READY_PROBE`,
+);
+test(
+  'BACKUP_VERIFY as a boolean',
+  wrongShape,
+  { BACKUP_VERIFY: true },
+  `Invalid input: expected ${BACKUP_VERIFY_SIGNATURE} at BACKUP_VERIFY`,
+);
+test(
+  'BACKUP_VERIFY as a function of two parameters',
+  wrongShape,
+  { BACKUP_VERIFY: (_ctx: unknown, _extra: unknown) => true },
+  `Invalid hook: BACKUP_VERIFY takes one parameter (ctx) but this function declares 2; required signature: ${BACKUP_VERIFY_SIGNATURE} at BACKUP_VERIFY`,
+);
+test(
+  'BACKUP_CAPABLE as a string',
+  wrongShape,
+  { BACKUP_CAPABLE: 'yes' },
+  'Invalid input: expected boolean, received string at BACKUP_CAPABLE',
+);
+test('DEPS listing a recipe twice', wrongShape, { DEPS: ['mariadb', 'mariadb'] }, 'DEPS lists a recipe twice at DEPS');
+test(
+  'DEPS with a name that is no recipe name',
+  wrongShape,
+  { DEPS: ['MariaDB'] },
+  'Invalid string: expected a recipe name (lower-case letters, digits, -) at DEPS[0]',
+);
+test('DEPS as a string', wrongShape, { DEPS: 'mariadb' }, 'Invalid input: expected array, received string at DEPS');
 
 test('EXTRA_ENV and UPGRADE_EXTRA_ENV as objects of strings are kept', (t) => {
   const meta = parseMeta({ EXTRA_ENV: { SMTP_HOST: 'mail', _X: 'y' }, UPGRADE_EXTRA_ENV: { MIGRATE: '1' } }, FILE);
@@ -163,7 +237,10 @@ test('a hook is allowed where the registry allows one: (ctx) and () both pass, t
   const upgradeEnv = () => ({ A: 'b' });
   const readyProbe = async (_ctx: unknown) => true;
   const backupVerify = (_ctx: unknown) => true;
-  const meta = parseMeta({ EXTRA_ENV: extraEnv, UPGRADE_EXTRA_ENV: upgradeEnv, READY_PROBE: readyProbe, BACKUP_VERIFY: backupVerify }, FILE);
+  const meta = parseMeta(
+    { EXTRA_ENV: extraEnv, UPGRADE_EXTRA_ENV: upgradeEnv, READY_PROBE: readyProbe, BACKUP_VERIFY: backupVerify },
+    FILE,
+  );
   t.is(meta.EXTRA_ENV, extraEnv);
   t.is(meta.UPGRADE_EXTRA_ENV, upgradeEnv);
   t.is(meta.READY_PROBE, readyProbe);
@@ -176,10 +253,21 @@ test('a TCP READY_PROBE gets host 127.0.0.1 and stable 1 by default', (t) => {
 });
 
 test('READY_PROBE as an array mixes HTTP and TCP probes, defaults applied to each', (t) => {
-  t.deepEqual(parseMeta({ READY_PROBE: [{ path: '/ready', ok: [204] }, { port: 6379, stable: 2 }] }, FILE).READY_PROBE, [
-    { path: '/ready', ok: [204] },
-    { host: '127.0.0.1', port: 6379, stable: 2 },
-  ]);
+  t.deepEqual(
+    parseMeta(
+      {
+        READY_PROBE: [
+          { path: '/ready', ok: [204] },
+          { port: 6379, stable: 2 },
+        ],
+      },
+      FILE,
+    ).READY_PROBE,
+    [
+      { path: '/ready', ok: [204] },
+      { host: '127.0.0.1', port: 6379, stable: 2 },
+    ],
+  );
 });
 
 test('DEPS keeps the listed recipes in order', (t) => {
@@ -208,15 +296,24 @@ function opsRejection(module: Record<string, unknown>): string {
 test('parseOps keeps pre<Op> hooks of (ctx) and skips _private exports', (t) => {
   const preInstall = (_ctx: unknown) => undefined;
   const preRestore = async () => undefined;
-  t.deepEqual(parseOps({ preInstall, preRestore, _helper: 42, _twoArgs: (_a: unknown, _b: unknown) => 1 }, OPS_FILE), { preInstall, preRestore });
+  t.deepEqual(parseOps({ preInstall, preRestore, _helper: 42, _twoArgs: (_a: unknown, _b: unknown) => 1 }, OPS_FILE), {
+    preInstall,
+    preRestore,
+  });
 });
 
 test('parseOps: an unknown export gets the nearest hook name', (t) => {
-  t.is(opsRejection({ preBackUp: () => undefined }), `Invalid ops in ${OPS_FILE}:\n- unknown export "preBackUp"; did you mean "preBackup"?`);
+  t.is(
+    opsRejection({ preBackUp: () => undefined }),
+    `Invalid ops in ${OPS_FILE}:\n- unknown export "preBackUp"; did you mean "preBackup"?`,
+  );
 });
 
 test('parseOps: an unknown export far from any hook lists the valid exports', (t) => {
-  t.is(opsRejection({ seedDatabase: () => undefined }), `Invalid ops in ${OPS_FILE}:\n- unknown export "seedDatabase"; valid exports: preInstall, preUpgrade, preBackup, preRestore`);
+  t.is(
+    opsRejection({ seedDatabase: () => undefined }),
+    `Invalid ops in ${OPS_FILE}:\n- unknown export "seedDatabase"; valid exports: preInstall, preUpgrade, preBackup, preRestore`,
+  );
 });
 
 test('parseOps: a hook that is not a function, or wants two parameters, gets the required signature; all problems are listed', (t) => {

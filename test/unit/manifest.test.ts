@@ -33,25 +33,31 @@ test('zero configuration: no keys, no code, generic overlays only', (t) => {
 });
 
 test('only keys that differ from their default are listed; a default given explicitly is not', (t) => {
-  const manifest = customizationManifest(withMeta({ HEALTH_PATH: '/health', HEALTH_OK: [200, 301, 302], DEPLOY_TIMEOUT: 600, DEPS: ['postgres'], TIMEOUTS: { install: 60 } }));
+  const manifest = customizationManifest(
+    withMeta({ HEALTH_PATH: '/health', HEALTH_OK: [200, 301, 302], DEPLOY_TIMEOUT: 600, DEPS: ['postgres'], TIMEOUTS: { install: 60 } }),
+  );
   t.deepEqual(manifest.nonDefaultKeys, { HEALTH_PATH: '/health', DEPS: ['postgres'], TIMEOUTS: { install: 60 } });
   t.is(manifest.metaFile, META_FILE);
 });
 
 test('function values are shown as "hook (ctx)", never as source', (t) => {
-  const manifest = customizationManifest(withMeta({
-    EXTRA_ENV: (_ctx: unknown) => ({ SECRET: 'from-hook' }),
-    READY_PROBE: () => true,
-    BACKUP_VERIFY: (_ctx: unknown) => true,
-  }));
+  const manifest = customizationManifest(
+    withMeta({
+      EXTRA_ENV: (_ctx: unknown) => ({ SECRET: 'from-hook' }),
+      READY_PROBE: () => true,
+      BACKUP_VERIFY: (_ctx: unknown) => true,
+    }),
+  );
   t.deepEqual(manifest.nonDefaultKeys, { EXTRA_ENV: 'hook (ctx)', READY_PROBE: 'hook (ctx)', BACKUP_VERIFY: 'hook (ctx)' });
 });
 
 test('secret-looking env names are masked, the rest kept', (t) => {
-  const manifest = customizationManifest(withMeta({
-    EXTRA_ENV: { DB_PASSWORD: 'x', SECRET_KEY_BASE: 'y', PLAIN: 'z', API_KEY: 'k', GITHUB_TOKEN: 't', KEYCLOAK_URL: 'https://kc' },
-    UPGRADE_EXTRA_ENV: { ADMIN_CREDENTIALS: 'c', MIGRATE: '1' },
-  }));
+  const manifest = customizationManifest(
+    withMeta({
+      EXTRA_ENV: { DB_PASSWORD: 'x', SECRET_KEY_BASE: 'y', PLAIN: 'z', API_KEY: 'k', GITHUB_TOKEN: 't', KEYCLOAK_URL: 'https://kc' },
+      UPGRADE_EXTRA_ENV: { ADMIN_CREDENTIALS: 'c', MIGRATE: '1' },
+    }),
+  );
   t.deepEqual(manifest.nonDefaultKeys, {
     EXTRA_ENV: { DB_PASSWORD: '***', SECRET_KEY_BASE: '***', PLAIN: 'z', API_KEY: '***', GITHUB_TOKEN: '***', KEYCLOAK_URL: 'https://kc' },
     UPGRADE_EXTRA_ENV: { ADMIN_CREDENTIALS: '***', MIGRATE: '1' },
@@ -89,7 +95,12 @@ test('ops by source, overlays per op, functional test counts per source, install
   };
   const manifest = customizationManifest(customization);
   t.deepEqual(manifest.ops, { preInstall: 'repo-local', preBackup: 'cc-ci' });
-  t.deepEqual(manifest.overlays, { install: ['generic', 'repo-local'], upgrade: ['generic'], backup: ['generic'], restore: ['generic', 'cc-ci'] });
+  t.deepEqual(manifest.overlays, {
+    install: ['generic', 'repo-local'],
+    upgrade: ['generic'],
+    backup: ['generic'],
+    restore: ['generic', 'cc-ci'],
+  });
   t.deepEqual(manifest.functionalTests, { 'cc-ci': 2, 'repo-local': 1 });
   t.is(manifest.installSteps, 'repo-local');
   t.is(manifest.composeOverlay, true);
@@ -108,9 +119,22 @@ test('hooks and overlays of ops the run will not perform are marked "not run" wi
     },
     overlays: { upgrade: { file: '/customization/keycloak/tests/upgrade.test.ts', source: 'cc-ci' } },
   };
-  const manifest = customizationManifest(customization, { upgrade: 'no predecessor', backup: 'not backup-capable', restore: 'not backup-capable' });
-  t.deepEqual(manifest.ops, { preInstall: 'cc-ci', preUpgrade: 'cc-ci (not run: no predecessor)', preBackup: 'cc-ci (not run: not backup-capable)' });
-  t.deepEqual(manifest.overlays, { install: ['generic'], upgrade: 'not run: no predecessor', backup: 'not run: not backup-capable', restore: 'not run: not backup-capable' });
+  const manifest = customizationManifest(customization, {
+    upgrade: 'no predecessor',
+    backup: 'not backup-capable',
+    restore: 'not backup-capable',
+  });
+  t.deepEqual(manifest.ops, {
+    preInstall: 'cc-ci',
+    preUpgrade: 'cc-ci (not run: no predecessor)',
+    preBackup: 'cc-ci (not run: not backup-capable)',
+  });
+  t.deepEqual(manifest.overlays, {
+    install: ['generic'],
+    upgrade: 'not run: no predecessor',
+    backup: 'not run: not backup-capable',
+    restore: 'not run: not backup-capable',
+  });
 });
 
 test('formatManifest prints one indented line per entry: strings as they are, the rest as JSON', (t) => {
@@ -145,15 +169,23 @@ test('loaded from real trees: untrusted repo-local code does not appear in the m
     await writeFile(join(dir, path), text);
   }
   const options = { customizationDir: join(dir, 'operator'), recipe: 'keycloak', repoLocalDir: join(dir, 'repo/.ccci') };
-  const untrusted = customizationManifest(await loadCustomization({ ...options, allowlist: parseAllowlist('wordpress\n', join(dir, 'allowlist')) }));
+  const untrusted = customizationManifest(
+    await loadCustomization({ ...options, allowlist: parseAllowlist('wordpress\n', join(dir, 'allowlist')) }),
+  );
   t.deepEqual(untrusted.ops, { preBackup: 'cc-ci' });
   t.deepEqual(untrusted.overlays, ALL_GENERIC);
   t.deepEqual(untrusted.functionalTests, { 'cc-ci': 1, 'repo-local': 0 });
   t.is(untrusted.installSteps, null);
-  t.deepEqual(untrusted.repoLocal, { present: true, trusted: false, detail: `not run: keycloak is not on the allowlist ${join(dir, 'allowlist')}` });
+  t.deepEqual(untrusted.repoLocal, {
+    present: true,
+    trusted: false,
+    detail: `not run: keycloak is not on the allowlist ${join(dir, 'allowlist')}`,
+  });
   t.false(formatManifest(untrusted).join('\n').includes('"repo-local":1'));
 
-  const trusted = customizationManifest(await loadCustomization({ ...options, allowlist: parseAllowlist('keycloak\n', join(dir, 'allowlist')) }));
+  const trusted = customizationManifest(
+    await loadCustomization({ ...options, allowlist: parseAllowlist('keycloak\n', join(dir, 'allowlist')) }),
+  );
   t.deepEqual(trusted.ops, { preInstall: 'repo-local', preBackup: 'cc-ci' });
   t.deepEqual(trusted.overlays, { ...ALL_GENERIC, install: ['generic', 'repo-local'] });
   t.deepEqual(trusted.functionalTests, { 'cc-ci': 1, 'repo-local': 1 });

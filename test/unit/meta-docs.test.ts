@@ -12,25 +12,40 @@ const rowsOf = (table: string, name: string) => table.split('\n').filter((line) 
 
 test(`${CUSTOMIZATION_DOC} has the generated sections the sources give`, async (t) => {
   const doc = await readFile(fileURLToPath(new URL(`../../${CUSTOMIZATION_DOC}`, import.meta.url)), 'utf8');
-  t.is(doc, renderGeneratedSections(doc), `${CUSTOMIZATION_DOC} is out of date with src/recipes/schema.ts or src/tiers/tier-context.ts: run node --import tsx scripts/generate-schemas.ts`);
+  t.is(
+    doc,
+    renderGeneratedSections(doc),
+    `${CUSTOMIZATION_DOC} is out of date with src/recipes/schema.ts or src/tiers/tier-context.ts: run node --import tsx scripts/generate-schemas.ts`,
+  );
 });
 
 test('every registry key has exactly one row, in registry order', (t) => {
   const table = metaKeyTable();
   for (const key of Object.keys(RecipeMeta.shape)) t.is(rowsOf(table, key).length, 1, key);
   const rows = table.split('\n').slice(2);
-  t.deepEqual(rows.map((row) => /^\| `([^`]+)` \|/.exec(row)?.[1]), Object.keys(RecipeMeta.shape));
+  t.deepEqual(
+    rows.map((row) => /^\| `([^`]+)` \|/.exec(row)?.[1]),
+    Object.keys(RecipeMeta.shape),
+  );
   t.is(table.split('\n')[0], '| Key | Type | Default | Description |');
 });
 
 test('a row has the type label, the default and the description of its key', (t) => {
   const table = metaKeyTable();
-  t.deepEqual(rowsOf(table, 'HEALTH_OK'), ['| `HEALTH_OK` | `number[]` | `[200,301,302]` | Statuses of HEALTH_PATH that count as healthy; 404 never should |']);
+  t.deepEqual(rowsOf(table, 'HEALTH_OK'), [
+    '| `HEALTH_OK` | `number[]` | `[200,301,302]` | Statuses of HEALTH_PATH that count as healthy; 404 never should |',
+  ]);
   t.true(rowsOf(table, 'DEPLOY_TIMEOUT')[0]!.startsWith('| `DEPLOY_TIMEOUT` | `number (s)` | `600` | '));
   // no default: a dash; a `|` inside a type label is escaped so the row keeps its four cells
-  t.true(rowsOf(table, 'READY_PROBE')[0]!.startsWith('| `READY_PROBE` | `probe \\| probe[] \\| (ctx) => probe \\| probe[] \\| boolean` | — | '));
+  t.true(
+    rowsOf(table, 'READY_PROBE')[0]!.startsWith('| `READY_PROBE` | `probe \\| probe[] \\| (ctx) => probe \\| probe[] \\| boolean` | — | '),
+  );
   // TIMEOUTS carries its description on the inner object, its type label on the .default() wrapper
-  t.true(rowsOf(table, 'TIMEOUTS')[0]!.startsWith('| `TIMEOUTS` | `{install?, upgrade?, backup?, restore?, functional?: number}` | `{}` | Seconds per tier'));
+  t.true(
+    rowsOf(table, 'TIMEOUTS')[0]!.startsWith(
+      '| `TIMEOUTS` | `{install?, upgrade?, backup?, restore?, functional?: number}` | `{}` | Seconds per tier',
+    ),
+  );
 });
 
 test('defaults are what RecipeMeta.parse({}) gives', (t) => {
@@ -46,7 +61,9 @@ test('a key added to the registry appears in the table', (t) => {
   const grown = RecipeMeta.extend({
     SCREENSHOT_PATH: z.string().default('/').describe('A key that exists only in this test').meta({ type: 'string' }),
   });
-  t.deepEqual(rowsOf(metaKeyTable(grown), 'SCREENSHOT_PATH'), ['| `SCREENSHOT_PATH` | `string` | `"/"` | A key that exists only in this test |']);
+  t.deepEqual(rowsOf(metaKeyTable(grown), 'SCREENSHOT_PATH'), [
+    '| `SCREENSHOT_PATH` | `string` | `"/"` | A key that exists only in this test |',
+  ]);
   t.deepEqual(rowsOf(metaKeyTable(), 'SCREENSHOT_PATH'), []);
 });
 
@@ -80,27 +97,34 @@ const SMALL = [
 
 test('the generated sections are replaced between their markers, the rest is kept', (t) => {
   const rendered = renderGeneratedSections(SMALL);
-  t.is(rendered, [
-    'intro',
-    '<!-- generated:meta-keys -->',
-    metaKeyTable(),
-    '<!-- /generated:meta-keys -->',
-    'middle',
-    '<!-- generated:env-contract -->',
-    envContractTable(),
-    '<!-- /generated:env-contract -->',
-    'outro',
-    '',
-  ].join('\n'));
+  t.is(
+    rendered,
+    [
+      'intro',
+      '<!-- generated:meta-keys -->',
+      metaKeyTable(),
+      '<!-- /generated:meta-keys -->',
+      'middle',
+      '<!-- generated:env-contract -->',
+      envContractTable(),
+      '<!-- /generated:env-contract -->',
+      'outro',
+      '',
+    ].join('\n'),
+  );
   t.is(renderGeneratedSections(rendered), rendered);
 });
 
 test('a missing marker is an error naming it', (t) => {
   t.throws(() => renderGeneratedSections(SMALL.replace('<!-- /generated:meta-keys -->\n', '')), {
-    message: 'missing marker <!-- /generated:meta-keys -->: the generated section meta-keys must sit between <!-- generated:meta-keys --> and <!-- /generated:meta-keys -->',
+    message:
+      'missing marker <!-- /generated:meta-keys -->: the generated section meta-keys must sit between <!-- generated:meta-keys --> and <!-- /generated:meta-keys -->',
   });
   t.throws(() => renderGeneratedSections(SMALL.replace('<!-- generated:env-contract -->\n', '')), {
-    message: 'missing marker <!-- generated:env-contract -->: the generated section env-contract must sit between <!-- generated:env-contract --> and <!-- /generated:env-contract -->',
+    message:
+      'missing marker <!-- generated:env-contract -->: the generated section env-contract must sit between <!-- generated:env-contract --> and <!-- /generated:env-contract -->',
   });
-  t.throws(() => renderGeneratedSections(`${SMALL}<!-- generated:meta-keys -->\n`), { message: 'marker <!-- generated:meta-keys --> appears more than once' });
+  t.throws(() => renderGeneratedSections(`${SMALL}<!-- generated:meta-keys -->\n`), {
+    message: 'marker <!-- generated:meta-keys --> appears more than once',
+  });
 });

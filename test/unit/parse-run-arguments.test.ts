@@ -44,7 +44,26 @@ test('a recipe path alone gives the defaults', (t) => {
 });
 
 test('every option is read', (t) => {
-  const argv = [recipeDir, '--ref', 'feature/x-1.2', '--pr', '42', '--name', 'web', '--config', '/srv/c.json', '--runs-dir', '/srv/runs', '--server', 'swarm2', '--deadline', '12.5', '--run-id', '20261202T134057Z-dcceb2', '--json'];
+  const argv = [
+    recipeDir,
+    '--ref',
+    'feature/x-1.2',
+    '--pr',
+    '42',
+    '--name',
+    'web',
+    '--config',
+    '/srv/c.json',
+    '--runs-dir',
+    '/srv/runs',
+    '--server',
+    'swarm2',
+    '--deadline',
+    '12.5',
+    '--run-id',
+    '20261202T134057Z-dcceb2',
+    '--json',
+  ];
   t.deepEqual(parseRunArguments(argv, { CCCI_CONFIG: '/ignored.json' }), {
     source: recipeDir,
     recipe: 'web',
@@ -153,7 +172,7 @@ test(badOption, '--deadline', '', '--deadline "" must be a positive number of mi
 test(badOption, '--run-id', '../etc', '--run-id "../etc" is not a run id (like 20261202T134057Z-dcceb2)');
 test(badOption, '--run-id', '20261202T134057Z', '--run-id "20261202T134057Z" is not a run id (like 20261202T134057Z-dcceb2)');
 
-test('an unknown flag is a usage error with node\'s message', (t) => {
+test("an unknown flag is a usage error with node's message", (t) => {
   usageError(
     t,
     [recipeDir, '--force'],

@@ -31,9 +31,15 @@ for (const convergence of states) {
         if (convergence.state !== 'converged' && convergence.state !== 'settling') {
           t.is(verdict, `${convergence.state}: ${convergence.detail}`);
         } else if (convergence.state === 'converged' && probeError === 'ENOTFOUND') {
-          t.is(verdict, `${URL} cannot be reached (ENOTFOUND) although every service runs: the app publishes no host port and its domain does not resolve here; publish the app's port on the host in the CI overlay (compose.ccci.yml: ports: - target: <port>, mode: host)`);
+          t.is(
+            verdict,
+            `${URL} cannot be reached (ENOTFOUND) although every service runs: the app publishes no host port and its domain does not resolve here; publish the app's port on the host in the CI overlay (compose.ccci.yml: ports: - target: <port>, mode: host)`,
+          );
         } else if (convergence.state === 'converged' && probeError === 'ECONNREFUSED' && refusedWhileHealthy >= REFUSALS_WHILE_HEALTHY) {
-          t.is(verdict, `${URL} refused ${refusedWhileHealthy} connections in a row (ECONNREFUSED) while every service runs and the app's healthcheck passes: nothing listens behind that address; check that the CI overlay publishes the port the app listens on (compose.ccci.yml: ports: - target: <port the app listens on>, mode: host)`);
+          t.is(
+            verdict,
+            `${URL} refused ${refusedWhileHealthy} connections in a row (ECONNREFUSED) while every service runs and the app's healthcheck passes: nothing listens behind that address; check that the CI overlay publishes the port the app listens on (compose.ccci.yml: ports: - target: <port the app listens on>, mode: host)`,
+          );
         } else {
           t.is(verdict, undefined, 'waiting may still help');
         }

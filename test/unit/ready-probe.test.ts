@@ -27,7 +27,9 @@ function close(server: Server | HttpServer): Promise<void> {
 }
 
 /** A TCP server that accepts and drops every connection, closed when the test ends. */
-async function tcpServer(t: { teardown(fn: () => Promise<void>): void }): Promise<{ server: Server; port: number; connections: () => number }> {
+async function tcpServer(t: {
+  teardown(fn: () => Promise<void>): void;
+}): Promise<{ server: Server; port: number; connections: () => number }> {
   let connections = 0;
   const server = createTcpServer((socket) => {
     connections++;
@@ -96,7 +98,10 @@ test('HTTP probe: its own ok list decides; without one HEALTH_OK (the default li
   t.is(await checkProbe(ReadyProbeSpec.parse({ path: '/204', ok: [204] }), base, [200], live()), undefined);
   t.is(await checkProbe(ReadyProbeSpec.parse({ path: '/204', ok: [200] }), base, [204], live()), 'HTTP /204 answered 204 (accepted: 200)');
   t.is(await checkProbe(ReadyProbeSpec.parse({ path: '/302' }), base, [200, 301, 302], live()), undefined);
-  t.is(await checkProbe(ReadyProbeSpec.parse({ path: '/503' }), base, [200, 301, 302], live()), 'HTTP /503 answered 503 (accepted: 200, 301, 302)');
+  t.is(
+    await checkProbe(ReadyProbeSpec.parse({ path: '/503' }), base, [200, 301, 302], live()),
+    'HTTP /503 answered 503 (accepted: 200, 301, 302)',
+  );
 });
 
 test('HTTP probe against a closed port says the connection was refused', async (t) => {
@@ -126,14 +131,17 @@ test('waitForReadyProbe: a hook answering false, then a probe of a server it sta
   const server = createTcpServer((socket) => socket.destroy());
   t.teardown(() => close(server));
   const seen: unknown[] = [];
-  const meta = parseMeta({
-    READY_PROBE: async (ctx: HookContext) => {
-      seen.push(ctx.op);
-      if (seen.length === 1) return false;
-      const port = server.listening ? (server.address() as AddressInfo).port : await listen(server);
-      return { port };
+  const meta = parseMeta(
+    {
+      READY_PROBE: async (ctx: HookContext) => {
+        seen.push(ctx.op);
+        if (seen.length === 1) return false;
+        const port = server.listening ? (server.address() as AddressInfo).port : await listen(server);
+        return { port };
+      },
     },
-  }, FILE);
+    FILE,
+  );
   const ctx = { op: 'install' } as HookContext;
   await waitForReadyProbe(meta, 'http://unused', async () => ctx, Date.now() + 60_000, live());
   t.deepEqual(seen, ['install', 'install']);
@@ -142,22 +150,44 @@ test('waitForReadyProbe: a hook answering false, then a probe of a server it sta
 
 test('waitForReadyProbe: a hook answering true resolves at once', async (t) => {
   let calls = 0;
-  const meta = parseMeta({ READY_PROBE: () => { calls++; return true; } }, FILE);
+  const meta = parseMeta(
+    {
+      READY_PROBE: () => {
+        calls++;
+        return true;
+      },
+    },
+    FILE,
+  );
   await waitForReadyProbe(meta, 'http://unused', async () => ({}) as HookContext, Date.now() + 60_000, live());
   t.is(calls, 1);
 });
 
 test('waitForReadyProbe: a hook answering garbage rejects with a HookError naming what it returned', async (t) => {
   const meta = parseMeta({ READY_PROBE: () => 'yes' }, FILE);
-  const error = await t.throwsAsync(waitForReadyProbe(meta, 'http://unused', async () => ({}) as HookContext, Date.now() + 60_000, live()), { instanceOf: HookError });
-  t.is(error.message, 'READY_PROBE failed: returned "yes"; expected a probe {path, ok?} or {host?, port, stable?}, an array of them, or a boolean');
+  const error = await t.throwsAsync(
+    waitForReadyProbe(meta, 'http://unused', async () => ({}) as HookContext, Date.now() + 60_000, live()),
+    { instanceOf: HookError },
+  );
+  t.is(
+    error.message,
+    'READY_PROBE failed: returned "yes"; expected a probe {path, ok?} or {host?, port, stable?}, an array of them, or a boolean',
+  );
 });
 
 test('waitForReadyProbe: a hook that throws rejects with a HookError', async (t) => {
-  const meta = parseMeta({ READY_PROBE: () => {
-    throw new Error('admin API down');
-  } }, FILE);
-  const error = await t.throwsAsync(waitForReadyProbe(meta, 'http://unused', async () => ({}) as HookContext, Date.now() + 60_000, live()), { instanceOf: HookError });
+  const meta = parseMeta(
+    {
+      READY_PROBE: () => {
+        throw new Error('admin API down');
+      },
+    },
+    FILE,
+  );
+  const error = await t.throwsAsync(
+    waitForReadyProbe(meta, 'http://unused', async () => ({}) as HookContext, Date.now() + 60_000, live()),
+    { instanceOf: HookError },
+  );
   t.is(error.message, 'READY_PROBE failed: admin API down');
 });
 
@@ -173,7 +203,10 @@ test('waitForReadyProbe: a probe that never holds rejects at the deadline with t
   const meta = parseMeta({ HTTP_TIMEOUT: 0.5, READY_PROBE: { port } }, FILE);
   // one check, then the 1 s poll wait outlasts the deadline
   const error = await t.throwsAsync(waitForReadyProbe(meta, 'http://unused', noCtx, Date.now() + 900, live()));
-  t.is(error.message, `READY_PROBE did not hold within HTTP_TIMEOUT 0.5s (last: TCP 127.0.0.1:${port}: connect 1 of 1 failed (connect ECONNREFUSED 127.0.0.1:${port}))`);
+  t.is(
+    error.message,
+    `READY_PROBE did not hold within HTTP_TIMEOUT 0.5s (last: TCP 127.0.0.1:${port}: connect 1 of 1 failed (connect ECONNREFUSED 127.0.0.1:${port}))`,
+  );
 });
 
 test('waitForReadyProbe: a hook that keeps answering false rejects at the deadline saying so', async (t) => {
@@ -185,11 +218,18 @@ test('waitForReadyProbe: a hook that keeps answering false rejects at the deadli
 test('waitForReadyProbe: cancelling while the hook runs rejects with the cancel reason', async (t) => {
   const controller = new AbortController();
   const reason = new Error('run cancelled');
-  const meta = parseMeta({ READY_PROBE: () => {
-    controller.abort(reason);
-    return new Promise<boolean>(() => undefined);
-  } }, FILE);
-  const error = await t.throwsAsync(waitForReadyProbe(meta, 'http://unused', async () => ({}) as HookContext, Date.now() + 60_000, controller.signal));
+  const meta = parseMeta(
+    {
+      READY_PROBE: () => {
+        controller.abort(reason);
+        return new Promise<boolean>(() => undefined);
+      },
+    },
+    FILE,
+  );
+  const error = await t.throwsAsync(
+    waitForReadyProbe(meta, 'http://unused', async () => ({}) as HookContext, Date.now() + 60_000, controller.signal),
+  );
   t.is(error, reason);
 });
 

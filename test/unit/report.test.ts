@@ -60,7 +60,10 @@ function results(facts: ResultsFacts = {}): Results {
     ref: SHA,
     pr: '42',
     domain: 'web-0a1b2c.ci.example.org',
-    baseVersion: facts.baseVersion === undefined ? { kind: 'version', value: '1.2.0+2.0', reason: "newest release older than the head's 1.3.0+2.0" } : facts.baseVersion,
+    baseVersion:
+      facts.baseVersion === undefined
+        ? { kind: 'version', value: '1.2.0+2.0', reason: "newest release older than the head's 1.3.0+2.0" }
+        : facts.baseVersion,
     headVersion: facts.headVersion === undefined ? '1.3.0+2.0' : facts.headVersion,
     startedAt: facts.startedAt ?? '2024-03-05T07:08:09.000Z',
     finishedAt: facts.finishedAt ?? '2024-03-05T07:18:54.400Z',
@@ -83,8 +86,20 @@ function outcome(facts: ResultsFacts = {}, stoppedBy: StoppedBy | null = null) {
   return RequestOutcome.parse(outcomeFromResults(results(facts), stoppedBy)) as ReturnType<typeof outcomeFromResults>;
 }
 
-const FAILED_BACKUP = { verdict: 'failure', level: 2, exitCode: 1, rungs: { backup_restore: { status: 'fail', reason: 'restore lost the uploads' } } } as const;
-const NO_RESULTS = { kind: 'no-results', runId: RUN, exitCode: null, signal: 'SIGKILL', stoppedBy: null, detail: 'killed by SIGKILL' } as const;
+const FAILED_BACKUP = {
+  verdict: 'failure',
+  level: 2,
+  exitCode: 1,
+  rungs: { backup_restore: { status: 'fail', reason: 'restore lost the uploads' } },
+} as const;
+const NO_RESULTS = {
+  kind: 'no-results',
+  runId: RUN,
+  exitCode: null,
+  signal: 'SIGKILL',
+  stoppedBy: null,
+  detail: 'killed by SIGKILL',
+} as const;
 const INTERRUPTED = { kind: 'interrupted', runId: RUN, detail: 'it had not finished (no results.json)' } as const;
 
 // ------------------------------------------------------------------------------------------ outcomes
@@ -124,38 +139,129 @@ test('the status context and the run links', (t) => {
 });
 
 test('queuedStatus: pending with the position, linking the front page', (t) => {
-  t.deepEqual(queuedStatus(LINKS, 1), { state: 'pending', context: 'cc-ci/testme', description: 'queued: position 1', targetUrl: 'https://ci.example.org/' });
-  t.deepEqual(queuedStatus(LINKS, 12), { state: 'pending', context: 'cc-ci/testme', description: 'queued: position 12', targetUrl: 'https://ci.example.org/' });
+  t.deepEqual(queuedStatus(LINKS, 1), {
+    state: 'pending',
+    context: 'cc-ci/testme',
+    description: 'queued: position 1',
+    targetUrl: 'https://ci.example.org/',
+  });
+  t.deepEqual(queuedStatus(LINKS, 12), {
+    state: 'pending',
+    context: 'cc-ci/testme',
+    description: 'queued: position 12',
+    targetUrl: 'https://ci.example.org/',
+  });
 });
 
 test('runningStatus: pending, linking the run page; the attempt is named from the second on', (t) => {
-  t.deepEqual(runningStatus(LINKS, RUN, 1), { state: 'pending', context: 'cc-ci/testme', description: 'running', targetUrl: `https://ci.example.org/runs/${RUN}` });
-  t.deepEqual(runningStatus(LINKS, RUN, 2), { state: 'pending', context: 'cc-ci/testme', description: 'running (attempt 2)', targetUrl: `https://ci.example.org/runs/${RUN}` });
+  t.deepEqual(runningStatus(LINKS, RUN, 1), {
+    state: 'pending',
+    context: 'cc-ci/testme',
+    description: 'running',
+    targetUrl: `https://ci.example.org/runs/${RUN}`,
+  });
+  t.deepEqual(runningStatus(LINKS, RUN, 2), {
+    state: 'pending',
+    context: 'cc-ci/testme',
+    description: 'running (attempt 2)',
+    targetUrl: `https://ci.example.org/runs/${RUN}`,
+  });
 });
 
 test('interruptedStatus: error, requeued or not', (t) => {
   t.deepEqual(interruptedStatus(LINKS, RUN, true), {
-    state: 'error', context: 'cc-ci/testme', description: 'interrupted by a daemon restart; queued again', targetUrl: `https://ci.example.org/runs/${RUN}`,
+    state: 'error',
+    context: 'cc-ci/testme',
+    description: 'interrupted by a daemon restart; queued again',
+    targetUrl: `https://ci.example.org/runs/${RUN}`,
   });
   t.deepEqual(interruptedStatus(LINKS, RUN, false), {
-    state: 'error', context: 'cc-ci/testme', description: 'interrupted by a daemon restart again; comment !testme to retry', targetUrl: `https://ci.example.org/runs/${RUN}`,
+    state: 'error',
+    context: 'cc-ci/testme',
+    description: 'interrupted by a daemon restart again; comment !testme to retry',
+    targetUrl: `https://ci.example.org/runs/${RUN}`,
   });
 });
 
 const FINAL: readonly (readonly [string, RequestOutcome, string, string])[] = [
   ['success, every rung passed', outcome(), 'success', 'L5 · success'],
-  ['success with a skipped rung', outcome({ level: 5, rungs: { upgrade: { status: 'skip', reason: 'no predecessor' } } }), 'success', 'L5 · success'],
-  ['success short of lint', outcome({ level: 4, rungs: { lint: { status: 'unver', reason: 'abra lint crashed', cause: 'harness' } } }), 'success', 'L4 · success — lint unverified: abra lint crashed'],
+  [
+    'success with a skipped rung',
+    outcome({ level: 5, rungs: { upgrade: { status: 'skip', reason: 'no predecessor' } } }),
+    'success',
+    'L5 · success',
+  ],
+  [
+    'success short of lint',
+    outcome({ level: 4, rungs: { lint: { status: 'unver', reason: 'abra lint crashed', cause: 'harness' } } }),
+    'success',
+    'L4 · success — lint unverified: abra lint crashed',
+  ],
   ['failure', outcome(FAILED_BACKUP), 'failure', 'L2 · failure — backup_restore failed: restore lost the uploads'],
-  ['failure names the lowest shortfall', outcome({ verdict: 'failure', level: 1, exitCode: 1, rungs: { upgrade: { status: 'unver', reason: 'not run', cause: 'not-run' }, functional: { status: 'fail', reason: 'login broken' } } }), 'failure', 'L1 · failure — upgrade unverified: not run'],
-  ['failure by the deploy budget alone', outcome({ verdict: 'failure', level: 5, exitCode: 1, deploys: { expected: 1, actual: 2 } }), 'failure', 'L5 · failure'],
-  ['error', outcome({ verdict: 'error', level: 1, exitCode: 3, rungs: { upgrade: { status: 'unver', reason: 'timed out after 900 s', cause: 'timeout' } } }), 'error', 'L1 · error — upgrade unverified: timed out after 900 s'],
-  ['the hard deadline', outcome({ verdict: 'error', level: 2, exitCode: 142, abortReason: 'deadline' }), 'error', 'L2 · error: the run hit its hard deadline'],
-  ['another abort', outcome({ verdict: 'error', level: 1, exitCode: 143, abortReason: 'lock-lost' }), 'error', 'L1 · error: the run was aborted (lock-lost)'],
-  ['a harness crash', outcome({ verdict: 'error', level: 0, exitCode: 3, abortReason: 'harness-crash' }), 'error', 'L0 · error: the run was aborted (harness-crash)'],
-  ['stopped by the daemon, with results', outcome({ verdict: 'success', level: 1, exitCode: 143, abortReason: 'sigterm' }, 'daemon-stop'), 'error', 'cancelled: the daemon was stopped; the run tore down (exit 143)'],
-  ['a successful record stopped by the daemon is still an error', outcome({}, 'daemon-stop'), 'error', 'cancelled: the daemon was stopped; the run tore down (exit 0)'],
-  ['stopped at the run limit, with results', outcome({ verdict: 'error', level: 3, exitCode: 143, abortReason: 'sigterm' }, 'run-limit'), 'error', 'stopped at the per-run limit of 54 min; the run tore down (exit 143)'],
+  [
+    'failure names the lowest shortfall',
+    outcome({
+      verdict: 'failure',
+      level: 1,
+      exitCode: 1,
+      rungs: { upgrade: { status: 'unver', reason: 'not run', cause: 'not-run' }, functional: { status: 'fail', reason: 'login broken' } },
+    }),
+    'failure',
+    'L1 · failure — upgrade unverified: not run',
+  ],
+  [
+    'failure by the deploy budget alone',
+    outcome({ verdict: 'failure', level: 5, exitCode: 1, deploys: { expected: 1, actual: 2 } }),
+    'failure',
+    'L5 · failure',
+  ],
+  [
+    'error',
+    outcome({
+      verdict: 'error',
+      level: 1,
+      exitCode: 3,
+      rungs: { upgrade: { status: 'unver', reason: 'timed out after 900 s', cause: 'timeout' } },
+    }),
+    'error',
+    'L1 · error — upgrade unverified: timed out after 900 s',
+  ],
+  [
+    'the hard deadline',
+    outcome({ verdict: 'error', level: 2, exitCode: 142, abortReason: 'deadline' }),
+    'error',
+    'L2 · error: the run hit its hard deadline',
+  ],
+  [
+    'another abort',
+    outcome({ verdict: 'error', level: 1, exitCode: 143, abortReason: 'lock-lost' }),
+    'error',
+    'L1 · error: the run was aborted (lock-lost)',
+  ],
+  [
+    'a harness crash',
+    outcome({ verdict: 'error', level: 0, exitCode: 3, abortReason: 'harness-crash' }),
+    'error',
+    'L0 · error: the run was aborted (harness-crash)',
+  ],
+  [
+    'stopped by the daemon, with results',
+    outcome({ verdict: 'success', level: 1, exitCode: 143, abortReason: 'sigterm' }, 'daemon-stop'),
+    'error',
+    'cancelled: the daemon was stopped; the run tore down (exit 143)',
+  ],
+  [
+    'a successful record stopped by the daemon is still an error',
+    outcome({}, 'daemon-stop'),
+    'error',
+    'cancelled: the daemon was stopped; the run tore down (exit 0)',
+  ],
+  [
+    'stopped at the run limit, with results',
+    outcome({ verdict: 'error', level: 3, exitCode: 143, abortReason: 'sigterm' }, 'run-limit'),
+    'error',
+    'stopped at the per-run limit of 54 min; the run tore down (exit 143)',
+  ],
   ['stopped by the daemon, no results', { ...NO_RESULTS, stoppedBy: 'daemon-stop' }, 'error', 'cancelled: the daemon was stopped'],
   ['stopped at the run limit, no results', { ...NO_RESULTS, stoppedBy: 'run-limit' }, 'error', 'stopped at the per-run limit of 54 min'],
   ['no results', NO_RESULTS, 'error', 'the run ended without results: killed by SIGKILL'],
@@ -165,14 +271,35 @@ const FINAL: readonly (readonly [string, RequestOutcome, string, string])[] = [
 for (const [name, ending, state, description] of FINAL) {
   test(`finalStatus (${name}): ${state}, "${description}"`, (t) => {
     RequestOutcome.parse(ending);
-    t.deepEqual(finalStatus(LINKS, ending, LIMIT), { state, context: 'cc-ci/testme', description, targetUrl: `https://ci.example.org/runs/${RUN}` });
+    t.deepEqual(finalStatus(LINKS, ending, LIMIT), {
+      state,
+      context: 'cc-ci/testme',
+      description,
+      targetUrl: `https://ci.example.org/runs/${RUN}`,
+    });
     t.is(outcomeLine(ending, LIMIT), description);
   });
 }
 
 test('finalStatus covers every verdict and every stop', (t) => {
-  const kinds = new Set(FINAL.map(([, ending]) => ending.kind === 'results' ? `${ending.verdict}/${ending.stoppedBy}/${ending.abortReason === null ? 'none' : ending.abortReason === 'deadline' ? 'deadline' : 'other'}` : `${ending.kind}/${ending.kind === 'no-results' ? ending.stoppedBy : ''}`));
-  for (const expected of ['success/null/none', 'failure/null/none', 'error/null/none', 'error/null/deadline', 'error/null/other', 'no-results/null', 'no-results/daemon-stop', 'no-results/run-limit', 'interrupted/']) {
+  const kinds = new Set(
+    FINAL.map(([, ending]) =>
+      ending.kind === 'results'
+        ? `${ending.verdict}/${ending.stoppedBy}/${ending.abortReason === null ? 'none' : ending.abortReason === 'deadline' ? 'deadline' : 'other'}`
+        : `${ending.kind}/${ending.kind === 'no-results' ? ending.stoppedBy : ''}`,
+    ),
+  );
+  for (const expected of [
+    'success/null/none',
+    'failure/null/none',
+    'error/null/none',
+    'error/null/deadline',
+    'error/null/other',
+    'no-results/null',
+    'no-results/daemon-stop',
+    'no-results/run-limit',
+    'interrupted/',
+  ]) {
     t.true(kinds.has(expected), expected);
   }
   t.true([...kinds].some((kind) => kind.includes('/daemon-stop/')));
@@ -214,7 +341,11 @@ test('whitespace and line breaks in a status description collapse to single spac
 test('no final status description exceeds 140 characters, whatever the detail length', (t) => {
   for (let length = 0; length <= 300; length += 7) {
     const detail = 'word '.repeat(length).slice(0, length);
-    for (const ending of [{ ...NO_RESULTS, detail }, { ...INTERRUPTED, detail }, outcome({ verdict: 'failure', level: 0, exitCode: 1, rungs: { install: { status: 'fail', reason: detail } } })]) {
+    for (const ending of [
+      { ...NO_RESULTS, detail },
+      { ...INTERRUPTED, detail },
+      outcome({ verdict: 'failure', level: 0, exitCode: 1, rungs: { install: { status: 'fail', reason: detail } } }),
+    ]) {
       const { description } = finalStatus(LINKS, ending, LIMIT);
       t.true(description.length <= 140, `${length}: ${description.length}`);
     }
@@ -227,8 +358,17 @@ const QUEUED_AT = '2024-03-05T07:08:09.000Z';
 
 function request(fields: Partial<CommentRequest> = {}): CommentRequest {
   return {
-    id: 'req-1', sha: SHA, requestedBy: 'alice', state: 'queued', runId: null, stage: null, queuedAt: QUEUED_AT,
-    startedAt: null, outcome: null, interruptions: [], ...fields,
+    id: 'req-1',
+    sha: SHA,
+    requestedBy: 'alice',
+    state: 'queued',
+    runId: null,
+    stage: null,
+    queuedAt: QUEUED_AT,
+    startedAt: null,
+    outcome: null,
+    interruptions: [],
+    ...fields,
   };
 }
 
@@ -262,17 +402,16 @@ test('queued with a position', (t) => {
 });
 
 test('queued without a known position', (t) => {
-  t.is(
-    renderPullComment(view([request()])),
-    lines('**Queued** — waiting for a free slot (requested by @alice at 2024-03-05 07:08 UTC).'),
-  );
+  t.is(renderPullComment(view([request()])), lines('**Queued** — waiting for a free slot (requested by @alice at 2024-03-05 07:08 UTC).'));
 });
 
 test('running, with the stage, the live log and the run page', (t) => {
   const running = request({ state: 'running', runId: RUN, stage: 'install', startedAt: '2024-03-05T07:10:59.999Z' });
   t.is(
     renderPullComment(view([running], { position: 3 })),
-    lines(`**Running** since 2024-03-05 07:10 UTC, now: install — [live log](https://ci.example.org/runs/${RUN}/log) · [run page](https://ci.example.org/runs/${RUN}) (requested by @alice).`),
+    lines(
+      `**Running** since 2024-03-05 07:10 UTC, now: install — [live log](https://ci.example.org/runs/${RUN}/log) · [run page](https://ci.example.org/runs/${RUN}) (requested by @alice).`,
+    ),
   );
 });
 
@@ -280,7 +419,9 @@ test('running before any stage is known', (t) => {
   const running = request({ state: 'running', runId: RUN, startedAt: '2024-03-05T07:10:00.000Z' });
   t.is(
     renderPullComment(view([running])),
-    lines(`**Running** since 2024-03-05 07:10 UTC — [live log](https://ci.example.org/runs/${RUN}/log) · [run page](https://ci.example.org/runs/${RUN}) (requested by @alice).`),
+    lines(
+      `**Running** since 2024-03-05 07:10 UTC — [live log](https://ci.example.org/runs/${RUN}/log) · [run page](https://ci.example.org/runs/${RUN}) (requested by @alice).`,
+    ),
   );
 });
 
@@ -312,14 +453,27 @@ test('the rung table follows the ladder whatever the key order of the stored run
   const reversed = { ...stored, rungs: Object.fromEntries(Object.entries(stored.rungs).reverse()) as Rungs };
   const rendered = renderPullComment(view([request({ state: 'done', runId: RUN, outcome: reversed })]));
   const rows = rendered.split('\n').filter((line) => /^\| [a-z_]+ \| /.test(line) && !line.startsWith('| rung'));
-  t.deepEqual(rows.map((row) => row.split(' | ')[0]!.slice(2)), [...RUNG_NAMES]);
+  t.deepEqual(
+    rows.map((row) => row.split(' | ')[0]!.slice(2)),
+    [...RUNG_NAMES],
+  );
 });
 
 test('a skip base, no head version, a short run and two deploys', (t) => {
-  const ending = outcome({ baseVersion: { kind: 'skip', value: null, reason: 'no predecessor' }, headVersion: null, finishedAt: '2024-03-05T07:08:54.499Z', deploys: { expected: 1, actual: 2 }, verdict: 'failure', exitCode: 1 });
+  const ending = outcome({
+    baseVersion: { kind: 'skip', value: null, reason: 'no predecessor' },
+    headVersion: null,
+    finishedAt: '2024-03-05T07:08:54.499Z',
+    deploys: { expected: 1, actual: 2 },
+    verdict: 'failure',
+    exitCode: 1,
+  });
   const rendered = renderPullComment(view([request({ state: 'done', runId: RUN, outcome: ending })]));
   t.is(rendered.split('\n')[5], 'base: none (no predecessor)');
-  t.is(rendered.split('\n').at(-2), `Deploys 2/1 · 45 s · [run page](https://ci.example.org/runs/${RUN}) · [log](https://ci.example.org/runs/${RUN}/log)`);
+  t.is(
+    rendered.split('\n').at(-2),
+    `Deploys 2/1 · 45 s · [run page](https://ci.example.org/runs/${RUN}) · [log](https://ci.example.org/runs/${RUN}/log)`,
+  );
 });
 
 test('no version facts at all: no version line', (t) => {
@@ -330,8 +484,14 @@ test('no version facts at all: no version line', (t) => {
 
 test('durations: seconds below a minute, rounded; minutes and seconds above', (t) => {
   const at = (ms: number) => {
-    const ending = outcome({ startedAt: '2024-03-05T07:00:00.000Z', finishedAt: new Date(Date.parse('2024-03-05T07:00:00.000Z') + ms).toISOString() });
-    return renderPullComment(view([request({ state: 'done', runId: RUN, outcome: ending })])).split('\n').at(-2)!.split(' · ')[1];
+    const ending = outcome({
+      startedAt: '2024-03-05T07:00:00.000Z',
+      finishedAt: new Date(Date.parse('2024-03-05T07:00:00.000Z') + ms).toISOString(),
+    });
+    return renderPullComment(view([request({ state: 'done', runId: RUN, outcome: ending })]))
+      .split('\n')
+      .at(-2)!
+      .split(' · ')[1];
   };
   t.is(at(0), '0 s');
   t.is(at(59_499), '59 s');
@@ -342,8 +502,13 @@ test('durations: seconds below a minute, rounded; minutes and seconds above', (t
 
 test('a | in a rung reason is escaped and a multi-line reason is collapsed to one table row', (t) => {
   const ending = outcome({
-    verdict: 'failure', level: 1, exitCode: 1,
-    rungs: { upgrade: { status: 'fail', reason: 'grep a|b failed' }, functional: { status: 'unver', reason: 'first line\n  second line\r\nthird', cause: 'not-run' } },
+    verdict: 'failure',
+    level: 1,
+    exitCode: 1,
+    rungs: {
+      upgrade: { status: 'fail', reason: 'grep a|b failed' },
+      functional: { status: 'unver', reason: 'first line\n  second line\r\nthird', cause: 'not-run' },
+    },
   });
   const rendered = renderPullComment(view([request({ state: 'done', runId: RUN, outcome: ending })]));
   const table = rendered.split('\n').filter((line) => line.startsWith('| '));
@@ -360,16 +525,27 @@ test('a | in a rung reason is escaped and a multi-line reason is collapsed to on
 // outcomeLine is documented as one line; a multi-line rung reason (an install error message with the
 // command's output) must not break the comment's bold headline or the earlier-runs list item.
 test('a multi-line rung reason keeps the comment headline on one line', (t) => {
-  const ending = outcome({ verdict: 'failure', level: 0, exitCode: 1, rungs: { install: { status: 'fail', reason: 'deploy failed:\n\nservice app crash-looping' } } });
+  const ending = outcome({
+    verdict: 'failure',
+    level: 0,
+    exitCode: 1,
+    rungs: { install: { status: 'fail', reason: 'deploy failed:\n\nservice app crash-looping' } },
+  });
   const rendered = renderPullComment(view([request({ state: 'done', runId: RUN, outcome: ending })]));
-  t.is(rendered.split('\n')[3], '**L0 · failure — install failed: deploy failed: service app crash-looping** (requested by @alice, head `01234567`).');
+  t.is(
+    rendered.split('\n')[3],
+    '**L0 · failure — install failed: deploy failed: service app crash-looping** (requested by @alice, head `01234567`).',
+  );
 });
 
 test('a reason with a lone carriage return (a line ending in Markdown) stays in one table row', (t) => {
   const ending = outcome({ rungs: { lint: { status: 'pass', reason: 'progress 50%\rprogress 100%' } } });
   const rendered = renderPullComment(view([request({ state: 'done', runId: RUN, outcome: ending })]));
   // split as CommonMark splits lines: LF, CR or CRLF
-  t.deepEqual(rendered.split(/\r\n|\r|\n/).filter((line) => line.startsWith('| lint') || line.startsWith('progress')), ['| lint | pass | progress 50% progress 100% |']);
+  t.deepEqual(
+    rendered.split(/\r\n|\r|\n/).filter((line) => line.startsWith('| lint') || line.startsWith('progress')),
+    ['| lint | pass | progress 50% progress 100% |'],
+  );
 });
 
 test('a result without results.json: headline and links only', (t) => {
@@ -386,11 +562,21 @@ test('a result without results.json: headline and links only', (t) => {
 
 test('a done request whose outcome is missing renders as running (no half-made result)', (t) => {
   const rendered = renderPullComment(view([request({ state: 'done', runId: RUN, startedAt: '2024-03-05T07:10:00.000Z' })]));
-  t.is(rendered, lines(`**Running** since 2024-03-05 07:10 UTC — [live log](https://ci.example.org/runs/${RUN}/log) · [run page](https://ci.example.org/runs/${RUN}) (requested by @alice).`));
+  t.is(
+    rendered,
+    lines(
+      `**Running** since 2024-03-05 07:10 UTC — [live log](https://ci.example.org/runs/${RUN}/log) · [run page](https://ci.example.org/runs/${RUN}) (requested by @alice).`,
+    ),
+  );
 });
 
 test('interruptions of the current request are listed after its section', (t) => {
-  const requeued = request({ interruptions: [{ runId: 'run-a', detail: 'it had not finished (no results.json)' }, { runId: 'run-b', detail: 'it ended early (sigterm)' }] });
+  const requeued = request({
+    interruptions: [
+      { runId: 'run-a', detail: 'it had not finished (no results.json)' },
+      { runId: 'run-b', detail: 'it ended early (sigterm)' },
+    ],
+  });
   t.is(
     renderPullComment(view([requeued], { position: 1 })),
     lines(
@@ -421,15 +607,32 @@ test('only notes made at or after the current request was queued are shown', (t)
 });
 
 test('noteFor: the three notes', (t) => {
-  t.is(noteFor('duplicate', 'running'), 'this `!testme` was not queued: a run of this pull request is already running; comment again once it has finished.');
+  t.is(
+    noteFor('duplicate', 'running'),
+    'this `!testme` was not queued: a run of this pull request is already running; comment again once it has finished.',
+  );
   t.is(noteFor('duplicate', 'waiting'), 'this `!testme` was not queued: this pull request is already waiting in the queue.');
   t.is(noteFor('duplicate', undefined), 'this `!testme` was not queued: this pull request is already waiting in the queue.');
   t.is(noteFor('quick', 'running'), '`!testme --quick` is not available yet; comment `!testme` for a full run.');
 });
 
 test('earlier runs are listed newest first in a <details> block; an earlier request without an outcome is left out', (t) => {
-  const first = request({ id: 'req-1', sha: 'aaaaaaaa11111111', state: 'done', runId: 'run-1', queuedAt: '2024-03-01T10:00:00.000Z', outcome: outcome({ runId: 'run-1' }) });
-  const second = request({ id: 'req-2', sha: 'bbbbbbbb22222222', state: 'done', runId: 'run-2', queuedAt: '2024-03-02T11:00:00.000Z', outcome: { ...NO_RESULTS, runId: 'run-2', stoppedBy: 'run-limit' } });
+  const first = request({
+    id: 'req-1',
+    sha: 'aaaaaaaa11111111',
+    state: 'done',
+    runId: 'run-1',
+    queuedAt: '2024-03-01T10:00:00.000Z',
+    outcome: outcome({ runId: 'run-1' }),
+  });
+  const second = request({
+    id: 'req-2',
+    sha: 'bbbbbbbb22222222',
+    state: 'done',
+    runId: 'run-2',
+    queuedAt: '2024-03-02T11:00:00.000Z',
+    outcome: { ...NO_RESULTS, runId: 'run-2', stoppedBy: 'run-limit' },
+  });
   const undecided = request({ id: 'req-3', sha: 'cccccccc33333333', state: 'queued', queuedAt: '2024-03-03T12:00:00.000Z' });
   const current = request({ id: 'req-4', queuedAt: '2024-03-04T13:00:00.000Z' });
   t.is(
@@ -448,10 +651,25 @@ test('earlier runs are listed newest first in a <details> block; an earlier requ
 });
 
 test('everything at once: section, interruptions, notes, earlier runs, in that order', (t) => {
-  const earlier = request({ id: 'req-1', sha: 'aaaaaaaa11111111', state: 'done', runId: 'run-1', queuedAt: '2024-03-01T10:00:00.000Z', outcome: outcome({ runId: 'run-1' }) });
-  const current = request({ id: 'req-2', state: 'running', runId: RUN, startedAt: '2024-03-05T07:20:00.000Z', interruptions: [{ runId: 'run-x', detail: 'gone' }] });
+  const earlier = request({
+    id: 'req-1',
+    sha: 'aaaaaaaa11111111',
+    state: 'done',
+    runId: 'run-1',
+    queuedAt: '2024-03-01T10:00:00.000Z',
+    outcome: outcome({ runId: 'run-1' }),
+  });
+  const current = request({
+    id: 'req-2',
+    state: 'running',
+    runId: RUN,
+    startedAt: '2024-03-05T07:20:00.000Z',
+    interruptions: [{ runId: 'run-x', detail: 'gone' }],
+  });
   t.is(
-    renderPullComment(view([earlier, current], { notes: [{ at: '2024-03-05T07:21:00.000Z', author: 'bob', kind: 'duplicate', detail: 'dup' }] })),
+    renderPullComment(
+      view([earlier, current], { notes: [{ at: '2024-03-05T07:21:00.000Z', author: 'bob', kind: 'duplicate', detail: 'dup' }] }),
+    ),
     lines(
       `**Running** since 2024-03-05 07:20 UTC — [live log](https://ci.example.org/runs/${RUN}/log) · [run page](https://ci.example.org/runs/${RUN}) (requested by @alice).`,
       '',
@@ -487,6 +705,9 @@ test('a comment with notes only (no request yet): marker, recipe header, every n
 });
 
 test('the same facts render the same comment (a restart renders it again identically)', (t) => {
-  const facts = () => view([request({ state: 'done', runId: RUN, outcome: outcome(FAILED_BACKUP) })], { notes: [{ at: QUEUED_AT, author: 'bob', kind: 'duplicate', detail: 'dup' }] });
+  const facts = () =>
+    view([request({ state: 'done', runId: RUN, outcome: outcome(FAILED_BACKUP) })], {
+      notes: [{ at: QUEUED_AT, author: 'bob', kind: 'duplicate', detail: 'dup' }],
+    });
   t.is(renderPullComment(facts()), renderPullComment(JSON.parse(JSON.stringify(facts())) as PullCommentView));
 });

@@ -44,7 +44,13 @@ function fullResults(): Results {
     lint: { status: 'fail', rulesFailed: ['R011'], warnings: ['R002', 'R003'], detail: 'critical errors present' },
     flags: { cleanTeardown: true, noSecretLeak: true },
     teardown: { ran: true, leftovers: [] },
-    customization: { tree: '/etc/cc-ci/recipes/keycloak', metaFile: null, nonDefaultKeys: { DEPLOY_TIMEOUT: 900 }, composeOverlay: false, functionalTests: 0 },
+    customization: {
+      tree: '/etc/cc-ci/recipes/keycloak',
+      metaFile: null,
+      nonDefaultKeys: { DEPLOY_TIMEOUT: 900 },
+      composeOverlay: false,
+      functionalTests: 0,
+    },
     artifacts: { log: 'run.log', card: null, screenshot: 'screenshot.png' },
   };
 }
@@ -74,14 +80,20 @@ test('a results record with a skip base and an abort round-trips too', (t) => {
 test('an unknown top-level key is rejected', (t) => {
   const parsed = Results.safeParse({ ...fullResults(), extra: true });
   t.false(parsed.success);
-  t.deepEqual(parsed.error?.issues.map((issue) => [issue.code, issue.path]), [['unrecognized_keys', []]]);
+  t.deepEqual(
+    parsed.error?.issues.map((issue) => [issue.code, issue.path]),
+    [['unrecognized_keys', []]],
+  );
 });
 
 test('an unknown nested key is rejected', (t) => {
   const results = fullResults();
   const parsed = Results.safeParse({ ...results, flags: { ...results.flags, fast: true } });
   t.false(parsed.success);
-  t.deepEqual(parsed.error?.issues.map((issue) => [issue.code, issue.path]), [['unrecognized_keys', ['flags']]]);
+  t.deepEqual(
+    parsed.error?.issues.map((issue) => [issue.code, issue.path]),
+    [['unrecognized_keys', ['flags']]],
+  );
 });
 
 const rejects = test.macro({

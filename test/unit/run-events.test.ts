@@ -18,7 +18,17 @@ test('the schema names exactly the stages of the run machine', (t) => {
   t.deepEqual([...new Set(stagesOf(runMachine.root))].sort(), [...RUN_STAGES].sort());
 });
 
-const context: RunContext = { prepared: null, failure: null, lockHeld: false, lockLost: null, tiers: [], lint: null, teardown: null, abortReason: null, abortsIgnored: 0 };
+const context: RunContext = {
+  prepared: null,
+  failure: null,
+  lockHeld: false,
+  lockLost: null,
+  tiers: [],
+  lint: null,
+  teardown: null,
+  abortReason: null,
+  abortsIgnored: 0,
+};
 
 test('every event jsonProgress writes is a valid run event', (t) => {
   const lines: string[] = [];
@@ -27,15 +37,29 @@ test('every event jsonProgress writes is a valid run event', (t) => {
   progress.started({ runId: 'r', recipe: 'web', ref: 'pr/1', domain: 'web-abcdef.ci.test', runDir: '/runs/r' });
   progress.notice({ type: 'manifest', manifest: customizationManifest(zeroCustomization('web')) });
   progress.notice({ type: 'notice', message: 'dependency kv is ready' });
-  progress.notice({ type: 'lock-wait', domain: 'web-abcdef.ci.test', holder: { runId: 'x', pid: 1, host: 'h', startedAt: '2026-12-02T00:00:00.000Z' }, waitedMs: 0 });
+  progress.notice({
+    type: 'lock-wait',
+    domain: 'web-abcdef.ci.test',
+    holder: { runId: 'x', pid: 1, host: 'h', startedAt: '2026-12-02T00:00:00.000Z' },
+    waitedMs: 0,
+  });
   progress.notice({ type: 'lock-wait', domain: 'web-abcdef.ci.test', holder: undefined, waitedMs: 30_000 });
   for (const stage of RUN_STAGES) {
     progress.observe({ stages: new Set([stage]), context });
     progress.observe({ stages: new Set(), context });
   }
   const results = buildResults({
-    record: { ...context, deploysRecorded: 0, unreadyDependencies: [] }, runId: 'r', recipe: 'web', requestedRef: undefined, pr: null,
-    domain: 'web-abcdef.ci.test', startedAt: new Date(0), finishedAt: new Date(1), coldDependencies: 0, logFile: 'run.log', noSecretLeak: true,
+    record: { ...context, deploysRecorded: 0, unreadyDependencies: [] },
+    runId: 'r',
+    recipe: 'web',
+    requestedRef: undefined,
+    pr: null,
+    domain: 'web-abcdef.ci.test',
+    startedAt: new Date(0),
+    finishedAt: new Date(1),
+    coldDependencies: 0,
+    logFile: 'run.log',
+    noSecretLeak: true,
   });
   progress.finished(results, '/runs/r/results.json');
   const kinds = new Set<string>();
@@ -44,13 +68,22 @@ test('every event jsonProgress writes is a valid run event', (t) => {
     t.true('event' in parsed, `${line}: ${'problem' in parsed ? parsed.problem : ''}`);
     if ('event' in parsed) kinds.add(parsed.event.event);
   }
-  t.deepEqual([...kinds].sort(), ['customization', 'lock.waiting', 'notice', 'run.finished', 'run.started', 'stage.finished', 'stage.started']);
+  t.deepEqual([...kinds].sort(), [
+    'customization',
+    'lock.waiting',
+    'notice',
+    'run.finished',
+    'run.started',
+    'stage.finished',
+    'stage.started',
+  ]);
   t.is(lines.length, 2 + 4 + 2 * RUN_STAGES.length + 1);
 });
 
 test('a line that is not an event says why', (t) => {
   t.deepEqual(parseRunEvent('{"event":"stage.started","at":"2026-12-02T00:00:00.000Z","stage":"dancing"}'), {
-    problem: '✖ Invalid option: expected one of "janitor"|"prepare"|"lint"|"lock"|"deploy"|"install"|"upgrade"|"backup"|"restore"|"functional"|"teardown"\n  → at stage',
+    problem:
+      '✖ Invalid option: expected one of "janitor"|"prepare"|"lint"|"lock"|"deploy"|"install"|"upgrade"|"backup"|"restore"|"functional"|"teardown"\n  → at stage',
   });
   t.regex((parseRunEvent('not json') as { problem: string }).problem, /^not JSON: /);
 });

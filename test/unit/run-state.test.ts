@@ -9,7 +9,9 @@ import { readJsonFile, recordOpState, type OpState } from '../../src/io/run-stat
 test('50 concurrent updates of one file all land, and no temporary file is left', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'ccci-op-state-'));
   const file = join(dir, 'op-state.json');
-  await Promise.all(Array.from({ length: 50 }, (_, index) => recordOpState(file, index % 2 === 0 ? 'hooks' : 'backup', { [`key${index}`]: index })));
+  await Promise.all(
+    Array.from({ length: 50 }, (_, index) => recordOpState(file, index % 2 === 0 ? 'hooks' : 'backup', { [`key${index}`]: index })),
+  );
   const state = await readJsonFile<OpState>(file, {});
   t.is(Object.keys(state.hooks ?? {}).length, 25);
   t.is(Object.keys(state.backup ?? {}).length, 25);

@@ -50,7 +50,10 @@ test('no signature header is refused with a reason naming both headers', (t) => 
 });
 
 test('empty signature headers count as none', (t) => {
-  t.deepEqual(checkSignature(SECRET, BODY, headers({ 'x-gitea-signature': '', 'x-forgejo-signature': '' })), { ok: false, reason: NO_HEADER });
+  t.deepEqual(checkSignature(SECRET, BODY, headers({ 'x-gitea-signature': '', 'x-forgejo-signature': '' })), {
+    ok: false,
+    reason: NO_HEADER,
+  });
 });
 
 test('a signature made with another secret is refused', (t) => {
@@ -122,7 +125,12 @@ test('an empty body is signed like any other', (t) => {
 
 test('signatureOf matches node:crypto on text, binary and empty bodies and on a non-ASCII secret', (t) => {
   const binary = Uint8Array.from({ length: 256 }, (_, index) => index);
-  for (const [secret, body] of [[SECRET, BODY], [SECRET, binary], ['', new Uint8Array()], ['sécret ✓', BODY]] as const) {
+  for (const [secret, body] of [
+    [SECRET, BODY],
+    [SECRET, binary],
+    ['', new Uint8Array()],
+    ['sécret ✓', BODY],
+  ] as const) {
     t.is(signatureOf(secret, body), hmac(secret, body));
   }
 });

@@ -10,12 +10,18 @@ test('the labels a run puts on its services name the instance, the run and the h
   t.deepEqual(Object.values(OWNER_LABELS), Object.keys(mine));
 });
 
-test('a stack whose services carry this instance\'s label is this instance\'s', (t) => {
-  t.deepEqual(stackOwnerOf([mine, { other: 'x' }], 'aaaaaaaaaaaa'), { stackOwner: 'this-instance', labels: { instance: 'aaaaaaaaaaaa', runId: 'r1', host: 'ci1' } });
+test("a stack whose services carry this instance's label is this instance's", (t) => {
+  t.deepEqual(stackOwnerOf([mine, { other: 'x' }], 'aaaaaaaaaaaa'), {
+    stackOwner: 'this-instance',
+    labels: { instance: 'aaaaaaaaaaaa', runId: 'r1', host: 'ci1' },
+  });
 });
 
-test('one service labelled by another instance makes the whole stack another\'s', (t) => {
-  t.deepEqual(stackOwnerOf([theirs], 'aaaaaaaaaaaa'), { stackOwner: 'other-instance', labels: { instance: 'bbbbbbbbbbbb', runId: 'r2', host: 'ci1' } });
+test("one service labelled by another instance makes the whole stack another's", (t) => {
+  t.deepEqual(stackOwnerOf([theirs], 'aaaaaaaaaaaa'), {
+    stackOwner: 'other-instance',
+    labels: { instance: 'bbbbbbbbbbbb', runId: 'r2', host: 'ci1' },
+  });
   t.is(stackOwnerOf([mine, theirs], 'aaaaaaaaaaaa').stackOwner, 'other-instance');
 });
 

@@ -22,7 +22,10 @@ test('a running child is stopped with the reason the run is stopping for', async
 test('a child started after the stage stopped is not started, and says why', async (t) => {
   const actorSignal = new AbortController();
   actorSignal.abort();
-  const result = await runCommand(['sleep', '30'], { log: silentLogger, signal: stageSignal({ stopping: { reason: 'lock-lost' } }, actorSignal.signal) });
+  const result = await runCommand(['sleep', '30'], {
+    log: silentLogger,
+    signal: stageSignal({ stopping: { reason: 'lock-lost' } }, actorSignal.signal),
+  });
   t.is(result.stopReason, 'lock-lost');
   t.is(result.durationMs, 0);
 });

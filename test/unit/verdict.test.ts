@@ -66,8 +66,9 @@ for (const verdict of ['success', 'failure', 'error'] as const) {
   test(exitCode, verdict, 'lock-lost', 3);
 }
 
-test('a lost lock is an error whatever the rungs say: after the takeover the tiers may have looked at another run\'s app', (t) => {
+test("a lost lock is an error whatever the rungs say: after the takeover the tiers may have looked at another run's app", (t) => {
   t.is(computeVerdict(rungs(), true, 'lock-lost'), 'error');
   t.is(computeVerdict(rungs({ install: FAIL }), true, 'lock-lost'), 'error');
-  for (const reason of ['sigterm', 'deadline', 'cancel', 'harness-crash'] as const) t.is(computeVerdict(rungs(), true, reason), 'success', reason);
+  for (const reason of ['sigterm', 'deadline', 'cancel', 'harness-crash'] as const)
+    t.is(computeVerdict(rungs(), true, reason), 'success', reason);
 });

@@ -17,10 +17,13 @@ function steps(answers: readonly boolean[] | undefined) {
       recorded: async (attempt: BackupAttempt) => {
         calls.push(`recorded ${attempt.attempt} ${attempt.snapshotId} [${attempt.snapshots.join(',')}]`);
       },
-      verify: answers === undefined ? undefined : async (attempt: BackupAttempt) => {
-        calls.push(`verify ${attempt.snapshotId}`);
-        return answers[attempt.attempt - 1]!;
-      },
+      verify:
+        answers === undefined
+          ? undefined
+          : async (attempt: BackupAttempt) => {
+              calls.push(`verify ${attempt.snapshotId}`);
+              return answers[attempt.attempt - 1]!;
+            },
       rejected: (attempt: BackupAttempt) => {
         calls.push(`rejected ${attempt.snapshotId}`);
       },
@@ -44,9 +47,17 @@ test('false, false, true: the third backup stands and the two rejected ones were
   const { calls, steps: given } = steps([false, false, true]);
   t.deepEqual(await verifiedBackup(given), { snapshotId: 'snap3', attempt: 3, snapshots: ['snap1', 'snap2', 'snap3'], verified: true });
   t.deepEqual(calls, [
-    'backup 1', 'recorded 1 snap1 [snap1]', 'verify snap1', 'rejected snap1',
-    'backup 2', 'recorded 2 snap2 [snap1,snap2]', 'verify snap2', 'rejected snap2',
-    'backup 3', 'recorded 3 snap3 [snap1,snap2,snap3]', 'verify snap3',
+    'backup 1',
+    'recorded 1 snap1 [snap1]',
+    'verify snap1',
+    'rejected snap1',
+    'backup 2',
+    'recorded 2 snap2 [snap1,snap2]',
+    'verify snap2',
+    'rejected snap2',
+    'backup 3',
+    'recorded 3 snap3 [snap1,snap2,snap3]',
+    'verify snap3',
   ]);
 });
 
@@ -60,13 +71,27 @@ test('three false answers fail after exactly three backups, naming every snapsho
 
 test('a verifier that throws ends the op at once with its error', async (t) => {
   const { calls, steps: given } = steps([true]);
-  const error = await t.throwsAsync(verifiedBackup({ ...given, verify: async () => { throw new Error('cannot read the snapshot'); } }));
+  const error = await t.throwsAsync(
+    verifiedBackup({
+      ...given,
+      verify: async () => {
+        throw new Error('cannot read the snapshot');
+      },
+    }),
+  );
   t.is(error?.message, 'cannot read the snapshot');
   t.is(calls.filter((call) => call.startsWith('backup')).length, 1);
 });
 
 test('a failing backup is not retried', async (t) => {
   const { steps: given } = steps([false]);
-  const error = await t.throwsAsync(verifiedBackup({ ...given, backUp: async () => { throw new Error('no backupbot discovered'); } }));
+  const error = await t.throwsAsync(
+    verifiedBackup({
+      ...given,
+      backUp: async () => {
+        throw new Error('no backupbot discovered');
+      },
+    }),
+  );
   t.is(error?.message, 'no backupbot discovered');
 });

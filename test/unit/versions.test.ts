@@ -7,7 +7,9 @@ const parses = test.macro({
     t.deepEqual(parseRecipeVersion(text), expected);
   },
   title: (_providedTitle, text: string, expected: RecipeVersion | undefined) =>
-    expected === undefined ? `"${text}" is not a version` : `"${text}" parses as ${expected.major}.${expected.minor}.${expected.patch} upstream "${expected.upstream}"`,
+    expected === undefined
+      ? `"${text}" is not a version`
+      : `"${text}" parses as ${expected.major}.${expected.minor}.${expected.patch} upstream "${expected.upstream}"`,
 });
 
 test(parses, '1.2.3+4.5.6', { major: 1, minor: 2, patch: 3, upstream: '4.5.6', text: '1.2.3+4.5.6' });
@@ -43,13 +45,16 @@ test(orders, '1.2.3+99.0', '1.2.4+1.0');
 test(orders, '1.2.3+1.9', '1.2.3+1.10');
 test(orders, '1.2.3', '1.2.3+1.0');
 
-test('the v prefix does not change a version\'s order', (t) => {
+test("the v prefix does not change a version's order", (t) => {
   t.is(compareRecipeVersions(version('v1.2.3+4'), version('1.2.3+4')), 0);
 });
 
 test('sortedReleaseTags keeps only versions, oldest first, compared as numbers', (t) => {
   const sorted = sortedReleaseTags(['1.10.0+2', 'nightly', '1.9.0+2', 'v1.9.1+2', '0.1.0', 'v1', '2.0.0+1']);
-  t.deepEqual(sorted.map((tag) => tag.text), ['0.1.0', '1.9.0+2', 'v1.9.1+2', '1.10.0+2', '2.0.0+1']);
+  t.deepEqual(
+    sorted.map((tag) => tag.text),
+    ['0.1.0', '1.9.0+2', 'v1.9.1+2', '1.10.0+2', '2.0.0+1'],
+  );
 });
 
 test('sortedReleaseTags of no parsable tags is empty', (t) => {

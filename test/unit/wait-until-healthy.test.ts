@@ -21,10 +21,13 @@ async function server(t: { teardown(fn: () => Promise<void>): void }, status: nu
   });
   http.listen(0, '127.0.0.1');
   await once(http, 'listening');
-  t.teardown(() => new Promise<void>((resolve) => {
-    http.close(() => resolve());
-    http.closeAllConnections();
-  }));
+  t.teardown(
+    () =>
+      new Promise<void>((resolve) => {
+        http.close(() => resolve());
+        http.closeAllConnections();
+      }),
+  );
   return { url: `http://127.0.0.1:${(http.address() as AddressInfo).port}`, paths };
 }
 
@@ -55,7 +58,11 @@ test('locate is asked again on every poll: the URL may change while tasks start'
   const refused = await closedPortUrl();
   const answers = [refused, url];
   let calls = 0;
-  const located = await waitUntilHealthy(async () => answers[Math.min(calls++, 1)]!, parseMeta({ HEALTH_PATH: '/health', HEALTH_OK: [200] }, FILE), live());
+  const located = await waitUntilHealthy(
+    async () => answers[Math.min(calls++, 1)]!,
+    parseMeta({ HEALTH_PATH: '/health', HEALTH_OK: [200] }, FILE),
+    live(),
+  );
   t.is(located, url);
   t.is(calls, 2);
 });
@@ -63,22 +70,35 @@ test('locate is asked again on every poll: the URL may change while tasks start'
 test('a status outside HEALTH_OK until HTTP_TIMEOUT is a RunStageError with the exact reason', async (t) => {
   const { url } = await server(t, 500);
   const meta = parseMeta({ HEALTH_PATH: '/ok', HEALTH_OK: [204], HTTP_TIMEOUT: 0.2 }, FILE);
-  const error = await t.throwsAsync(waitUntilHealthy(async () => url, meta, live()), { instanceOf: RunStageError });
+  const error = await t.throwsAsync(
+    waitUntilHealthy(async () => url, meta, live()),
+    { instanceOf: RunStageError },
+  );
   t.is(error.message, '/ok did not answer 204 within HTTP_TIMEOUT 0.2s (last: HTTP 500)');
-  t.deepEqual(error.stageFailure, { stage: 'deploy', kind: 'recipe', message: '/ok did not answer 204 within HTTP_TIMEOUT 0.2s (last: HTTP 500)' });
+  t.deepEqual(error.stageFailure, {
+    stage: 'deploy',
+    kind: 'recipe',
+    message: '/ok did not answer 204 within HTTP_TIMEOUT 0.2s (last: HTTP 500)',
+  });
 });
 
 test('a 200 is not healthy when HEALTH_OK does not list it; several statuses are joined with /', async (t) => {
   const { url } = await server(t, 200);
   const meta = parseMeta({ HEALTH_PATH: '/status', HEALTH_OK: [204, 401], HTTP_TIMEOUT: 0.2 }, FILE);
-  const error = await t.throwsAsync(waitUntilHealthy(async () => url, meta, live()), { instanceOf: RunStageError });
+  const error = await t.throwsAsync(
+    waitUntilHealthy(async () => url, meta, live()),
+    { instanceOf: RunStageError },
+  );
   t.is(error.message, '/status did not answer 204/401 within HTTP_TIMEOUT 0.2s (last: HTTP 200)');
 });
 
 test('nothing listening: the reason is the connection error', async (t) => {
   const url = await closedPortUrl();
   const meta = parseMeta({ HTTP_TIMEOUT: 0.2 }, FILE);
-  const error = await t.throwsAsync(waitUntilHealthy(async () => url, meta, live()), { instanceOf: RunStageError });
+  const error = await t.throwsAsync(
+    waitUntilHealthy(async () => url, meta, live()),
+    { instanceOf: RunStageError },
+  );
   t.is(error.message, '/ did not answer 200/301/302 within HTTP_TIMEOUT 0.2s (last: ECONNREFUSED)');
 });
 
@@ -98,35 +118,47 @@ function stackAnswering(...answers: Convergence[]): StackWatch & { asked: number
   return watch;
 }
 
-test('a stack that dies while its app does not answer fails at once with the stack\'s reason, not at HTTP_TIMEOUT', async (t) => {
+test("a stack that dies while its app does not answer fails at once with the stack's reason, not at HTTP_TIMEOUT", async (t) => {
   const url = await closedPortUrl();
   const stack = stackAnswering({ state: 'converged' }, { state: 'dead', detail: 'service s_app has no task running and will get none' });
   const meta = parseMeta({ HTTP_TIMEOUT: 600 }, FILE);
-  const error = await t.throwsAsync(waitUntilHealthy(async () => url, meta, live(), stack), { instanceOf: RunStageError });
+  const error = await t.throwsAsync(
+    waitUntilHealthy(async () => url, meta, live(), stack),
+    { instanceOf: RunStageError },
+  );
   t.is(error.message, 'dead: service s_app has no task running and will get none');
   t.like((error as RunStageError).stageFailure, { stage: 'deploy', kind: 'recipe', appDead: true });
 });
 
-test('a probe that hangs ends with the stack\'s reason when the stack dies meanwhile', async (t) => {
+test("a probe that hangs ends with the stack's reason when the stack dies meanwhile", async (t) => {
   // accepts connections and never answers: a host port whose task is gone behaves like this
   const silent = createServer(() => undefined);
   silent.listen(0, '127.0.0.1');
   await once(silent, 'listening');
-  t.teardown(() => new Promise<void>((resolve) => {
-    silent.close(() => resolve());
-    silent.closeAllConnections();
-  }));
+  t.teardown(
+    () =>
+      new Promise<void>((resolve) => {
+        silent.close(() => resolve());
+        silent.closeAllConnections();
+      }),
+  );
   const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
   const stack = stackAnswering({ state: 'converged' }, { state: 'crash-looping', detail: 'service s_app has 3 failed tasks' });
   // how soon (about a second, not the probe's 10 s timeout) is a figure of npm run bench:convergence
-  const error = await t.throwsAsync(waitUntilHealthy(async () => url, parseMeta({ HTTP_TIMEOUT: 600 }, FILE), live(), stack), { instanceOf: RunStageError });
+  const error = await t.throwsAsync(
+    waitUntilHealthy(async () => url, parseMeta({ HTTP_TIMEOUT: 600 }, FILE), live(), stack),
+    { instanceOf: RunStageError },
+  );
   t.is(error.message, 'crash-looping: service s_app has 3 failed tasks');
 });
 
 test('a dead stack is not probed at all, even before a first answer', async (t) => {
   const stack = stackAnswering({ state: 'never-healthy', detail: 'service s_app was stopped by swarm as unhealthy' });
   let probes = 0;
-  const error = await t.throwsAsync(waitUntilHealthy(async () => (probes++, 'http://127.0.0.1:9'), parseMeta({}, FILE), live(), stack), { instanceOf: RunStageError });
+  const error = await t.throwsAsync(
+    waitUntilHealthy(async () => (probes++, 'http://127.0.0.1:9'), parseMeta({}, FILE), live(), stack),
+    { instanceOf: RunStageError },
+  );
   t.is(error.message, 'never-healthy: service s_app was stopped by swarm as unhealthy');
   t.is(probes, 0);
 });
@@ -134,17 +166,28 @@ test('a dead stack is not probed at all, even before a first answer', async (t) 
 test('a settling or converged stack keeps the wait going while the connection is refused, asked once a second', async (t) => {
   const url = await closedPortUrl();
   const stack = stackAnswering({ state: 'settling', detail: 'starting' }, { state: 'converged' });
-  const error = await t.throwsAsync(waitUntilHealthy(async () => url, parseMeta({ HTTP_TIMEOUT: 2.5 }, FILE), live(), stack), { instanceOf: RunStageError });
+  const error = await t.throwsAsync(
+    waitUntilHealthy(async () => url, parseMeta({ HTTP_TIMEOUT: 2.5 }, FILE), live(), stack),
+    { instanceOf: RunStageError },
+  );
   t.regex(error.message, /within HTTP_TIMEOUT 2\.5s \(last: ECONNREFUSED\)$/);
   t.true(stack.asked >= 1);
 });
 
-test('refused again and again while every service runs and the app\'s healthcheck passes: fails with the address, not at HTTP_TIMEOUT', async (t) => {
+test("refused again and again while every service runs and the app's healthcheck passes: fails with the address, not at HTTP_TIMEOUT", async (t) => {
   const url = await closedPortUrl();
   const stack = stackAnswering({ state: 'converged' });
   stack.healthy = [true];
-  const error = await t.throwsAsync(waitUntilHealthy(async () => url, parseMeta({ HTTP_TIMEOUT: 600 }, FILE), live(), stack), { instanceOf: RunStageError });
-  t.regex(error.message, new RegExp(`^${url}/ refused 3 connections in a row \\(ECONNREFUSED\\) while every service runs and the app's healthcheck passes: nothing listens behind that address`));
+  const error = await t.throwsAsync(
+    waitUntilHealthy(async () => url, parseMeta({ HTTP_TIMEOUT: 600 }, FILE), live(), stack),
+    { instanceOf: RunStageError },
+  );
+  t.regex(
+    error.message,
+    new RegExp(
+      `^${url}/ refused 3 connections in a row \\(ECONNREFUSED\\) while every service runs and the app's healthcheck passes: nothing listens behind that address`,
+    ),
+  );
   t.like((error as RunStageError).stageFailure, { stage: 'deploy', kind: 'recipe', appDead: true });
 });
 
@@ -153,7 +196,10 @@ test('refusals count against the address only while the app reports healthy', as
   const stack = stackAnswering({ state: 'converged' });
   // starting, starting, then healthy for good: the streak starts at the third refusal
   stack.healthy = [false, false, true];
-  const error = await t.throwsAsync(waitUntilHealthy(async () => url, parseMeta({ HTTP_TIMEOUT: 600 }, FILE), live(), stack), { instanceOf: RunStageError });
+  const error = await t.throwsAsync(
+    waitUntilHealthy(async () => url, parseMeta({ HTTP_TIMEOUT: 600 }, FILE), live(), stack),
+    { instanceOf: RunStageError },
+  );
   t.regex(error.message, /refused 3 connections in a row/);
   t.true(stack.healthAsked >= 5);
 });

@@ -20,13 +20,15 @@ export function makeDeliverReports(world: DaemonWorld) {
         try {
           const round = await deliverPending({ store: world.store, forge: world.forge, botLogin: world.botLogin, log }, stop.signal);
           if (round.blocked !== undefined) {
-            if (world.health.forgeBlocked === null) log.warn({ owed: owed(world.store), err: round.blocked }, 'the forge does not answer: reports wait until it does');
+            if (world.health.forgeBlocked === null)
+              log.warn({ owed: owed(world.store), err: round.blocked }, 'the forge does not answer: reports wait until it does');
             world.health.forgeBlocked = round.blocked.message;
             await sleep(pause, stop.signal);
             pause = Math.min(pause * 2, LONGEST_PAUSE_MS);
             continue;
           }
-          if (world.health.forgeBlocked !== null) log.info({ delivered: round.delivered }, 'the forge answers again: waiting reports delivered');
+          if (world.health.forgeBlocked !== null)
+            log.info({ delivered: round.delivered }, 'the forge answers again: waiting reports delivered');
           world.health.forgeBlocked = null;
           pause = FIRST_PAUSE_MS;
         } catch (error) {

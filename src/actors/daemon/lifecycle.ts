@@ -19,7 +19,12 @@ export function makeRecoverState(world: DaemonWorld) {
 export function makeDrainRuns(world: DaemonWorld) {
   return fromPromise<void, undefined>(async () => {
     const running = world.dispatcher.running();
-    world.log.child({ component: 'daemon' }).info({ running: running.length, waiting: world.dispatcher.counts().waiting }, 'draining: stopping every run; waiting requests stay stored');
+    world.log
+      .child({ component: 'daemon' })
+      .info(
+        { running: running.length, waiting: world.dispatcher.counts().waiting },
+        'draining: stopping every run; waiting requests stay stored',
+      );
     await world.dispatcher.drain();
     world.log.child({ component: 'daemon' }).info('every run has ended and is recorded');
   });
@@ -33,6 +38,7 @@ export function makeFlushReports(world: DaemonWorld) {
       await sleep(200, signal);
     }
     const left = owed(world.store);
-    if (left > 0) world.log.child({ component: 'daemon' }).warn({ owed: left }, 'reports still owed at stop: they are delivered after the next start');
+    if (left > 0)
+      world.log.child({ component: 'daemon' }).warn({ owed: left }, 'reports still owed at stop: they are delivered after the next start');
   });
 }

@@ -24,7 +24,8 @@ export function makeServeHttp(world: DaemonWorld) {
     const server = createAdaptorServer({ fetch: app.fetch }) as Server;
     let listening = false;
     server.on('error', (error) => {
-      if (!listening) sendBack({ type: 'http.failed', message: `${world.daemon.listen.host}:${world.daemon.listen.port}: ${error.message}` });
+      if (!listening)
+        sendBack({ type: 'http.failed', message: `${world.daemon.listen.host}:${world.daemon.listen.port}: ${error.message}` });
       else log.error({ err: error }, 'HTTP server error');
     });
     server.listen(world.daemon.listen.port, world.daemon.listen.host, () => {

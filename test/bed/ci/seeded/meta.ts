@@ -15,5 +15,5 @@ export const meta = defineMeta({
     return (backup?.attempt ?? 0) >= 3;
   },
   EXPECTED_NA: { functional: 'the seeded fixture has no functional tests of its own' },
-  _NOTE: 'underscore keys are the recipe\'s own and never validated',
+  _NOTE: "underscore keys are the recipe's own and never validated",
 });

@@ -12,5 +12,8 @@ test('the head deploy ran without the previous/ overlay', async () => {
 
 test('the previous/ overlay left the checkout', async () => {
   const checkout = join(process.env.ABRA_DIR!, 'recipes', process.env.CCCI_RECIPE!);
-  assert.deepEqual((await readdir(checkout)).filter((name) => name.startsWith('ccci-previous.')), []);
+  assert.deepEqual(
+    (await readdir(checkout)).filter((name) => name.startsWith('ccci-previous.')),
+    [],
+  );
 });

@@ -5,4 +5,8 @@ import { test } from 'node:test';
 
 const skipped = JSON.parse(readFileSync(process.env.CCCI_DEPS_SKIP_FILE!, 'utf8')) as Record<string, string>;
 
-test('talks to crash-loop', { skip: skipped['crash-loop'] === undefined ? false : `crash-loop is not ready: ${skipped['crash-loop']}` }, () => {});
+test(
+  'talks to crash-loop',
+  { skip: skipped['crash-loop'] === undefined ? false : `crash-loop is not ready: ${skipped['crash-loop']}` },
+  () => {},
+);
