@@ -4,7 +4,7 @@ import { fromCallback } from 'xstate';
 import { describeOwner } from '../domain/lock-owner.js';
 import { acquireDomainLock, currentOwner, readLockOwner, type HeldLock } from '../io/lock.js';
 import type { RunEvent } from '../machines/run.machine.js';
-import type { RunWorld } from './run-world.js';
+import type { RunWorld } from '../run/run-world.js';
 
 /** What this actor touches of the run's world. */
 export type LockWorld = Pick<RunWorld, 'config' | 'identity' | 'paths' | 'log' | 'notify' | 'stopping'>;

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { fromPromise } from 'xstate';
 import { CommandError } from '../io/exec.js';
 import type { LintResult } from '../domain/run-types.js';
-import { createRunAbraDir } from './prepare-run.js';
-import { stageSignal, type RunWorld } from './run-world.js';
+import { createRunAbraDir } from '../run/run-abra-dir.js';
+import { stageSignal, type RunWorld } from '../run/run-world.js';
 
 /** What this actor touches of the run's world. */
 export type LintWorld = Pick<RunWorld, 'config' | 'identity' | 'paths' | 'git' | 'lintAbra' | 'stopping'>;

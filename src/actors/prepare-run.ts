@@ -1,44 +1,29 @@
 // Stages 3–5: the run's own ABRA_DIR, a clone pinned at the ref, the customization (and the DEPS it
 // declares, cloned beside it), the upgrade base.
-import { cp, mkdir, readFile, readdir, symlink } from 'node:fs/promises';
+import { StageFailureError } from '../domain/stage-failure.js';
+import { cp, readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fromPromise } from 'xstate';
 import { dependencyDomain, stackName, swarmNameProblems } from '../domain/identity.js';
-import type { DependencyPlan, PreparedRun } from '../recipes/prepared-run.js';
+import type { PlannedDependency, PreparedFacts } from '../domain/run-types.js';
 import { resolveUpgradeBase } from '../domain/upgrade-base.js';
 import { sortedReleaseTags } from '../domain/versions.js';
 import { parseEnv } from '../io/env-file.js';
 import { pathExists, readOptionalFile } from '../io/fs.js';
 import { writeStateFile } from '../io/run-state.js';
 import { isAllowed, readAllowlist, type Allowlist } from '../recipes/allowlist.js';
-import { abraShExports, composeVersion, declaresBackup, swarmObjectNames } from '../recipes/compose.js';
+import { abraShExports, composeVersion, swarmObjectNames } from '../recipes/compose.js';
+import { backupCapability } from '../recipes/backup-capability.js';
+import { createRunAbraDir } from '../run/run-abra-dir.js';
 import { CustomizationError, loadCustomization, REPO_LOCAL_DIR, type Customization } from '../recipes/load-customization.js';
 import { customizationManifest } from '../recipes/manifest.js';
 import type { RecipeMeta } from '../recipes/schema.js';
 import type { TierContext } from '../tiers/tier-context.js';
 import { describeDefect, recipeDefects } from '../recipes/recipe-defects.js';
-import { recipeDefectError, stageError, stageSignal, type RunWorld } from './run-world.js';
+import { stageSignal, type RunWorld } from '../run/run-world.js';
 
 /** What this actor touches of the run's world. */
-export type PrepareWorld = Pick<RunWorld, 'config' | 'identity' | 'paths' | 'git' | 'log' | 'notify' | 'stopping'>;
-
-/** A per-run ABRA_DIR: servers/ is the shared server config, recipes/ starts empty. */
-export async function createRunAbraDir(abraDir: string, sharedAbraDir: string): Promise<void> {
-  await mkdir(join(abraDir, 'recipes'), { recursive: true });
-  await symlink(join(sharedAbraDir, 'servers'), join(abraDir, 'servers'), 'dir');
-}
-
-/** BACKUP_CAPABLE wins; otherwise a backupbot.backup=true label in any compose file. */
-export function backupCapability(
-  meta: Readonly<RecipeMeta>,
-  composeFiles: readonly { name: string; text: string }[],
-): { capable: boolean; reason: string } {
-  if (meta.BACKUP_CAPABLE !== undefined)
-    return { capable: meta.BACKUP_CAPABLE, reason: `BACKUP_CAPABLE is ${meta.BACKUP_CAPABLE} in the recipe meta` };
-  return composeFiles.some(({ name, text }) => declaresBackup(text, name))
-    ? { capable: true, reason: 'backupbot.backup=true label found' }
-    : { capable: false, reason: 'not backup-capable: no backupbot.backup=true label in the compose files' };
-}
+export type PrepareWorld = Pick<RunWorld, 'config' | 'identity' | 'paths' | 'git' | 'log' | 'notify' | 'loaded' | 'stopping'>;
 
 async function readComposeFiles(recipeDir: string): Promise<{ name: string; text: string }[]> {
   const names = (await readdir(recipeDir)).filter((name) => /^compose(\..+)?\.ya?ml$/.test(name)).sort();
@@ -53,34 +38,36 @@ async function checkSwarmNames(recipeDir: string, composeText: string, stack: st
     STACK_NAME: stack,
   };
   const problems = swarmNameProblems(swarmObjectNames(composeText, variables, stack));
-  if (problems.length > 0) throw stageError('prepare', 'bad-input', `swarm names too long for domain ${domain}: ${problems.join('; ')}`);
+  if (problems.length > 0)
+    throw new StageFailureError('prepare', 'bad-input', `swarm names too long for domain ${domain}: ${problems.join('; ')}`);
 }
 
 async function load(world: PrepareWorld, recipe: string, repoLocalDir: string | null, allowlist: Allowlist): Promise<Customization> {
   try {
     return await loadCustomization({ customizationDir: world.config.customizationDir, recipe, repoLocalDir, allowlist });
   } catch (error) {
-    if (error instanceof CustomizationError) throw stageError('prepare', 'bad-input', error.message);
+    if (error instanceof CustomizationError) throw new StageFailureError('prepare', 'bad-input', error.message);
     throw error;
   }
 }
 
 /** Clones each of DEPS at its newest release, with its own customization tree (no repo-local code, no nested DEPS). */
-async function planDependencies(world: PrepareWorld, meta: Readonly<RecipeMeta>, signal: AbortSignal): Promise<DependencyPlan[]> {
+async function planDependencies(world: PrepareWorld, meta: Readonly<RecipeMeta>, signal: AbortSignal): Promise<PlannedDependency[]> {
   const { identity, config, paths, git } = world;
-  const plans: DependencyPlan[] = [];
+  const plans: PlannedDependency[] = [];
   for (const recipe of meta.DEPS) {
-    if (recipe === identity.recipe) throw stageError('prepare', 'bad-input', `DEPS of ${identity.recipe} lists the recipe itself`);
+    if (recipe === identity.recipe)
+      throw new StageFailureError('prepare', 'bad-input', `DEPS of ${identity.recipe} lists the recipe itself`);
     const source = config.dependencySource.replaceAll('{recipe}', recipe);
     const recipeDir = join(paths.abraDir, 'recipes', recipe);
     try {
       await git.clone(source, recipeDir, signal);
     } catch (error) {
-      throw stageError('prepare', 'bad-input', `cannot clone dependency ${recipe} from ${source}: ${(error as Error).message}`);
+      throw new StageFailureError('prepare', 'bad-input', `cannot clone dependency ${recipe} from ${source}: ${(error as Error).message}`);
     }
     const customization = await load(world, recipe, null, { file: null, recipes: new Set(), notes: [] });
     if (customization.meta.DEPS.length > 0) {
-      throw stageError(
+      throw new StageFailureError(
         'prepare',
         'bad-input',
         `dependency ${recipe} declares DEPS (${customization.meta.DEPS.join(', ')}) in ${customization.metaFile}: nested dependencies are not supported`,
@@ -92,27 +79,29 @@ async function planDependencies(world: PrepareWorld, meta: Readonly<RecipeMeta>,
     if (version !== null) await git.checkout(recipeDir, version, signal);
     const composeText = await readOptionalFile(join(recipeDir, 'compose.yml'));
     if (composeText === undefined)
-      throw stageError('prepare', 'bad-input', `dependency ${recipe} (${source}) has no compose.yml: not a Co-op Cloud recipe`);
+      throw new StageFailureError('prepare', 'bad-input', `dependency ${recipe} (${source}) has no compose.yml: not a Co-op Cloud recipe`);
     await checkSwarmNames(recipeDir, composeText, stack, domain);
-    plans.push({ recipe, domain, stack, source, recipeDir, version, customization });
+    world.loaded.add(customization);
+    plans.push({ recipe, domain, stack, source, recipeDir, version });
   }
   return plans;
 }
 
-export async function prepareRun(world: PrepareWorld, signal: AbortSignal): Promise<PreparedRun> {
+export async function prepareRun(world: PrepareWorld, signal: AbortSignal): Promise<PreparedFacts> {
   const { identity, paths, git, config } = world;
   await createRunAbraDir(paths.abraDir, config.abra.dir);
   try {
     await git.clone(identity.source, paths.recipeDir, signal);
   } catch (error) {
-    throw stageError('prepare', 'bad-input', `cannot clone the recipe from ${identity.source}: ${(error as Error).message}`);
+    throw new StageFailureError('prepare', 'bad-input', `cannot clone the recipe from ${identity.source}: ${(error as Error).message}`);
   }
   signal.throwIfAborted();
   const headSha = await git.resolve(paths.recipeDir, identity.ref ?? 'HEAD');
-  if (headSha === undefined) throw stageError('prepare', 'bad-input', `ref "${identity.ref}" does not exist in ${identity.source}`);
+  if (headSha === undefined)
+    throw new StageFailureError('prepare', 'bad-input', `ref "${identity.ref}" does not exist in ${identity.source}`);
   await git.checkout(paths.recipeDir, headSha, signal);
   const defects = recipeDefects(await readComposeFiles(paths.recipeDir), await readOptionalFile(join(paths.recipeDir, '.env.sample')));
-  if (defects.length > 0) throw recipeDefectError(defects.map(describeDefect).join('; '), headSha);
+  if (defects.length > 0) throw StageFailureError.recipeDefect(defects.map(describeDefect).join('; '), headSha);
 
   const allowlist = await readAllowlist(config.repoLocalAllowlist);
   for (const note of allowlist.notes) {
@@ -130,6 +119,7 @@ export async function prepareRun(world: PrepareWorld, signal: AbortSignal): Prom
     }
   }
   const customization = await load(world, identity.recipe, repoLocalDir, allowlist);
+  world.loaded.add(customization);
   const meta = customization.meta;
 
   const composeText = await readFile(join(paths.recipeDir, 'compose.yml'), 'utf8');
@@ -145,7 +135,7 @@ export async function prepareRun(world: PrepareWorld, signal: AbortSignal): Prom
     targetTipSha: await git.defaultBranchTip(paths.recipeDir),
   });
   if (base.kind === 'version' && (await git.resolve(paths.recipeDir, base.value!)) === undefined) {
-    throw stageError('prepare', 'bad-input', `upgrade base ${base.value} (${base.reason}) is not a tag of ${identity.source}`);
+    throw new StageFailureError('prepare', 'bad-input', `upgrade base ${base.value} (${base.reason}) is not a tag of ${identity.source}`);
   }
   world.log.info({ base, headSha, headVersion }, 'upgrade base resolved');
 
@@ -187,12 +177,10 @@ export async function prepareRun(world: PrepareWorld, signal: AbortSignal): Prom
     expectedNa: meta.EXPECTED_NA,
     functionalTests: customization.functionalTests.map((test) => test.file),
     manifest,
-    meta,
-    customization,
     dependencies,
   };
 }
 
 export function makePrepareRun(world: PrepareWorld) {
-  return fromPromise<PreparedRun, undefined>(({ signal }) => prepareRun(world, stageSignal(world, signal)));
+  return fromPromise<PreparedFacts, undefined>(({ signal }) => prepareRun(world, stageSignal(world, signal)));
 }

@@ -24,9 +24,9 @@ import {
   type ProbeOutput,
   type ReapInput,
 } from '../machines/janitor.machine.js';
-import { recordKilledRun } from './record-killed-run.js';
-import { reapApp } from './tear-down-app.js';
-import type { RunWorld } from './run-world.js';
+import { recordKilledRun } from '../run/record-killed-run.js';
+import { reapApp } from '../run/reap-app.js';
+import type { RunWorld } from '../run/run-world.js';
 
 /** What this actor touches of the run's world. */
 export type JanitorWorld = Pick<RunWorld, 'config' | 'identity' | 'instance' | 'docker' | 'log' | 'notify'>;

@@ -1,8 +1,6 @@
-// The `ccci` command line: dispatches to run, janitor, recipe and testbed. Each subcommand is imported
+// The `ccci` command line: dispatches to run, daemon, janitor and recipe. Each subcommand is imported
 // only when it runs, so `ccci --help` or a usage error loads none of their dependencies.
-import { spawnSync } from 'node:child_process';
 import { EXIT_CODES } from '../domain/exit-codes.js';
-import { packageFile } from '../io/package-root.js';
 
 const USAGE = `Usage: ccci <command> [options]
 
@@ -10,8 +8,7 @@ Commands:
   run <recipe> [--ref …]   one CI run of a recipe (ccci run --help)
   daemon [--config …]      the CI server: hears !testme on the forge, queues, runs, reports (ccci daemon --help)
   janitor [--dry-run]      reap what dead runs left behind (ccci janitor --help)
-  recipe check [<recipe>]  validate customization trees and print their manifests (ccci recipe --help)
-  testbed up|down|status   the local test bed (docker, swarm, images, fixture recipes)`;
+  recipe check [<recipe>]  validate customization trees and print their manifests (ccci recipe --help)`;
 
 async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -24,8 +21,6 @@ async function main(argv: readonly string[]): Promise<number> {
       return (await import('./janitor-command.js')).janitorCommand(rest);
     case 'recipe':
       return (await import('./recipe-check-command.js')).recipeCommand(rest);
-    case 'testbed':
-      return spawnSync('bash', [packageFile('test/bed/testbed.sh'), ...rest], { stdio: 'inherit' }).status ?? EXIT_CODES.error;
     case undefined:
     case '--help':
     case 'help':

@@ -1,7 +1,7 @@
 // Progress output of `ccci run`: one line per finished stage on a terminal, or the JSON event stream
 // (src/results/run-events.ts) with --json. The terminal view says each thing once: a failure on its stage's
 // line (the rungs point to it), what is customized in a few lines, hints at the end.
-import type { RunNotice } from '../actors/run-world.js';
+import type { RunNotice } from '../run/run-world.js';
 import { describeOwner } from '../domain/lock-owner.js';
 import type { RunContext } from '../machines/run.machine.js';
 import { summarizeCustomization } from '../recipes/manifest.js';
@@ -30,7 +30,13 @@ function stageDetail(stage: string, context: RunContext): string {
     return `head ${headSha.slice(0, 8)} (${headVersion ?? 'no version'}); base ${base.kind}${base.value === null ? '' : ` ${base.value}`}: ${base.reason}`;
   }
   if (stage === 'teardown' && context.teardown !== null) {
-    return context.teardown.leftovers.length === 0 ? 'nothing left' : `LEFT: ${context.teardown.leftovers.join(', ')}`;
+    const { complete, leftovers, errors } = context.teardown;
+    if (!complete)
+      return `INCOMPLETE: ${errors
+        .filter((error) => error.step === 'crash')
+        .map((error) => `${error.domain}: ${error.message}`)
+        .join('; ')}`;
+    return leftovers.length === 0 ? 'nothing left' : `LEFT: ${leftovers.join(', ')}`;
   }
   if ((stage === 'prepare' || stage === 'deploy' || stage === 'lock') && context.failure?.stage === stage)
     return `failed: ${context.failure.message}`;

@@ -35,7 +35,10 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
     process.stderr.write(`ccci run: names too long for this run:\n${nameProblems.map((problem) => `- ${problem}`).join('\n')}\n`);
     return EXIT_CODES.badInput;
   }
-  const [{ executeRun }, { jsonProgress, terminalProgress }] = await Promise.all([import('../main.js'), import('./progress.js')]);
+  const [{ executeRun }, { jsonProgress, terminalProgress }] = await Promise.all([
+    import('../run/execute-run.js'),
+    import('./progress.js'),
+  ]);
   const runId = parsed.runId ?? makeRunId(new Date(), { pid: process.pid });
   const write = (line: string) => process.stdout.write(`${line}\n`);
   const progress = parsed.json ? jsonProgress(write) : terminalProgress(write);
@@ -46,7 +49,7 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
       runId,
       recipe: parsed.recipe,
       source: parsed.source,
-      ref: parsed.ref,
+      ref: parsed.ref ?? null,
       pr: parsed.pr,
       domain,
       stack: stackName(domain),

@@ -41,7 +41,8 @@ function notReached(record: RunRecord, tier: TierName): Rung {
 }
 
 function fromTier(tier: TierResult): Rung {
-  if (tier.status === 'unver') return unver(tier.reason, tier.reason.startsWith('timed out') ? 'timeout' : 'harness');
+  // a tier that could not vouch says why; one that does not say is cc-ci's own failure to record it
+  if (tier.status === 'unver') return unver(tier.reason, tier.cause ?? 'harness');
   return { status: tier.status, reason: tier.reason };
 }
 
@@ -116,7 +117,8 @@ export function deriveRungs(record: RunRecord): Rungs {
   // a declared dependency that is not ready is red, whatever the functional tests did
   // (skipped, timed out, none at all, declared not applicable); only an abort leaves it unverified
   if (record.unreadyDependencies.length > 0 && record.abortReason === null) {
-    rungs.functional = { status: 'fail', reason: `dependencies not ready: ${record.unreadyDependencies.join('; ')}` };
+    const unready = record.unreadyDependencies.map(({ recipe, reason }) => `${recipe} (${reason})`);
+    rungs.functional = { status: 'fail', reason: `dependencies not ready: ${unready.join('; ')}` };
   }
   return rungs;
 }

@@ -1,16 +1,49 @@
-// Data that flows between the run machine's stages. Plain values: machines and actors both use them.
+// The facts of one run as they travel through the run machine: every stage's actor returns (or reports)
+// its facts, the machine keeps them in its context, and results.json is built from that context
+// alone. Plain, JSON-serialisable values: the code a run loads (hooks, overlays) is never among them.
 import type { RungName } from './rungs.js';
+import type { StageFailure } from './stage-failure.js';
+import type { TeardownReport } from './teardown-report.js';
 import type { UpgradeBase } from './upgrade-base.js';
-import type { RecordedAbortReason } from './verdict.js';
+import type { AbortReason, RecordedAbortReason } from './verdict.js';
 import type { LintResult, TierName, TierResult } from './tier-result.js';
 
 export type { LintResult, TierName, TierResult } from './tier-result.js';
+export type { StageFailure } from './stage-failure.js';
+export type { TeardownError, TeardownReport } from './teardown-report.js';
 
-/**
- * What the rules (rungs, results) read of what prepare learned; the full record with the recipe's
- * meta and customization is `PreparedRun` (src/recipes/prepared-run.ts), which extends this.
- */
+/** Who and what one run is: fixed before the machine starts (its input). */
+export interface RunIdentity {
+  readonly runId: string;
+  readonly recipe: string;
+  /** Path or git URL the recipe is cloned from. */
+  readonly source: string;
+  /** The ref asked for; null means the source's HEAD. */
+  readonly ref: string | null;
+  readonly pr: string | null;
+  readonly domain: string;
+  readonly stack: string;
+  readonly deadlineAt: number;
+}
+
+/** A dependency (DEPS) of the recipe under test as prepare planned it: its own domain and checkout. */
+export interface PlannedDependency {
+  readonly recipe: string;
+  readonly domain: string;
+  readonly stack: string;
+  /** Where it was cloned from. */
+  readonly source: string;
+  /** The run's checkout of it: <runDir>/abra/recipes/<recipe>. */
+  readonly recipeDir: string;
+  /** The release tag deployed, or null when the repository has none (its default branch is deployed). */
+  readonly version: string | null;
+}
+
+/** What prepare learned about the recipe under test and its DEPS: what the later stages deploy and test. */
 export interface PreparedFacts {
+  readonly recipe: string;
+  /** The run's own checkout: <runDir>/abra/recipes/<recipe>. */
+  readonly recipeDir: string;
   readonly headSha: string;
   readonly headVersion: string | null;
   readonly base: UpgradeBase;
@@ -19,26 +52,53 @@ export interface PreparedFacts {
   readonly expectedNa: Readonly<Partial<Record<RungName, string>>>;
   readonly functionalTests: readonly string[];
   readonly manifest: Readonly<Record<string, unknown>>;
+  /** DEPS in declaration order: deployed before the app, torn down after it in reverse. */
+  readonly dependencies: readonly PlannedDependency[];
 }
 
-/** A stage that failed outside the tiers: it decides the rungs that never ran. */
-export interface StageFailure {
-  readonly stage: 'prepare' | 'lock' | 'deploy';
-  readonly message: string;
-  /** recipe: the recipe is at fault (rung fails); otherwise the rung is unverified. */
-  readonly kind: 'recipe' | 'bad-input' | 'infra' | 'timeout' | 'harness';
-  /** The app's services are dead and will not run again: nothing later waits for them. */
-  readonly appDead?: true;
-  /** The commit tested, when the failure came after the checkout: lint still runs on it. */
-  readonly headSha?: string;
+/** A dependency deployed for this run (docs/recipe-customization.md#dependencies-deps), as written to CCCI_DEPS_FILE and given as ctx.deps. */
+export interface DependencyRecord {
+  readonly recipe: string;
+  readonly domain: string;
+  readonly stack: string;
+  /** Where cc-ci reaches the dependency (a loopback-published port on the test bed, else https://domain). */
+  readonly baseUrl: string;
+  /** The secrets `abra app new --secrets` generated for it, by secret name. */
+  readonly secrets: Readonly<Record<string, string>>;
 }
 
-export interface TeardownReport {
-  readonly ran: boolean;
-  readonly leftovers: readonly string[];
-  readonly errors: readonly string[];
+/** A dependency that did not become ready (CCCI_DEPS_SKIP_FILE): the functional rung fails on it. */
+export interface UnreadyDependency {
+  readonly recipe: string;
+  readonly reason: string;
 }
 
+/** A marker file the backup op placed in a backed-up volume: the restore must bring it back. */
+export interface BackupMarker {
+  readonly volume: string;
+  readonly file: string;
+  readonly content: string;
+}
+
+/** What the backup op made: the restore takes it as its input. */
+export interface BackupFacts {
+  readonly markers: readonly BackupMarker[];
+  /** The snapshot that stands (the last one made). */
+  readonly snapshotId: string;
+  readonly attempt: number;
+  /** Every snapshot made, oldest first. */
+  readonly snapshots: readonly string[];
+  /** The attempt BACKUP_VERIFY accepted; null when the recipe has no BACKUP_VERIFY. */
+  readonly verifiedOnAttempt: number | null;
+}
+
+/** What a tier's actor returns: its result, and the facts its op made for the tiers after it. */
+export interface TierOutcome {
+  readonly result: TierResult;
+  readonly backup?: BackupFacts;
+}
+
+/** What the rules (rungs, verdict, results.json) read of a run: the run machine's output, or what is known of a killed run. */
 export interface RunRecord {
   readonly prepared: PreparedFacts | null;
   readonly failure: StageFailure | null;
@@ -48,9 +108,21 @@ export interface RunRecord {
   readonly abortReason: RecordedAbortReason | null;
   /** The held domain lock was taken over: by whom (the app was left to the new owner). */
   readonly lockLost: string | null;
-  readonly deploysRecorded: number;
-  /** DEPS that did not become ready, as "<recipe> (<reason>)" (CCCI_DEPS_SKIP_FILE). */
-  readonly unreadyDependencies: readonly string[];
+  /** The domain of each `abra app new` + first deploy attempted, in order (the deploy budget). */
+  readonly deploys: readonly string[];
+  readonly unreadyDependencies: readonly UnreadyDependency[];
+}
+
+/** The run machine's context: the run's record so far, plus what only the machine needs. */
+export interface RunFacts extends RunRecord {
+  readonly identity: RunIdentity;
+  /** When the run started (ISO 8601). */
+  readonly startedAt: string;
+  readonly abortReason: AbortReason | null;
+  readonly lockHeld: boolean;
+  readonly readyDependencies: readonly DependencyRecord[];
+  readonly backup: BackupFacts | null;
+  readonly abortsIgnored: number;
 }
 
 export const TIER_ORDER: readonly TierName[] = ['install', 'upgrade', 'backup', 'restore', 'functional'];

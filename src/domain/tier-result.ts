@@ -1,5 +1,6 @@
 // What one tier and the lint stage report: the vocabulary the run's stages, the rungs and results.json share.
 import * as z from 'zod';
+import { UnverCause } from './rungs.js';
 
 export const TestStatus = z.enum(['pass', 'fail', 'skip']);
 export type TestStatus = z.infer<typeof TestStatus>;
@@ -19,6 +20,7 @@ export const TierResult = z.strictObject({
   name: TierName,
   status: z.enum(['pass', 'fail', 'skip', 'unver']),
   reason: z.string(),
+  cause: UnverCause.optional().describe('Only for unver: why the tier could not vouch either way (the rung takes it over)'),
   ms: z.number().int().nonnegative(),
   tests: z.array(TestResult),
   appDead: z

@@ -1,11 +1,11 @@
-// The run's own state files (op state, deploy count, tier context). Exact paths, never keyed by domain.
+// The run's own state files (op state, deploys, dependencies, tier context): exports for the run's
+// children under the env contract, at exact paths, never keyed by domain.
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { writeFileAtomically } from './fs.js';
 
-function writeJsonAtomically(path: string, value: unknown): Promise<void> {
-  return writeFileAtomically(path, `${JSON.stringify(value, null, 2)}\n`);
-}
+/** CCCI_OP_STATE_FILE: what each op recorded, by op (`op_state[op] = {...}`). */
+export type OpState = Record<string, Record<string, unknown>>;
 
 export async function readJsonFile<T>(path: string, fallback: T): Promise<T> {
   try {
@@ -16,42 +16,25 @@ export async function readJsonFile<T>(path: string, fallback: T): Promise<T> {
   }
 }
 
-export type OpState = Record<string, Record<string, unknown>>;
-
-/** The last pending update of each op-state file: updates are read-modify-write, so they take turns. */
-const pendingUpdates = new Map<string, Promise<void>>();
-
-/** Records what an op did, for the assertions that run after it (`op_state[op] = {...}`). */
-export function recordOpState(path: string, op: string, values: Record<string, unknown>): Promise<void> {
-  const update = async () => {
-    const state = await readJsonFile<OpState>(path, {});
-    state[op] = { ...(state[op] ?? {}), ...values };
-    await writeJsonAtomically(path, state);
-  };
-  const next = (pendingUpdates.get(path) ?? Promise.resolve()).then(update);
-  const settled = next.catch(() => undefined);
-  pendingUpdates.set(path, settled);
-  void settled.then(() => {
-    if (pendingUpdates.get(path) === settled) pendingUpdates.delete(path);
-  });
-  return next;
-}
-
 export async function writeStateFile(path: string, value: unknown): Promise<void> {
-  await writeJsonAtomically(path, value);
+  await writeFileAtomically(path, `${JSON.stringify(value, null, 2)}\n`);
 }
 
-/** One line per `abra app new` + first deploy attempted (the deploy budget, docs/results.md). */
+/** One line per `abra app new` + first deploy attempted (CCCI_DEPLOYS_FILE; the deploy budget, docs/results.md). */
 export async function recordDeploy(path: string, domain: string): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   await appendFile(path, `${new Date().toISOString()} ${domain}\n`);
 }
 
-export async function countDeploys(path: string): Promise<number> {
+/** The domains of the deploys a run recorded, in order: how the janitor knows what a killed run spent. */
+export async function readDeployAttempts(path: string): Promise<string[]> {
   try {
-    return (await readFile(path, 'utf8')).split('\n').filter((line) => line.trim() !== '').length;
+    return (await readFile(path, 'utf8'))
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) => line.trim().split(/\s+/).at(-1)!);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;
   }
 }

@@ -1,22 +1,30 @@
 // The run machine (docs/architecture.md): one run, one machine. Pure: every side effect is an actor named in setup().
 import { assign, setup } from 'xstate';
 import type { AbortReason } from '../domain/verdict.js';
-import type { LintResult, StageFailure, TeardownReport, TierName, TierResult } from '../domain/run-types.js';
-import type { PreparedRun } from '../recipes/prepared-run.js';
+import type {
+  BackupFacts,
+  DependencyRecord,
+  LintResult,
+  PreparedFacts,
+  RunFacts,
+  RunIdentity,
+  StageFailure,
+  TeardownReport,
+  TierName,
+  TierOutcome,
+  UnreadyDependency,
+} from '../domain/run-types.js';
+import { stageFailureOf } from '../domain/stage-failure.js';
 import { supervisorMachine } from './supervisor.machine.js';
 import { unprovidedCallback, unprovidedPromise } from './unprovided.js';
 
-export interface RunContext {
-  readonly prepared: PreparedRun | null;
-  readonly failure: StageFailure | null;
-  readonly lockHeld: boolean;
-  /** Set when the held lock was taken over (says by whom): the domain is someone else's now, so it is never torn down. */
-  readonly lockLost: string | null;
-  readonly tiers: readonly TierResult[];
-  readonly lint: LintResult | null;
-  readonly teardown: TeardownReport | null;
-  readonly abortReason: AbortReason | null;
-  readonly abortsIgnored: number;
+/** The run's facts so far: plain data, JSON-serialisable in every state (the code a run loads lives outside, in LoadedRecipes). */
+export type RunContext = RunFacts;
+
+export interface RunInput {
+  readonly identity: RunIdentity;
+  /** When the run started (ISO 8601). */
+  readonly startedAt: string;
 }
 
 export type RunEvent =
@@ -24,19 +32,16 @@ export type RunEvent =
   | { type: 'lock.acquired' }
   | { type: 'lock.failed'; message: string }
   /** The held lock was compromised (this process stalled past the staleness window and another run took the domain). */
-  | { type: 'lock.lost'; message: string };
+  | { type: 'lock.lost'; message: string }
+  /** The install's reports (src/actors/install-app.ts), as they happen. */
+  | { type: 'install.deployAttempted'; domain: string }
+  | { type: 'install.dependencyReady'; dependency: DependencyRecord }
+  | { type: 'install.dependencyNotReady'; dependency: UnreadyDependency }
+  | { type: 'install.ready'; baseUrl: string }
+  | { type: 'install.failed'; failure: StageFailure };
 
+/** The run's record: results.json is built from it alone (src/results/build-results.ts). */
 export type RunOutput = RunContext;
-
-/** Thrown by actors when the failure is not a plain crash: carries how to classify it. */
-export interface StageError {
-  readonly stageFailure: StageFailure;
-}
-
-function toStageFailure(stage: StageFailure['stage'], error: unknown): StageFailure {
-  if (typeof error === 'object' && error !== null && 'stageFailure' in error) return (error as StageError).stageFailure;
-  return { stage, kind: 'harness', message: error instanceof Error ? error.message : String(error) };
-}
 
 function tierFailed(context: RunContext, name: TierName): boolean {
   const tier = context.tiers.find((candidate) => candidate.name === name);
@@ -47,16 +52,25 @@ export const runMachine = setup({
   types: {
     context: {} as RunContext,
     events: {} as RunEvent,
+    input: {} as RunInput,
     output: {} as RunOutput,
   },
   actors: {
     superviseRun: supervisorMachine,
     sweepLeftovers: unprovidedPromise<void, undefined>('sweepLeftovers'),
-    prepareRun: unprovidedPromise<PreparedRun, undefined>('prepareRun'),
+    prepareRun: unprovidedPromise<PreparedFacts, undefined>('prepareRun'),
     lintRecipe: unprovidedPromise<LintResult, { readonly headSha: string }>('lintRecipe'),
     holdDomainLock: unprovidedCallback<RunEvent, { readonly dependencyDomains: readonly string[] }>('holdDomainLock'),
-    installApp: unprovidedPromise<void, { readonly prepared: PreparedRun }>('installApp'),
-    runTier: unprovidedPromise<TierResult, { readonly prepared: PreparedRun; readonly tier: TierName }>('runTier'),
+    installApp: unprovidedCallback<RunEvent, { readonly prepared: PreparedFacts }>('installApp'),
+    runTier: unprovidedPromise<
+      TierOutcome,
+      {
+        readonly prepared: PreparedFacts;
+        readonly tier: TierName;
+        readonly readyDependencies: readonly DependencyRecord[];
+        readonly backup: BackupFacts | null;
+      }
+    >('runTier'),
     tearDownApp: unprovidedPromise<
       TeardownReport,
       { readonly dependencies: readonly { readonly domain: string; readonly stack: string }[] }
@@ -72,9 +86,10 @@ export const runMachine = setup({
     }),
     countIgnoredAbort: assign({ abortsIgnored: ({ context }) => context.abortsIgnored + 1 }),
     recordLint: assign({ lint: (_, lint: LintResult) => lint }),
-    recordTier: assign({
-      tiers: ({ context }, tier: TierResult) => [...context.tiers, tier],
-    }),
+    recordTier: assign(({ context }, outcome: TierOutcome) => ({
+      tiers: [...context.tiers, outcome.result],
+      ...(outcome.backup === undefined ? {} : { backup: outcome.backup }),
+    })),
   },
   guards: {
     installFailed: ({ context }) => tierFailed(context, 'install'),
@@ -87,17 +102,24 @@ export const runMachine = setup({
   },
 }).createMachine({
   id: 'run',
-  context: {
+  context: ({ input }) => ({
+    identity: input.identity,
+    startedAt: input.startedAt,
     prepared: null,
     failure: null,
     lockHeld: false,
     lockLost: null,
+    deploys: [],
+    readyDependencies: [],
+    unreadyDependencies: [],
     tiers: [],
+    backup: null,
     lint: null,
     teardown: null,
     abortReason: null,
     abortsIgnored: 0,
-  },
+  }),
+
   // Stage 1: armed before any abra call or lock, alive until the machine stops.
   invoke: { id: 'superviseRun', src: 'superviseRun' },
   on: { 'run.abort': { actions: 'recordAbort' } },
@@ -116,7 +138,7 @@ export const runMachine = setup({
         id: 'prepareRun',
         src: 'prepareRun',
         onDone: { target: 'testing', actions: assign({ prepared: ({ event }) => event.output }) },
-        onError: { target: 'prepareFailed', actions: assign({ failure: ({ event }) => toStageFailure('prepare', event.error) }) },
+        onError: { target: 'prepareFailed', actions: assign({ failure: ({ event }) => stageFailureOf('prepare', event.error) }) },
       },
       on: { 'run.abort': { target: 'reporting', actions: 'recordAbort' } },
     },
@@ -187,12 +209,17 @@ export const runMachine = setup({
                 installingApp: {
                   description: 'Dependencies, abra app new, env shaping, then the single deploy at the base; waits until ready.',
                   meta: { stage: 'deploy' },
-                  invoke: {
-                    id: 'installApp',
-                    src: 'installApp',
-                    input: ({ context }) => ({ prepared: context.prepared! }),
-                    onDone: 'installing',
-                    onError: { target: 'tearingDown', actions: assign({ failure: ({ event }) => toStageFailure('deploy', event.error) }) },
+                  invoke: { id: 'installApp', src: 'installApp', input: ({ context }) => ({ prepared: context.prepared! }) },
+                  on: {
+                    'install.deployAttempted': { actions: assign({ deploys: ({ context, event }) => [...context.deploys, event.domain] }) },
+                    'install.dependencyReady': {
+                      actions: assign({ readyDependencies: ({ context, event }) => [...context.readyDependencies, event.dependency] }),
+                    },
+                    'install.dependencyNotReady': {
+                      actions: assign({ unreadyDependencies: ({ context, event }) => [...context.unreadyDependencies, event.dependency] }),
+                    },
+                    'install.ready': 'installing',
+                    'install.failed': { target: 'tearingDown', actions: assign({ failure: ({ event }) => event.failure }) },
                   },
                 },
                 installing: tierState('install', 'afterInstall'),
@@ -228,12 +255,13 @@ export const runMachine = setup({
                     onDone: { target: 'tornDown', actions: assign({ teardown: ({ event }) => event.output }) },
                     onError: {
                       target: 'tornDown',
-                      // a teardown that crashed cannot vouch for anything: it counts as leaving something behind
+                      // a teardown that crashed cannot vouch for anything: it is incomplete, so never clean
                       actions: assign({
-                        teardown: ({ event }) => ({
+                        teardown: ({ context, event }): TeardownReport => ({
                           ran: true,
-                          leftovers: [`teardown incomplete (${String((event.error as Error)?.message ?? event.error)})`],
-                          errors: [],
+                          complete: false,
+                          leftovers: [],
+                          errors: [{ domain: context.identity.domain, step: 'crash', message: messageOf(event.error) }],
                         }),
                       }),
                     },
@@ -276,7 +304,7 @@ function lintInvoke(next: string, headShaOf: (args: { context: RunContext }) => 
           status: 'unver',
           rulesFailed: [],
           warnings: [],
-          detail: `lint did not run: ${String((event.error as Error)?.message ?? event.error)}`,
+          detail: `lint did not run: ${messageOf(event.error)}`,
         }),
       },
     },
@@ -290,10 +318,15 @@ function tierState(tier: TierName, next: string) {
     invoke: {
       id: `runTier.${tier}`,
       src: 'runTier' as const,
-      input: ({ context }: { context: RunContext }) => ({ prepared: context.prepared!, tier }),
+      input: ({ context }: { context: RunContext }) => ({
+        prepared: context.prepared!,
+        tier,
+        readyDependencies: context.readyDependencies,
+        backup: context.backup,
+      }),
       onDone: {
         target: next,
-        actions: { type: 'recordTier' as const, params: ({ event }: { event: { output: TierResult } }) => event.output },
+        actions: { type: 'recordTier' as const, params: ({ event }: { event: { output: TierOutcome } }) => event.output },
       },
       onError: {
         target: next,
@@ -303,7 +336,10 @@ function tierState(tier: TierName, next: string) {
   };
 }
 
-function harnessErrorTier(tier: TierName, error: unknown): TierResult {
-  const message = error instanceof Error ? error.message : String(error);
-  return { name: tier, status: 'unver', reason: `harness error: ${message}`, ms: 0, tests: [] };
+function harnessErrorTier(tier: TierName, error: unknown): TierOutcome {
+  return { result: { name: tier, status: 'unver', cause: 'harness', reason: `harness error: ${messageOf(error)}`, ms: 0, tests: [] } };
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -3,20 +3,12 @@
 // carries the recipe's meta, whose hooks take the ctx: the shape here is generic over the meta, and
 // schema.ts binds it (`HookContext`), so neither module imports the other's upward.
 import type { Logger } from 'pino';
+import type { DependencyRecord } from '../domain/run-types.js';
 
 /** The lifecycle op a hook runs for. */
 export type HookOp = 'install' | 'upgrade' | 'backup' | 'restore';
 
-/** A dependency deployed for this run (docs/recipe-customization.md#dependencies-deps), as written to CCCI_DEPS_FILE and given as ctx.deps. */
-export interface DependencyRecord {
-  readonly recipe: string;
-  readonly domain: string;
-  readonly stack: string;
-  /** Where cc-ci reaches the dependency (a loopback-published port on the test bed, else https://domain). */
-  readonly baseUrl: string;
-  /** The secrets `abra app new --secrets` generated for it, by secret name. */
-  readonly secrets: Readonly<Record<string, string>>;
-}
+export type { DependencyRecord } from '../domain/run-types.js';
 
 export interface ExecResult {
   readonly stdout: string;

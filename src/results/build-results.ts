@@ -1,60 +1,61 @@
-// Turns the run machine's output into results.json: rungs, level, verdict, exit code, flags.
+// Turns a run's record (the run machine's output) into results.json: rungs, level, verdict, exit code, flags.
 import { judgeDeployBudget } from '../domain/deploy-budget.js';
 import { deriveRungs } from '../domain/derive-rungs.js';
 import { computeLevel } from '../domain/level.js';
-import type { RunRecord } from '../domain/run-types.js';
+import type { RunIdentity, RunRecord } from '../domain/run-types.js';
 import { computeVerdict, exitCodeFor } from '../domain/verdict.js';
 import { RESULTS_SCHEMA_VERSION, type Results } from './schema.js';
 
-export interface ResultsInput {
-  readonly record: RunRecord;
-  readonly runId: string;
-  readonly recipe: string;
-  readonly requestedRef: string | undefined;
-  readonly pr: string | null;
-  readonly domain: string;
-  readonly startedAt: Date;
+/** Everything results.json says about a run: its record, and who and when it was. */
+export interface ResultsRecord extends RunRecord {
+  readonly identity: Pick<RunIdentity, 'runId' | 'recipe' | 'ref' | 'pr' | 'domain'>;
+  /** ISO 8601. */
+  readonly startedAt: string;
+}
+
+/** What is known only once the run has ended. */
+export interface RunEnding {
   readonly finishedAt: Date;
-  /** Cold dependencies deployed by this run (each adds one deploy to the budget). */
-  readonly coldDependencies: number;
+  /** The run log's path relative to the run directory. */
   readonly logFile: string;
   readonly noSecretLeak: boolean;
 }
 
 /** Whether the run got as far as creating its app (so the deploy budget applies). */
 function attemptedInstall(record: RunRecord): boolean {
-  return record.deploysRecorded > 0 || record.tiers.length > 0 || record.failure?.stage === 'deploy';
+  return record.deploys.length > 0 || record.tiers.length > 0 || record.failure?.stage === 'deploy';
 }
 
-export function buildResults(input: ResultsInput): Results {
-  const { record } = input;
+export function buildResults(record: ResultsRecord, ending: RunEnding): Results {
   const rungs = deriveRungs(record);
+  const deploys = record.deploys.length;
   const budget = judgeDeployBudget({
     attempted: attemptedInstall(record),
-    dependencies: input.coldDependencies,
-    recorded: record.deploysRecorded,
+    dependencies: record.prepared?.dependencies.length ?? 0,
+    recorded: deploys,
     complete: record.abortReason === null && rungs.install.status === 'pass',
   });
   const { expected } = budget;
   const budgetKept = budget.kept;
   if (!budgetKept && rungs.install.status === 'pass') {
-    rungs.install = { status: 'fail', reason: `deploy budget broken: ${record.deploysRecorded} deploys, expected ${expected}` };
+    rungs.install = { status: 'fail', reason: `deploy budget broken: ${deploys} deploys, expected ${expected}` };
   }
   // a wrong request judges nothing: its own word, never error (an error would read as cc-ci's fault)
   const badInput = record.failure?.kind === 'bad-input' && record.abortReason === null;
   const verdict = badInput ? 'bad-input' : computeVerdict(rungs, budgetKept, record.abortReason);
-  const teardown = record.teardown ?? { ran: false, leftovers: [], errors: [] };
+  const teardown = record.teardown ?? { ran: false, complete: false, leftovers: [], errors: [] };
+  const { identity } = record;
   return {
     schema: RESULTS_SCHEMA_VERSION,
-    runId: input.runId,
-    recipe: input.recipe,
-    ref: record.prepared?.headSha ?? input.requestedRef ?? 'HEAD',
-    pr: input.pr,
-    domain: input.domain,
+    runId: identity.runId,
+    recipe: identity.recipe,
+    ref: record.prepared?.headSha ?? identity.ref ?? 'HEAD',
+    pr: identity.pr,
+    domain: identity.domain,
     baseVersion: record.prepared?.base ?? null,
     headVersion: record.prepared?.headVersion ?? null,
-    startedAt: input.startedAt.toISOString(),
-    finishedAt: input.finishedAt.toISOString(),
+    startedAt: record.startedAt,
+    finishedAt: ending.finishedAt.toISOString(),
     verdict,
     exitCode: exitCodeFor(verdict, record.abortReason ?? undefined),
     abortReason: record.abortReason,
@@ -68,11 +69,15 @@ export function buildResults(input: ResultsInput): Results {
     }),
     rungs,
     tiers: [...record.tiers],
-    deploys: { expected, actual: record.deploysRecorded },
+    deploys: { expected, actual: deploys },
     lint: record.lint ?? { status: 'unver', rulesFailed: [], warnings: [], detail: 'lint did not run' },
-    flags: { cleanTeardown: teardown.leftovers.length === 0 && (teardown.ran || expected === 0), noSecretLeak: input.noSecretLeak },
-    teardown: { ran: teardown.ran, leftovers: [...teardown.leftovers] },
+    flags: {
+      // nothing ran to remove means nothing was left only when nothing was ever deployed
+      cleanTeardown: teardown.ran ? teardown.complete && teardown.leftovers.length === 0 : expected === 0,
+      noSecretLeak: ending.noSecretLeak,
+    },
+    teardown: { ...teardown, leftovers: [...teardown.leftovers], errors: [...teardown.errors] },
     customization: { ...(record.prepared?.manifest ?? {}) },
-    artifacts: { log: input.logFile, card: null, screenshot: null },
+    artifacts: { log: ending.logFile, card: null, screenshot: null },
   };
 }

@@ -4,7 +4,6 @@
 // same schema as every other.
 import * as z from 'zod';
 import { describeOwner, type LockOwner } from '../domain/lock-owner.js';
-import type { RunRecord } from '../domain/run-types.js';
 import { buildResults } from './build-results.js';
 import type { Results } from './schema.js';
 
@@ -28,39 +27,32 @@ export interface KilledRunFacts {
   readonly reapedAt: Date;
   /** What the reap could not remove. */
   readonly leftovers: readonly string[];
-  /** Deploys the dead run had recorded. */
-  readonly deploysRecorded: number;
+  /** The domains of the deploys the dead run had recorded (its CCCI_DEPLOYS_FILE). */
+  readonly deploys: readonly string[];
   /** The run log's path relative to the run directory. */
   readonly logFile: string;
 }
 
 /** results.json of a killed run: verdict error (exit code 3, as for every abort nobody asked for), abort reason `killed`, every rung unverified. */
 export function buildKilledResults(facts: KilledRunFacts): Results {
-  const record: RunRecord = {
-    prepared: null,
-    failure: null,
-    tiers: [],
-    lint: null,
-    teardown: { ran: true, leftovers: [...facts.leftovers], errors: [] },
-    abortReason: 'killed',
-    lockLost: null,
-    deploysRecorded: facts.deploysRecorded,
-    unreadyDependencies: [],
-  };
-  const results = buildResults({
-    record,
-    runId: facts.start.runId,
-    recipe: facts.start.recipe,
-    requestedRef: facts.start.ref ?? undefined,
-    pr: facts.start.pr,
-    domain: facts.start.domain,
-    startedAt: new Date(facts.start.startedAt),
-    finishedAt: facts.reapedAt,
-    coldDependencies: 0,
-    logFile: facts.logFile,
+  const { start } = facts;
+  const results = buildResults(
+    {
+      identity: { runId: start.runId, recipe: start.recipe, ref: start.ref, pr: start.pr, domain: start.domain },
+      startedAt: start.startedAt,
+      prepared: null,
+      failure: null,
+      tiers: [],
+      lint: null,
+      teardown: { ran: true, complete: true, leftovers: [...facts.leftovers], errors: [] },
+      abortReason: 'killed',
+      lockLost: null,
+      deploys: facts.deploys,
+      unreadyDependencies: [],
+    },
     // the dead run's secrets are not known here: nothing vouches for its artifacts
-    noSecretLeak: false,
-  });
+    { finishedAt: facts.reapedAt, logFile: facts.logFile, noSecretLeak: false },
+  );
   const reaped = facts.leftovers.length === 0 ? 'its app was reaped' : `its app was reaped, leaving ${facts.leftovers.join(', ')}`;
   return {
     ...results,

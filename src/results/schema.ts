@@ -2,6 +2,7 @@
 import * as z from 'zod';
 import { Rungs } from '../domain/rungs.js';
 import { UpgradeBase } from '../domain/upgrade-base.js';
+import { TeardownReport } from '../domain/teardown-report.js';
 import { LintResult, TierResult } from '../domain/tier-result.js';
 import { RecordedAbortReason, Verdict } from '../domain/verdict.js';
 
@@ -37,10 +38,7 @@ export const Results = z
       cleanTeardown: z.boolean().describe('Nothing of the domain was left on the swarm after teardown'),
       noSecretLeak: z.boolean().describe('No known secret value appears in the run artifacts'),
     }),
-    teardown: z.strictObject({
-      ran: z.boolean(),
-      leftovers: z.array(z.string()).describe('Swarm objects or files of the domain still present after teardown'),
-    }),
+    teardown: TeardownReport,
     customization: z.record(z.string(), z.unknown()).describe('The customization manifest printed at run start'),
     artifacts: z.strictObject({
       log: z.string().describe('Run log (JSON lines), relative to the run directory'),

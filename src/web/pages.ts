@@ -163,6 +163,11 @@ function resultsSection(results: Results): Html {
       · no secret leak ${results.flags.noSecretLeak ? 'yes' : 'NO'} · lint
       ${results.lint.status}${results.lint.rulesFailed.length === 0 ? '' : ` (${results.lint.rulesFailed.join(', ')})`}
     </p>
+    ${
+      results.teardown.errors.length === 0
+        ? ''
+        : html`<p>teardown: ${results.teardown.errors.map((error) => `${error.domain} ${error.step}: ${error.message}`).join('; ')}</p>`
+    }
     <p>${results.startedAt} → ${results.finishedAt}</p>
     <h2>Rungs</h2>
     ${rungTable(results)}

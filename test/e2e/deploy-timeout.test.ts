@@ -1,12 +1,13 @@
 // DEPLOY_TIMEOUT through the real load path against the real swarm: a service that can never be
 // scheduled keeps "settling" until the recipe's own budget ends the wait with its name in the error.
+import { StageFailureError } from '../../src/domain/stage-failure.js';
 import test from 'ava';
 import { execa } from 'execa';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RunStageError } from '../../src/actors/run-world.js';
-import { waitUntilConverged, watchStack } from '../../src/actors/wait-until-ready.js';
+
+import { waitUntilConverged, watchStack } from '../../src/run/wait-until-ready.js';
 import { createDocker } from '../../src/io/docker.js';
 import { silentLogger } from '../../src/io/log.js';
 import { loadCustomization } from '../../src/recipes/load-customization.js';
@@ -43,7 +44,7 @@ test("a recipe's DEPLOY_TIMEOUT bounds the wait for convergence", async (t) => {
   const error = await t.throwsAsync(
     waitUntilConverged(watchStack(createDocker({ log: silentLogger }), stack, new Set()), meta, AbortSignal.timeout(60_000)),
   );
-  t.true(error instanceof RunStageError);
+  t.true(error instanceof StageFailureError);
   t.regex(error!.message, /^services did not converge within DEPLOY_TIMEOUT 3s: /);
-  t.like((error as RunStageError).stageFailure, { stage: 'deploy', kind: 'recipe' });
+  t.like((error as StageFailureError).failure, { stage: 'deploy', kind: 'recipe' });
 });

@@ -1,13 +1,29 @@
 // Shared by the run machine's model-based tests: the events that drive it and actors that never settle.
 import { fromCallback, fromPromise } from 'xstate';
-import type { TierName, TierResult } from '../../src/domain/run-types.js';
-import type { PreparedRun } from '../../src/recipes/prepared-run.js';
-import { runMachine, type RunEvent } from '../../src/machines/run.machine.js';
+import { StageFailureError } from '../../src/domain/stage-failure.js';
+import type { PreparedFacts, TierName, TierOutcome, TierResult } from '../../src/domain/run-types.js';
+import { runMachine, type RunEvent, type RunInput } from '../../src/machines/run.machine.js';
 import { supervisorMachine } from '../../src/machines/supervisor.machine.js';
-import { RecipeMeta } from '../../src/recipes/schema.js';
-import { zeroCustomization } from './customization.js';
 
-export function prepared(kind: 'version' | 'skip', backupCapable: boolean, functionalTests: number): PreparedRun {
+/** Who the modelled run is. */
+export const RUN_INPUT: RunInput = {
+  identity: {
+    runId: '20261204T010000Z-0001-web',
+    recipe: 'web',
+    source: '/recipes/web',
+    ref: null,
+    pr: null,
+    domain: 'web-abcdef.ci.test',
+    stack: 'web-abcdef_ci_test',
+    deadlineAt: 0,
+  },
+  startedAt: '2026-12-04T01:00:00.000Z',
+};
+
+/** How a modelled run ends, for building its results. */
+export const ENDING = { finishedAt: new Date('2026-12-04T01:10:00.000Z'), logFile: 'run.log', noSecretLeak: true };
+
+export function prepared(kind: 'version' | 'skip', backupCapable: boolean, functionalTests: number, dependencies = 0): PreparedFacts {
   return {
     recipe: 'web',
     recipeDir: '/nowhere',
@@ -19,16 +35,33 @@ export function prepared(kind: 'version' | 'skip', backupCapable: boolean, funct
     expectedNa: {},
     functionalTests: Array.from({ length: functionalTests }, (_, index) => `f${index}.test.ts`),
     manifest: {},
-    meta: RecipeMeta.parse({}),
-    customization: zeroCustomization('web'),
-    dependencies: [],
+    dependencies: Array.from({ length: dependencies }, (_, index) => ({
+      recipe: `dep${index}`,
+      domain: `dep${index}-abcdef.ci.test`,
+      stack: `dep${index}-abcdef_ci_test`,
+      source: `/recipes/dep${index}`,
+      recipeDir: `/runs/r/abra/recipes/dep${index}`,
+      version: '1.0.0',
+    })),
   };
 }
 
 export const TIERS: TierName[] = ['install', 'upgrade', 'backup', 'restore', 'functional'];
 
-function tier(name: TierName, status: TierResult['status']): TierResult {
-  return { name, status, reason: status, ms: 1, tests: [] };
+function tier(name: TierName, status: TierResult['status'], facts: Partial<TierResult> = {}): TierOutcome {
+  const result: TierResult = { name, status, reason: status, ms: 1, tests: [], ...facts };
+  return name === 'backup' && status === 'pass'
+    ? {
+        result,
+        backup: {
+          markers: [{ volume: 'v', file: '/m', content: 'c' }],
+          snapshotId: 's1',
+          attempt: 1,
+          snapshots: ['s1'],
+          verifiedOnAttempt: null,
+        },
+      }
+    : { result };
 }
 
 /** The tiers whose op deploys and waits for the app: they can find it dead. */
@@ -49,22 +82,41 @@ export const DRIVING_EVENTS = [
   // a recipe too broken to deploy: prepare fails after the checkout, lint still runs on that commit
   {
     type: 'xstate.error.actor.prepareRun',
-    error: { stageFailure: { stage: 'prepare', kind: 'recipe', message: 'compose.yml:3: not valid YAML', headSha: 'b'.repeat(40) } },
+    error: StageFailureError.recipeDefect('compose.yml:3: not valid YAML', 'b'.repeat(40)),
   },
   { type: 'xstate.done.actor.lintRecipe', output: { status: 'pass', rulesFailed: [], warnings: [], detail: 'ok' } },
-  { type: 'xstate.done.actor.installApp' },
-  { type: 'xstate.error.actor.installApp', error: new Error('crash-looping') },
+  { type: 'install.ready', baseUrl: 'http://127.0.0.1:8080' },
+  { type: 'install.failed', failure: { stage: 'deploy', kind: 'recipe', message: 'crash-looping', appDead: true } },
   ...TIERS.flatMap((name) =>
     (['pass', 'fail'] as const).map((status) => ({ type: `xstate.done.actor.runTier.${name}`, output: tier(name, status) })),
   ),
-  ...DEPLOYING_TIERS.map((name) => ({ type: `xstate.done.actor.runTier.${name}`, output: { ...tier(name, 'fail'), appDead: true } })),
+  ...DEPLOYING_TIERS.map((name) => ({ type: `xstate.done.actor.runTier.${name}`, output: tier(name, 'fail', { appDead: true }) })),
   { type: 'xstate.error.actor.runTier.install', error: new Error('runner crashed') },
-  { type: 'xstate.done.actor.tearDownApp', output: { ran: true, leftovers: [], errors: [] } },
+  { type: 'xstate.done.actor.tearDownApp', output: { ran: true, complete: true, leftovers: [], errors: [] } },
 ] as unknown as RunEvent[];
+
+/**
+ * The install's reports of facts as they happen: each adds to the context, so a graph over them needs a
+ * state serialiser that caps the lists to stay finite.
+ */
+export const INSTALL_REPORTS: RunEvent[] = [
+  { type: 'install.deployAttempted', domain: 'dep0-abcdef.ci.test' },
+  {
+    type: 'install.dependencyReady',
+    dependency: {
+      recipe: 'dep0',
+      domain: 'dep0-abcdef.ci.test',
+      stack: 'dep0-abcdef_ci_test',
+      baseUrl: 'http://127.0.0.1:8081',
+      secrets: { db_password: 'p4ssw0rd-generated' },
+    },
+  },
+  { type: 'install.dependencyNotReady', dependency: { recipe: 'dep0', reason: 'services did not converge' } },
+];
 
 export const TEARDOWN_DONE = {
   type: 'xstate.done.actor.tearDownApp',
-  output: { ran: true, leftovers: [], errors: [] },
+  output: { ran: true, complete: true, leftovers: [], errors: [] },
 } as unknown as RunEvent;
 export const LINT_DONE = {
   type: 'xstate.done.actor.lintRecipe',
@@ -95,7 +147,7 @@ export function modelRunMachine(onTeardown: () => void = () => undefined, superv
       prepareRun: pendingForever(),
       lintRecipe: pendingForever(),
       holdDomainLock: fromCallback(() => () => undefined),
-      installApp: pendingForever(),
+      installApp: fromCallback(() => () => undefined),
       runTier: pendingForever(),
       tearDownApp: pendingForever(onTeardown),
     },

@@ -7,7 +7,7 @@ import { getShortestPaths } from 'xstate/graph';
 import type { AbortReason } from '../../src/domain/verdict.js';
 import { runMachine, type RunContext } from '../../src/machines/run.machine.js';
 import { buildResults } from '../../src/results/build-results.js';
-import { DRIVING_EVENTS, LINT_DONE, modelRunMachine, TEARDOWN_DONE } from '../helpers/run-machine-model.js';
+import { DRIVING_EVENTS, ENDING, LINT_DONE, modelRunMachine, RUN_INPUT, TEARDOWN_DONE } from '../helpers/run-machine-model.js';
 
 // what the supervisor sends; a lost lock is its own event (lock.lost), tested below
 const REASONS: AbortReason[] = ['sigterm', 'sigint', 'sighup', 'parent-gone', 'deadline', 'cancel', 'harness-crash'];
@@ -22,7 +22,7 @@ const EXIT: Record<AbortReason, number> = {
   'harness-crash': 3,
 };
 
-const reachable = getShortestPaths(runMachine, { events: DRIVING_EVENTS }).filter((path) => path.state.status !== 'done');
+const reachable = getShortestPaths(runMachine, { input: RUN_INPUT, events: DRIVING_EVENTS }).filter((path) => path.state.status !== 'done');
 
 test('the model reaches states before, while and after holding the lock', (t) => {
   const held = reachable.filter((path) => (path.state.context as RunContext).lockHeld);
@@ -36,7 +36,10 @@ for (const reason of REASONS) {
   test(`an abort (${reason}) in every reachable state: teardown exactly once iff the lock was taken, exit ${EXIT[reason]}`, (t) => {
     for (const path of reachable) {
       let teardownStarts = 0;
-      const actor = createActor(modelRunMachine(() => teardownStarts++)).start();
+      const actor = createActor(
+        modelRunMachine(() => teardownStarts++),
+        { input: RUN_INPUT },
+      ).start();
       for (const step of path.steps.slice(1)) actor.send(step.event);
       const where = path.steps.map((step) => step.event.type).join(' > ');
       const firstReason = (actor.getSnapshot().context as RunContext).abortReason;
@@ -55,19 +58,7 @@ for (const reason of REASONS) {
       t.is(teardownStarts, output.lockLost !== null ? startedBefore : output.lockHeld ? 1 : 0, `${where} > run.abort(${reason})`);
       t.is(output.teardown !== null, output.lockHeld && output.lockLost === null, where);
       t.is(output.abortReason, firstReason ?? reason, where);
-      const results = buildResults({
-        record: { ...output, deploysRecorded: output.lockHeld ? 1 : 0, unreadyDependencies: [] },
-        runId: 'r',
-        recipe: 'web',
-        requestedRef: undefined,
-        pr: null,
-        domain: 'web-abcdef.ci.test',
-        startedAt: new Date(0),
-        finishedAt: new Date(1),
-        coldDependencies: 0,
-        logFile: 'run.log',
-        noSecretLeak: true,
-      });
+      const results = buildResults(output, ENDING);
       t.is(results.exitCode, EXIT[output.abortReason!], where);
       actor.stop();
     }
@@ -78,7 +69,10 @@ test('a lost lock in every reachable state: no teardown starts after it, the run
   let whileHeld = 0;
   for (const path of reachable) {
     let teardownStarts = 0;
-    const actor = createActor(modelRunMachine(() => teardownStarts++)).start();
+    const actor = createActor(
+      modelRunMachine(() => teardownStarts++),
+      { input: RUN_INPUT },
+    ).start();
     for (const step of path.steps.slice(1)) actor.send(step.event);
     const before = actor.getSnapshot();
     const held = JSON.stringify(before.value).includes('holdingDomain');
@@ -94,19 +88,7 @@ test('a lost lock in every reachable state: no teardown starts after it, the run
     const output = snapshot.output!;
     t.regex(output.lockLost ?? '', /now held by run other/, where);
     t.is(output.teardown, null, where);
-    const results = buildResults({
-      record: { ...output, deploysRecorded: 1, unreadyDependencies: [] },
-      runId: 'r',
-      recipe: 'web',
-      requestedRef: undefined,
-      pr: null,
-      domain: 'web-abcdef.ci.test',
-      startedAt: new Date(0),
-      finishedAt: new Date(1),
-      coldDependencies: 0,
-      logFile: 'run.log',
-      noSecretLeak: true,
-    });
+    const results = buildResults(output, ENDING);
     if (before.context.abortReason === null) {
       // whatever the tiers said: after the takeover they may have looked at the new owner's app
       t.is(results.verdict, 'error', where);

@@ -4,12 +4,13 @@ import test from 'ava';
 import { createActor } from 'xstate';
 import { getSimplePaths } from 'xstate/graph';
 import { runMachine, type RunContext, type RunEvent } from '../../src/machines/run.machine.js';
-import { DEPLOYING_TIERS, DRIVING_EVENTS, modelRunMachine, prepared, TIERS } from '../helpers/run-machine-model.js';
+import { DEPLOYING_TIERS, DRIVING_EVENTS, modelRunMachine, prepared, RUN_INPUT, TIERS } from '../helpers/run-machine-model.js';
 
 const EVENTS = [{ type: 'run.abort', reason: 'sigterm' } as RunEvent, ...DRIVING_EVENTS];
 
 // abortsIgnored only counts repeats; capping it keeps the graph finite without losing a path shape
 const paths = getSimplePaths(runMachine, {
+  input: RUN_INPUT,
   events: EVENTS,
   toState: (snapshot) => snapshot.status === 'done',
   serializeState: (snapshot) =>
@@ -65,7 +66,10 @@ test('on every generated path, teardown is entered exactly once if the lock was 
 test('replayed on a live actor, every generated path starts the teardown actor as often as the graph says', (t) => {
   for (const path of paths) {
     let teardownStarts = 0;
-    const actor = createActor(modelRunMachine(() => teardownStarts++)).start();
+    const actor = createActor(
+      modelRunMachine(() => teardownStarts++),
+      { input: RUN_INPUT },
+    ).start();
     for (const step of path.steps.slice(1)) actor.send(step.event);
     const events = path.steps.map((step) => step.event.type).join(' > ');
     t.is(actor.getSnapshot().status, 'done', events);
@@ -77,7 +81,9 @@ test('replayed on a live actor, every generated path starts the teardown actor a
 test('on every generated path, a tier that found the app dead is the last tier: the next stage is teardown', (t) => {
   let seen = 0;
   for (const path of paths) {
-    const deadAt = path.steps.findIndex((step) => (step.event as { output?: { appDead?: boolean } }).output?.appDead === true);
+    const deadAt = path.steps.findIndex(
+      (step) => (step.event as { output?: { result?: { appDead?: boolean } } }).output?.result?.appDead === true,
+    );
     if (deadAt === -1) continue;
     seen++;
     const events = path.steps.map((step) => step.event.type).join(' > ');
@@ -93,7 +99,7 @@ test('on every generated path, a tier that found the app dead is the last tier: 
         path.steps.some(
           (step) =>
             step.event.type === `xstate.done.actor.runTier.${name}` &&
-            (step.event as { output?: { appDead?: boolean } }).output?.appDead === true,
+            (step.event as { output?: { result?: { appDead?: boolean } } }).output?.result?.appDead === true,
         ),
       ),
       `no path finds the app dead in ${name}`,
@@ -102,7 +108,7 @@ test('on every generated path, a tier that found the app dead is the last tier: 
 });
 
 test('a second abort during teardown is ignored and counted, and the first reason is kept', (t) => {
-  const actor = createActor(modelRunMachine()).start();
+  const actor = createActor(modelRunMachine(), { input: RUN_INPUT }).start();
   actor.send({ type: 'xstate.done.actor.sweepLeftovers' } as unknown as RunEvent);
   actor.send({ type: 'xstate.done.actor.prepareRun', output: prepared('version', true, 1) } as unknown as RunEvent);
   actor.send({ type: 'lock.acquired' });

@@ -14,7 +14,7 @@ import {
   type SupervisorContext,
   type SupervisorEvent,
 } from '../../src/machines/supervisor.machine.js';
-import { modelRunMachine, prepared } from '../helpers/run-machine-model.js';
+import { modelRunMachine, prepared, RUN_INPUT } from '../helpers/run-machine-model.js';
 
 const CAUSES: SupervisorEvent[] = [
   ...WATCHED_SIGNALS.map((signal) => ({ type: 'signal.received', signal }) as const),
@@ -67,7 +67,7 @@ test('on every generated sequence, the run machine gets one run.abort with the f
   for (const path of paths) {
     const causes = path.steps.slice(1).map((step) => step.event as SupervisorEvent);
     const log: string[] = [];
-    const run = createActor(runWithSupervisor(log)).start();
+    const run = createActor(runWithSupervisor(log), { input: RUN_INPUT }).start();
     // deployed, so the first cause leads to teardown, which is where later causes arrive
     for (const event of TO_DEPLOYING) run.send(event);
     const supervisor = run.getSnapshot().children.superviseRun as AnyActorRef;
