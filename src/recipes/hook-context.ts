@@ -1,5 +1,5 @@
 // What every recipe hook receives (docs/recipe-customization.md#the-ctx): one frozen ctx. Types only; the run builds it
-// (src/actors/hook-context.ts) and tier tests read the same facts through the env contract. The ctx
+// (src/run/hook-calls.ts) and tier tests read the same facts through the env contract. The ctx
 // carries the recipe's meta, whose hooks take the ctx: the shape here is generic over the meta, and
 // schema.ts binds it (`HookContext`), so neither module imports the other's upward.
 import type { Logger } from 'pino';

@@ -1,4 +1,5 @@
-// The composition root: builds the live adapters for one run, provides the actors, runs the machine.
+// The run's composition root: builds the live adapters, provides the actors, runs the machine, and writes
+// results.json from its output alone.
 import { mkdir, readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { createActor, toPromise, type SnapshotFrom } from 'xstate';
