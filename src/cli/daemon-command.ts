@@ -2,6 +2,8 @@
 // configuration or its secrets are wrong (nothing started), 1 when it failed to start or crashed.
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/load-config.js';
+import { registerOperatorSecrets } from '../config/operator-secrets.js';
+import { redactProcessOutput } from '../io/redact-process-output.js';
 import { DaemonSetupError, runDaemon } from '../daemon/start-daemon.js';
 import { EXIT_CODES } from '../domain/exit-codes.js';
 import { createLogger } from '../io/log.js';
@@ -38,6 +40,8 @@ export async function daemonCommand(argv: readonly string[]): Promise<number> {
   const log = createLogger({ stderrLevel: level });
   try {
     const config = await loadConfig(configFile);
+    await registerOperatorSecrets(config);
+    redactProcessOutput();
     const output = await runDaemon({ config, configFile, log });
     return output.failure === null && output.stopReason !== 'crash' ? 0 : 1;
   } catch (error) {

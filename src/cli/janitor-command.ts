@@ -2,6 +2,8 @@
 import { parseArgs } from 'node:util';
 import { sweepLeftovers } from '../actors/sweep-leftovers.js';
 import { ConfigError, loadConfig } from '../config/load-config.js';
+import { registerOperatorSecrets } from '../config/operator-secrets.js';
+import { redactProcessOutput } from '../io/redact-process-output.js';
 import { makeRunId } from '../domain/identity.js';
 import { EXIT_CODES } from '../domain/exit-codes.js';
 import { createAbra } from '../io/abra.js';
@@ -34,6 +36,8 @@ export async function janitorCommand(argv: readonly string[]): Promise<number> {
       return 0;
     }
     config = await loadConfig(values.config ?? process.env.CCCI_CONFIG ?? '/etc/cc-ci/config.json');
+    await registerOperatorSecrets(config);
+    redactProcessOutput();
   } catch (error) {
     process.stderr.write(`ccci janitor: ${(error as Error).message}\n${error instanceof TypeError ? `\n${JANITOR_USAGE}\n` : ''}`);
     return error instanceof ConfigError || error instanceof TypeError ? EXIT_CODES.badInput : EXIT_CODES.error;

@@ -4,6 +4,8 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/load-config.js';
+import { registerOperatorSecrets } from '../config/operator-secrets.js';
+import { redactProcessOutput } from '../io/redact-process-output.js';
 import { EXIT_CODES } from '../domain/exit-codes.js';
 import { pathExists } from '../io/fs.js';
 import { readAllowlist } from '../recipes/allowlist.js';
@@ -63,6 +65,8 @@ export async function recipeCommand(argv: readonly string[]): Promise<number> {
   let config;
   try {
     config = await loadConfig(values.config ?? process.env.CCCI_CONFIG ?? '/etc/cc-ci/config.json');
+    await registerOperatorSecrets(config);
+    redactProcessOutput();
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`ccci recipe check: ${error.message}\n`);

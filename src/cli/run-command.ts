@@ -2,6 +2,8 @@
 // imported after the arguments and the config have been checked, so bad input is answered at once.
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../config/load-config.js';
+import { registerOperatorSecrets } from '../config/operator-secrets.js';
+import { redactProcessOutput } from '../io/redact-process-output.js';
 import { appDomain, makeRunId, runNameProblems, stackName } from '../domain/identity.js';
 import { EXIT_CODES } from '../domain/exit-codes.js';
 import { parseRunArguments, RUN_USAGE, UsageError } from './parse-run-arguments.js';
@@ -16,6 +18,8 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
   try {
     parsed = parseRunArguments(argv, process.env);
     config = await loadConfig(parsed.configFile);
+    await registerOperatorSecrets(config);
+    redactProcessOutput();
   } catch (error) {
     if (error instanceof UsageError || error instanceof ConfigError) {
       process.stderr.write(`ccci run: ${error.message}\n${error instanceof UsageError ? `\n${RUN_USAGE}\n` : ''}`);

@@ -38,6 +38,7 @@ export async function loadConfig(file: string): Promise<Config> {
     customizationDir: absolute(config.customizationDir),
     abra: { ...config.abra, dir: absolute(config.abra.dir) },
     ...(config.repoLocalAllowlist === undefined ? {} : { repoLocalAllowlist: absolute(config.repoLocalAllowlist) }),
+    ...(config.secretsDir === undefined ? {} : { secretsDir: absolute(config.secretsDir) }),
     // a relative path (./…, ../…) is a directory of recipe repositories beside the config; anything else is a URL
     dependencySource: /^\.\.?\//.test(config.dependencySource) ? absolute(config.dependencySource) : config.dependencySource,
     ...(config.daemon === undefined

@@ -72,6 +72,13 @@ export const Config = z
     lockDir: z.string().min(1).describe('Per-domain lock files'),
     customizationDir: z.string().min(1).describe('Per-recipe CI customization trees: <customizationDir>/<recipe>/'),
     deadlineMinutes: z.number().positive().default(60).describe('Hard deadline of one run'),
+    secretsDir: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "Directory of the operator's secrets, one per file (the forge token, the webhook secret, anything else): every value of 8 or more characters in it is masked in every log line, artifact and comment, and secret({ file }) in a recipe's EXTRA_ENV reads from it",
+      ),
     repoLocalAllowlist: z
       .string()
       .min(1)

@@ -4,9 +4,11 @@ import { isSecretName } from '../io/redact.js';
 import { LIFECYCLE_OPS, type Customization, type LifecycleOp } from './load-customization.js';
 import { OP_HOOK_BY_TIER, OP_HOOK_NAMES, type OpHookName } from './hook-context.js';
 import { RecipeMeta } from './schema.js';
+import { describeSecretValue, isSecretValue } from './secret-value.js';
 
 function present(value: unknown, key = ''): unknown {
   if (typeof value === 'function') return 'hook (ctx)';
+  if (isSecretValue(value)) return describeSecretValue(value);
   if (isSecretName(key) && value !== null && typeof value !== 'object') return '***';
   if (Array.isArray(value)) return value.map((item) => present(item));
   if (typeof value === 'object' && value !== null) {

@@ -2,6 +2,9 @@
 // A key belongs here only when something reads it (see the consumer named in each description).
 import * as z from 'zod';
 import type { HookContextOf, OpHookName } from './hook-context.js';
+import { SecretValue } from './secret-value.js';
+
+export { secret } from './secret-value.js';
 
 const HttpStatus = z.number().int().min(100).max(599);
 
@@ -37,9 +40,10 @@ function hookArityMessage(name: string, signature: string, input: unknown): stri
 }
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** EXTRA_ENV values: plain strings, or secret(…) for a value that must never be shown. */
 export const EnvValues = z.record(
   z.string().regex(ENV_NAME, 'Invalid key: expected an environment variable name ([A-Za-z_][A-Za-z0-9_]*)'),
-  z.string(),
+  z.union([z.string(), SecretValue], { error: 'Invalid input: expected a string or secret(…)' }),
 );
 export type EnvValues = z.infer<typeof EnvValues>;
 
@@ -57,11 +61,11 @@ function isPlainObject(value: unknown): boolean {
 }
 
 function envKey(name: string) {
-  const signature = `${name}: (ctx) => Record<string, string> | Promise<Record<string, string>>`;
+  const signature = `${name}: (ctx) => Record<string, string | secret(…)> | Promise<Record<string, string | secret(…)>>`;
   return z.union([EnvValues, hook<(ctx: HookContext) => Awaitable<EnvValues>>(name, signature)], {
     error: (issue) =>
       hookArityMessage(name, signature, issue.input) ??
-      `Invalid input: expected an object of strings, or ${signature}${isPlainObject(issue.input) ? firstIssue(EnvValues, issue.input) : ''}`,
+      `Invalid input: expected an object of strings (or secret(…) values), or ${signature}${isPlainObject(issue.input) ? firstIssue(EnvValues, issue.input) : ''}`,
   });
 }
 
@@ -133,11 +137,11 @@ export const RecipeMeta = z.strictObject({
     .describe(
       'Variables written into the app\'s env file before every deploy (base and head); a hook is called with ctx.op "install" or "upgrade"',
     )
-    .meta({ type: 'Record<string, string> | (ctx) => Record<string, string>' }),
+    .meta({ type: 'Record<string, string | secret(…)> | (ctx) => Record<string, string | secret(…)>' }),
   UPGRADE_EXTRA_ENV: envKey('UPGRADE_EXTRA_ENV')
     .default({})
     .describe('Variables written into the env file for the head deploy only (after EXTRA_ENV, so they win)')
-    .meta({ type: 'Record<string, string> | (ctx) => Record<string, string>' }),
+    .meta({ type: 'Record<string, string | secret(…)> | (ctx) => Record<string, string | secret(…)>' }),
   READY_PROBE: z
     .union(
       [

@@ -18,7 +18,8 @@ export interface RunEnding {
   readonly finishedAt: Date;
   /** The run log's path relative to the run directory. */
   readonly logFile: string;
-  readonly noSecretLeak: boolean;
+  /** What was scanned for known secret values, and where one was found (src/run/leak-scan.ts). */
+  readonly secretScan: { readonly scanned: readonly string[]; readonly leaked: readonly string[] };
 }
 
 /** Whether the run got as far as creating its app (so the deploy budget applies). */
@@ -74,8 +75,10 @@ export function buildResults(record: ResultsRecord, ending: RunEnding): Results 
     flags: {
       // nothing ran to remove means nothing was left only when nothing was ever deployed
       cleanTeardown: teardown.ran ? teardown.complete && teardown.leftovers.length === 0 : expected === 0,
-      noSecretLeak: ending.noSecretLeak,
+      // nothing scanned vouches for nothing
+      noSecretLeak: ending.secretScan.scanned.length > 0 && ending.secretScan.leaked.length === 0,
     },
+    secretScan: { scanned: [...ending.secretScan.scanned], leaked: [...ending.secretScan.leaked] },
     teardown: { ...teardown, leftovers: [...teardown.leftovers], errors: [...teardown.errors] },
     customization: { ...(record.prepared?.manifest ?? {}) },
     artifacts: { log: ending.logFile, card: null, screenshot: null },

@@ -51,7 +51,7 @@ export function buildKilledResults(facts: KilledRunFacts): Results {
       unreadyDependencies: [],
     },
     // the dead run's secrets are not known here: nothing vouches for its artifacts
-    { finishedAt: facts.reapedAt, logFile: facts.logFile, noSecretLeak: false },
+    { finishedAt: facts.reapedAt, logFile: facts.logFile, secretScan: { scanned: [], leaked: [] } },
   );
   const reaped = facts.leftovers.length === 0 ? 'its app was reaped' : `its app was reaped, leaving ${facts.leftovers.join(', ')}`;
   return {

@@ -36,8 +36,18 @@ export const Results = z
     lint: LintResult,
     flags: z.strictObject({
       cleanTeardown: z.boolean().describe('Nothing of the domain was left on the swarm after teardown'),
-      noSecretLeak: z.boolean().describe('No known secret value appears in the run artifacts'),
+      noSecretLeak: z
+        .boolean()
+        .describe('Every artifact was scanned for every known secret value and none appears in them (false when nothing could be scanned)'),
     }),
+    secretScan: z
+      .strictObject({
+        scanned: z
+          .array(z.string())
+          .describe('The artifacts scanned, relative to the run directory: the log, the tier reports, results.json'),
+        leaked: z.array(z.string()).describe('The artifacts a known secret value appears in unmasked'),
+      })
+      .describe('The leak scan behind flags.noSecretLeak; images (card, screenshot) are not text and are not scanned'),
     teardown: TeardownReport,
     customization: z.record(z.string(), z.unknown()).describe('The customization manifest printed at run start'),
     artifacts: z.strictObject({

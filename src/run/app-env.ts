@@ -4,19 +4,29 @@ import { copyFile, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { editEnvFile, readEnvFile } from '../io/env-file.js';
 import { pathExists } from '../io/fs.js';
-import { isSecretName, redactor } from '../io/redact.js';
+import { readSecretFile } from '../config/operator-secrets.js';
+import { isSecretName, MIN_SECRET_LENGTH, redactor } from '../io/redact.js';
+import { isSecretValue } from '../recipes/secret-value.js';
 import { EnvValues, type HookContext, type RecipeMeta } from '../recipes/schema.js';
 import { callHookWithin, HookError } from './hook-calls.js';
 
 export const OVERLAY_FILE = 'compose.ccci.yml';
 
-/** EXTRA_ENV or UPGRADE_EXTRA_ENV as values: a hook is called with ctx (and HTTP_TIMEOUT to answer) and its answer validated. */
+/** EXTRA_ENV or UPGRADE_EXTRA_ENV as they are written: strings, every secret(…) read and masked. */
+export type ResolvedEnv = Record<string, string>;
+
+/**
+ * EXTRA_ENV or UPGRADE_EXTRA_ENV as values: a hook is called with ctx (and HTTP_TIMEOUT to answer) and
+ * its answer validated; a secret(…) value (or file of the secrets dir) is read and registered with
+ * the redactor before it is written anywhere, as is a value under a secret-looking name.
+ */
 export async function resolveEnvValues(
   key: 'EXTRA_ENV' | 'UPGRADE_EXTRA_ENV',
   meta: Readonly<RecipeMeta>,
   makeCtx: () => Promise<HookContext>,
   signal: AbortSignal,
-): Promise<EnvValues> {
+  secretsDir: string | undefined,
+): Promise<ResolvedEnv> {
   const value = meta[key];
   let values: EnvValues;
   if (typeof value !== 'function') values = { ...value };
@@ -27,13 +37,31 @@ export async function resolveEnvValues(
     if (!parsed.success)
       throw new HookError(
         key,
-        new Error(`returned ${redactor.redact(String(JSON.stringify(answer)))}; expected an object of strings (Record<string, string>)`),
+        new Error(
+          `returned ${redactor.redact(String(JSON.stringify(answer)))}; expected an object of strings or secret(…) values (Record<string, string | secret(…)>)`,
+        ),
       );
     values = parsed.data;
   }
-  // a value under a secret-looking name (DB_PASSWORD, …) must never reach a log line or an artifact
-  for (const [name, secret] of Object.entries(values)) if (isSecretName(name)) redactor.add(secret);
-  return values;
+  const resolved: ResolvedEnv = {};
+  for (const [name, entry] of Object.entries(values)) {
+    if (!isSecretValue(entry)) {
+      // a value under a secret-looking name (DB_PASSWORD, …) must never reach a log line or an artifact
+      if (isSecretName(name)) redactor.add(entry);
+      resolved[name] = entry;
+      continue;
+    }
+    const secretText = 'file' in entry ? await readSecretFile(secretsDir, entry.file) : entry.value;
+    if (secretText.length < MIN_SECRET_LENGTH) {
+      throw new HookError(
+        key,
+        new Error(`${name}: the secret is ${secretText.length} characters; at least ${MIN_SECRET_LENGTH} are needed to mask it`),
+      );
+    }
+    redactor.add(secretText);
+    resolved[name] = secretText;
+  }
+  return resolved;
 }
 
 async function composeFiles(envFile: string): Promise<string[]> {

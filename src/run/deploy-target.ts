@@ -74,7 +74,10 @@ export async function deployTarget(
     });
   const publicUrl = `https://${target.domain}`;
   const makeCtx = () => makeHookContext(world, target, 'install', publicUrl, signal);
-  await editEnvFile(envFile, { LETS_ENCRYPT_ENV: '', ...(await resolveEnvValues('EXTRA_ENV', target.meta, makeCtx, signal)) });
+  await editEnvFile(envFile, {
+    LETS_ENCRYPT_ENV: '',
+    ...(await resolveEnvValues('EXTRA_ENV', target.meta, makeCtx, signal, world.config.secretsDir)),
+  });
   if (customization.composeOverlay !== null) await applyComposeOverlay(customization.composeOverlay, target.recipeDir, envFile);
   const previous = plan.previousOverlays;
   await applyPreviousOverlays(previous, target.recipeDir, envFile);

@@ -1,6 +1,6 @@
 // The run's composition root: builds the live adapters, provides the actors, runs the machine, and writes
 // results.json from its output alone.
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { createActor, toPromise, type SnapshotFrom } from 'xstate';
 import { makeHoldDomainLock } from '../actors/hold-domain-lock.js';
@@ -29,7 +29,8 @@ import { LoadedRecipes } from './loaded-recipes.js';
 import { OpStateExport } from './op-state.js';
 import { RunStart } from '../results/killed-run.js';
 import type { Results } from '../results/schema.js';
-import { writeResults } from '../results/write-results.js';
+import { RESULTS_FILE, writeResults } from '../results/write-results.js';
+import { scanArtifacts, type LeakScan } from './leak-scan.js';
 
 export interface RunRequest {
   readonly config: Config;
@@ -112,16 +113,16 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
   actor.start();
   const output = await toPromise(actor);
   await settleLockReleases();
-  const logText = await readFile(paths.logFile, 'utf8').catch(() => '');
   // reasons and test messages quote hook errors, script output and assertion values: mask every secret in them
-  const results = redactDeep(
-    buildResults(output, {
-      finishedAt: new Date(),
-      logFile: relative(paths.runDir, paths.logFile),
-      noSecretLeak: redactor.isClean(logText),
-    }),
-    redactor.redact,
-  );
+  const resultsFor = (secretScan: LeakScan) =>
+    redactDeep(buildResults(output, { finishedAt, logFile: relative(paths.runDir, paths.logFile), secretScan }), redactor.redact);
+  const finishedAt = new Date();
+  const draft = resultsFor({ scanned: [], leaked: [] });
+  const secretScan = await scanArtifacts(paths, { name: RESULTS_FILE, text: JSON.stringify(draft) }, (text) => redactor.isClean(text));
+  if (secretScan.leaked.length > 0) {
+    log.error({ leaked: secretScan.leaked }, 'a known secret value appears unmasked in artifacts of this run: noSecretLeak is false');
+  }
+  const results = resultsFor(secretScan);
   const resultsFile = await writeResults(paths.runDir, results);
   // not `level`: that key is pino's own
   log.info({ result: { level: results.level, verdict: results.verdict, exitCode: results.exitCode }, resultsFile }, 'run finished');

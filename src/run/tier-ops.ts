@@ -37,8 +37,8 @@ async function upgrade(
   const { previousOverlays, composeOverlay } = target.customization;
   await removePreviousOverlays(previousOverlays, prepared.recipeDir, envFile);
   await world.git.checkout(prepared.recipeDir, prepared.headSha, signal);
-  const extraEnv = await resolveEnvValues('EXTRA_ENV', target.meta, makeCtx, signal);
-  const upgradeEnv = await resolveEnvValues('UPGRADE_EXTRA_ENV', target.meta, makeCtx, signal);
+  const extraEnv = await resolveEnvValues('EXTRA_ENV', target.meta, makeCtx, signal, world.config.secretsDir);
+  const upgradeEnv = await resolveEnvValues('UPGRADE_EXTRA_ENV', target.meta, makeCtx, signal, world.config.secretsDir);
   await editEnvFile(envFile, { ...extraEnv, ...upgradeEnv });
   // EXTRA_ENV may set COMPOSE_FILE: cc-ci's overlay stays in it for every deploy
   if (composeOverlay !== null) await addComposeFiles(envFile, [OVERLAY_FILE]);

@@ -21,7 +21,11 @@ export const RUN_INPUT: RunInput = {
 };
 
 /** How a modelled run ends, for building its results. */
-export const ENDING = { finishedAt: new Date('2026-12-04T01:10:00.000Z'), logFile: 'run.log', noSecretLeak: true };
+export const ENDING = {
+  finishedAt: new Date('2026-12-04T01:10:00.000Z'),
+  logFile: 'run.log',
+  secretScan: { scanned: ['run.log', 'results.json'], leaked: [] },
+};
 
 export function prepared(kind: 'version' | 'skip', backupCapable: boolean, functionalTests: number, dependencies = 0): PreparedFacts {
   return {

@@ -106,6 +106,7 @@ function results(overrides: Partial<Results>): Results {
     deploys: { expected: 1, actual: 1 },
     lint: { status: 'pass', rulesFailed: [], warnings: [], detail: 'ok' },
     flags: { cleanTeardown: true, noSecretLeak: true },
+    secretScan: { scanned: ['run.log', 'results.json'], leaked: [] },
     teardown: { ran: true, complete: true, leftovers: [], errors: [] },
     customization: { tree: '/etc/cc-ci/recipes/web' },
     artifacts: { log: 'run.log', card: null, screenshot: null },

@@ -76,6 +76,7 @@ function results(facts: ResultsFacts = {}): Results {
     deploys: facts.deploys ?? { expected: 1, actual: 1 },
     lint: { status: 'pass', rulesFailed: [], warnings: [], detail: 'ok' },
     flags: { cleanTeardown: true, noSecretLeak: true },
+    secretScan: { scanned: ['run.log', 'results.json'], leaked: [] },
     teardown: { ran: true, complete: true, leftovers: [], errors: [] },
     customization: {},
     artifacts: { log: 'run.log', card: null, screenshot: null },

@@ -122,7 +122,7 @@ test(notAnObject, 'meta', 'string');
 test(notAnObject, undefined, 'undefined');
 test(notAnObject, () => ({}), 'function');
 
-const ENV_SIGNATURE = (key: string) => `${key}: (ctx) => Record<string, string> | Promise<Record<string, string>>`;
+const ENV_SIGNATURE = (key: string) => `${key}: (ctx) => Record<string, string | secret(…)> | Promise<Record<string, string | secret(…)>>`;
 const READY_PROBE_SIGNATURE = 'READY_PROBE: (ctx) => probe | probe[] | boolean | Promise<…>';
 const BACKUP_VERIFY_SIGNATURE = 'BACKUP_VERIFY: (ctx) => boolean | Promise<boolean>';
 
@@ -142,19 +142,19 @@ test(
   'EXTRA_ENV with a non-string value',
   wrongShape,
   { EXTRA_ENV: { PORT: 8080 } },
-  `Invalid input: expected an object of strings, or ${ENV_SIGNATURE('EXTRA_ENV')} (PORT: Invalid input: expected string, received number) at EXTRA_ENV`,
+  `Invalid input: expected an object of strings (or secret(…) values), or ${ENV_SIGNATURE('EXTRA_ENV')} (PORT: Invalid input: expected a string or secret(…)) at EXTRA_ENV`,
 );
 test(
   'EXTRA_ENV as a string',
   wrongShape,
   { EXTRA_ENV: 'PORT=8080' },
-  `Invalid input: expected an object of strings, or ${ENV_SIGNATURE('EXTRA_ENV')} at EXTRA_ENV`,
+  `Invalid input: expected an object of strings (or secret(…) values), or ${ENV_SIGNATURE('EXTRA_ENV')} at EXTRA_ENV`,
 );
 test(
   'EXTRA_ENV with a name that is no environment variable',
   wrongShape,
   { EXTRA_ENV: { 'NOT-A-NAME': 'x' } },
-  `Invalid input: expected an object of strings, or ${ENV_SIGNATURE('EXTRA_ENV')} (["NOT-A-NAME"]: Invalid key: expected an environment variable name ([A-Za-z_][A-Za-z0-9_]*)) at EXTRA_ENV`,
+  `Invalid input: expected an object of strings (or secret(…) values), or ${ENV_SIGNATURE('EXTRA_ENV')} (["NOT-A-NAME"]: Invalid key: expected an environment variable name ([A-Za-z_][A-Za-z0-9_]*)) at EXTRA_ENV`,
 );
 test(
   'EXTRA_ENV as a function of two parameters',
@@ -172,7 +172,7 @@ test(
   'UPGRADE_EXTRA_ENV as an array',
   wrongShape,
   { UPGRADE_EXTRA_ENV: ['A=1'] },
-  `Invalid input: expected an object of strings, or ${ENV_SIGNATURE('UPGRADE_EXTRA_ENV')} at UPGRADE_EXTRA_ENV`,
+  `Invalid input: expected an object of strings (or secret(…) values), or ${ENV_SIGNATURE('UPGRADE_EXTRA_ENV')} at UPGRADE_EXTRA_ENV`,
 );
 test(
   'READY_PROBE as a number',

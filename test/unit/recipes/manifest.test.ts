@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseAllowlist } from '../../../src/recipes/allowlist.js';
-import type { OpHook } from '../../../src/recipes/schema.js';
+import { secret, type OpHook } from '../../../src/recipes/schema.js';
 import { loadCustomization, parseMeta, type Customization } from '../../../src/recipes/load-customization.js';
 import { customizationManifest, formatManifest } from '../../../src/recipes/manifest.js';
 import { zeroCustomization } from '../../helpers/customization.js';
@@ -190,4 +190,13 @@ test('loaded from real trees: untrusted repo-local code does not appear in the m
   t.deepEqual(trusted.overlays, { ...ALL_GENERIC, install: ['generic', 'repo-local'] });
   t.deepEqual(trusted.functionalTests, { 'cc-ci': 1, 'repo-local': 1 });
   t.is(trusted.installSteps, 'repo-local');
+});
+
+test('values marked secret(…) are shown as secret, under any name, and never appear in the printed manifest', (t) => {
+  const value = 'greeting-that-is-secret';
+  const manifest = customizationManifest(withMeta({ EXTRA_ENV: { GREETING: secret(value), SMTP_FROM: secret({ file: 'smtp-from' }) } }));
+  t.deepEqual(manifest.nonDefaultKeys, {
+    EXTRA_ENV: { GREETING: 'secret (masked)', SMTP_FROM: 'secret (file smtp-from of the secrets dir)' },
+  });
+  t.false(formatManifest(manifest).join('\n').includes(value));
 });

@@ -44,6 +44,7 @@ test('a killed run is an error with exit code 3, abort reason killed, every rung
     level: 0,
     teardown: { ran: true, complete: true, leftovers: [], errors: [] },
     flags: { cleanTeardown: true, noSecretLeak: false },
+    secretScan: { scanned: [], leaked: [] },
     deploys: { expected: 1, actual: 1 },
     artifacts: { log: 'run.log', card: null, screenshot: null },
   });

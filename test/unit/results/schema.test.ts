@@ -43,6 +43,7 @@ function fullResults(): Results {
     deploys: { expected: 1, actual: 1 },
     lint: { status: 'fail', rulesFailed: ['R011'], warnings: ['R002', 'R003'], detail: 'critical errors present' },
     flags: { cleanTeardown: true, noSecretLeak: true },
+    secretScan: { scanned: ['run.log', 'results.json'], leaked: [] },
     teardown: { ran: true, complete: true, leftovers: [], errors: [] },
     customization: {
       tree: '/etc/cc-ci/recipes/keycloak',

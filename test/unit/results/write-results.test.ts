@@ -33,6 +33,7 @@ function results(): Results {
     deploys: { expected: 0, actual: 0 },
     lint: { status: 'unver', rulesFailed: [], warnings: [], detail: 'not run' },
     flags: { cleanTeardown: true, noSecretLeak: true },
+    secretScan: { scanned: ['run.log', 'results.json'], leaked: [] },
     teardown: { ran: false, complete: false, leftovers: [], errors: [] },
     customization: {},
     artifacts: { log: 'run.log', card: null, screenshot: null },

@@ -16,7 +16,7 @@ import {
 import { HookError } from '../../../src/run/hook-calls.js';
 import { redactor } from '../../../src/io/redact.js';
 import { editEnvFile, readEnvFile } from '../../../src/io/env-file.js';
-import type { HookContext } from '../../../src/recipes/schema.js';
+import { secret, type HookContext } from '../../../src/recipes/schema.js';
 import { loadCustomization, parseMeta } from '../../../src/recipes/load-customization.js';
 
 const FILE = '/etc/cc-ci/recipes/keycloak/meta.ts';
@@ -43,10 +43,10 @@ async function appFiles(envText: string): Promise<{ envFile: string; recipeDir: 
 
 test('plain EXTRA_ENV values are returned as a copy, without a ctx', async (t) => {
   const meta = parseMeta({ EXTRA_ENV: { SMTP_HOST: 'mail.test' } }, FILE);
-  const values = await resolveEnvValues('EXTRA_ENV', meta, noCtx, live());
+  const values = await resolveEnvValues('EXTRA_ENV', meta, noCtx, live(), undefined);
   t.deepEqual(values, { SMTP_HOST: 'mail.test' });
   t.not(values, meta.EXTRA_ENV);
-  t.deepEqual(await resolveEnvValues('UPGRADE_EXTRA_ENV', meta, noCtx, live()), {});
+  t.deepEqual(await resolveEnvValues('UPGRADE_EXTRA_ENV', meta, noCtx, live(), undefined), {});
 });
 
 test('an EXTRA_ENV hook is called with the ctx makeCtx gives', async (t) => {
@@ -61,7 +61,7 @@ test('an EXTRA_ENV hook is called with the ctx makeCtx gives', async (t) => {
     FILE,
   );
   const ctx = { domain: 'keyc-abcdef.ci.test', op: 'install' } as HookContext;
-  t.deepEqual(await resolveEnvValues('EXTRA_ENV', meta, async () => ctx, live()), {
+  t.deepEqual(await resolveEnvValues('EXTRA_ENV', meta, async () => ctx, live(), undefined), {
     APP_URL: 'https://keyc-abcdef.ci.test',
     OP: 'install',
   });
@@ -71,25 +71,28 @@ test('an EXTRA_ENV hook is called with the ctx makeCtx gives', async (t) => {
 
 test('an async UPGRADE_EXTRA_ENV hook is awaited', async (t) => {
   const meta = parseMeta({ UPGRADE_EXTRA_ENV: async (ctx: HookContext) => ({ MIGRATE_FROM: ctx.op }) }, FILE);
-  t.deepEqual(await resolveEnvValues('UPGRADE_EXTRA_ENV', meta, ctxOf({ op: 'upgrade' }), live()), { MIGRATE_FROM: 'upgrade' });
+  t.deepEqual(await resolveEnvValues('UPGRADE_EXTRA_ENV', meta, ctxOf({ op: 'upgrade' }), live(), undefined), { MIGRATE_FROM: 'upgrade' });
 });
 
 test('a hook answering non-strings is a HookError naming the key and what it returned', async (t) => {
   const meta = parseMeta({ EXTRA_ENV: () => ({ PORT: 8080 }) }, FILE);
-  const error = await t.throwsAsync(resolveEnvValues('EXTRA_ENV', meta, ctxOf({}), live()), { instanceOf: HookError });
-  t.is(error.message, 'EXTRA_ENV failed: returned {"PORT":8080}; expected an object of strings (Record<string, string>)');
+  const error = await t.throwsAsync(resolveEnvValues('EXTRA_ENV', meta, ctxOf({}), live(), undefined), { instanceOf: HookError });
+  t.is(
+    error.message,
+    'EXTRA_ENV failed: returned {"PORT":8080}; expected an object of strings or secret(…) values (Record<string, string | secret(…)>)',
+  );
 });
 
 test('a hook answering a bad variable name or nothing is a HookError too', async (t) => {
   const badName = parseMeta({ UPGRADE_EXTRA_ENV: () => ({ 'NOT-A-NAME': 'x' }) }, FILE);
   t.is(
-    (await t.throwsAsync(resolveEnvValues('UPGRADE_EXTRA_ENV', badName, ctxOf({}), live()), { instanceOf: HookError })).message,
-    'UPGRADE_EXTRA_ENV failed: returned {"NOT-A-NAME":"x"}; expected an object of strings (Record<string, string>)',
+    (await t.throwsAsync(resolveEnvValues('UPGRADE_EXTRA_ENV', badName, ctxOf({}), live(), undefined), { instanceOf: HookError })).message,
+    'UPGRADE_EXTRA_ENV failed: returned {"NOT-A-NAME":"x"}; expected an object of strings or secret(…) values (Record<string, string | secret(…)>)',
   );
   const nothing = parseMeta({ EXTRA_ENV: () => undefined }, FILE);
   t.is(
-    (await t.throwsAsync(resolveEnvValues('EXTRA_ENV', nothing, ctxOf({}), live()), { instanceOf: HookError })).message,
-    'EXTRA_ENV failed: returned undefined; expected an object of strings (Record<string, string>)',
+    (await t.throwsAsync(resolveEnvValues('EXTRA_ENV', nothing, ctxOf({}), live(), undefined), { instanceOf: HookError })).message,
+    'EXTRA_ENV failed: returned undefined; expected an object of strings or secret(…) values (Record<string, string | secret(…)>)',
   );
 });
 
@@ -102,7 +105,7 @@ test('a hook that throws is a HookError with its message', async (t) => {
     },
     FILE,
   );
-  const error = await t.throwsAsync(resolveEnvValues('EXTRA_ENV', meta, ctxOf({}), live()), { instanceOf: HookError });
+  const error = await t.throwsAsync(resolveEnvValues('EXTRA_ENV', meta, ctxOf({}), live(), undefined), { instanceOf: HookError });
   t.is(error.message, 'EXTRA_ENV failed: no SMTP relay configured');
 });
 
@@ -124,7 +127,7 @@ test('EXTRA_ENV as a ctx hook in a real meta.ts reaches the app env file through
   });
   const { envFile } = await appFiles('TYPE=keycloak\n# a comment\nDOMAIN=keyc-abcdef.ci.test\nLETS_ENCRYPT_ENV=production\n');
   const ctx = { domain: 'keyc-abcdef.ci.test', deps: { postgres: { domain: 'post-123456.ci.test' } } } as unknown as HookContext;
-  await editEnvFile(envFile, { LETS_ENCRYPT_ENV: '', ...(await resolveEnvValues('EXTRA_ENV', meta, async () => ctx, live())) });
+  await editEnvFile(envFile, { LETS_ENCRYPT_ENV: '', ...(await resolveEnvValues('EXTRA_ENV', meta, async () => ctx, live(), undefined)) });
   t.is(
     await readFile(envFile, 'utf8'),
     'TYPE=keycloak\n# a comment\nDOMAIN=keyc-abcdef.ci.test\nLETS_ENCRYPT_ENV=\n' +
@@ -132,8 +135,8 @@ test('EXTRA_ENV as a ctx hook in a real meta.ts reaches the app env file through
   );
   // the head deploy: UPGRADE_EXTRA_ENV after EXTRA_ENV
   await editEnvFile(envFile, {
-    ...(await resolveEnvValues('EXTRA_ENV', meta, async () => ctx, live())),
-    ...(await resolveEnvValues('UPGRADE_EXTRA_ENV', meta, noCtx, live())),
+    ...(await resolveEnvValues('EXTRA_ENV', meta, async () => ctx, live(), undefined)),
+    ...(await resolveEnvValues('UPGRADE_EXTRA_ENV', meta, noCtx, live(), undefined)),
   });
   const env = await readEnvFile(envFile);
   t.is(env.get('NOTE'), 'two words');
@@ -210,13 +213,56 @@ test('removePreviousOverlays without an env file still removes the copied files'
 
 test('an EXTRA_ENV hook that never answers fails after HTTP_TIMEOUT', async (t) => {
   const meta = parseMeta({ HTTP_TIMEOUT: 0.2, EXTRA_ENV: () => new Promise<Record<string, string>>(() => undefined) }, FILE);
-  const error = await t.throwsAsync(resolveEnvValues('EXTRA_ENV', meta, ctxOf({}), live()), { instanceOf: HookError });
+  const error = await t.throwsAsync(resolveEnvValues('EXTRA_ENV', meta, ctxOf({}), live(), undefined), { instanceOf: HookError });
   t.is(error.message, 'EXTRA_ENV failed: did not answer within HTTP_TIMEOUT 0.2s');
 });
 
 test('values under secret-looking names are registered with the redactor', async (t) => {
   const secret = `pw-${Date.now()}-registered`;
   const meta = parseMeta({ EXTRA_ENV: { SMTP_PASS: secret, MODE: 'ci-mode-value' } }, FILE);
-  await resolveEnvValues('EXTRA_ENV', meta, ctxOf({}), live());
+  await resolveEnvValues('EXTRA_ENV', meta, ctxOf({}), live(), undefined);
   t.is(redactor.redact(`pass=${secret} mode=ci-mode-value`), 'pass=[REDACTED] mode=ci-mode-value');
+});
+
+test('secret(value) is written as its value and masked from then on; the manifest never shows it', async (t) => {
+  const value = `marked-${Date.now()}-value`;
+  const meta = parseMeta({ EXTRA_ENV: { GREETING: secret(value), MODE: 'plain-mode' } }, FILE);
+  t.deepEqual(await resolveEnvValues('EXTRA_ENV', meta, ctxOf({}), live(), undefined), { GREETING: value, MODE: 'plain-mode' });
+  t.is(redactor.redact(`greeting=${value}`), 'greeting=[REDACTED]');
+});
+
+test('secret({ file }) reads the file of the secrets dir, trimmed, and masks it', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'ccci-secrets-'));
+  const value = `from-file-${Date.now()}`;
+  await writeFile(join(dir, 'smtp-password'), `${value}\n`);
+  const meta = parseMeta({ EXTRA_ENV: () => ({ SMTP_SECRET: secret({ file: 'smtp-password' }) }) }, FILE);
+  t.deepEqual(await resolveEnvValues('EXTRA_ENV', meta, ctxOf({}), live(), dir), { SMTP_SECRET: value });
+  t.is(redactor.redact(value), '[REDACTED]');
+});
+
+test('secret({ file }) without a secrets dir, of a missing file, or too short says what is wrong', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'ccci-secrets-'));
+  await writeFile(join(dir, 'short'), 'abc\n');
+  const byFile = (file: string) => parseMeta({ EXTRA_ENV: { X: secret({ file }) } }, FILE);
+  t.is(
+    (await t.throwsAsync(resolveEnvValues('EXTRA_ENV', byFile('smtp'), ctxOf({}), live(), undefined))).message,
+    'secret({ file: "smtp" }) needs secretsDir in the configuration, and none is set',
+  );
+  t.regex(
+    (await t.throwsAsync(resolveEnvValues('EXTRA_ENV', byFile('absent'), ctxOf({}), live(), dir))).message,
+    /^secret\(\{ file: "absent" \}\): cannot read .*\/absent: ENOENT/,
+  );
+  t.is(
+    (await t.throwsAsync(resolveEnvValues('EXTRA_ENV', byFile('short'), ctxOf({}), live(), dir), { instanceOf: HookError })).message,
+    'EXTRA_ENV failed: X: the secret is 3 characters; at least 8 are needed to mask it',
+  );
+});
+
+test('a meta that marks a short literal or a path as a secret is refused at load, naming the key', (t) => {
+  t.throws(() => parseMeta({ EXTRA_ENV: { X: secret('short') } }, FILE), {
+    message: /a secret must be at least 8 characters to be masked at EXTRA_ENV\.X\.value/,
+  });
+  t.throws(() => parseMeta({ EXTRA_ENV: { X: secret({ file: '../etc/shadow' }) } }, FILE), {
+    message: /a plain file name of the secrets dir .* at EXTRA_ENV\.X\.file/,
+  });
 });
