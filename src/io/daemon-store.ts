@@ -51,6 +51,7 @@ CREATE TABLE IF NOT EXISTS requests (
 );
 CREATE INDEX IF NOT EXISTS requests_by_state ON requests (state, seq);
 CREATE INDEX IF NOT EXISTS requests_by_pull ON requests (repo, pull, seq);
+CREATE INDEX IF NOT EXISTS requests_by_recipe ON requests (recipe, state, seq);
 CREATE TABLE IF NOT EXISTS attempts (
   run_id TEXT PRIMARY KEY,
   request_id TEXT NOT NULL REFERENCES requests (id),
@@ -204,6 +205,8 @@ export interface DaemonStore {
   requestsOfPull(repo: RepoName, pull: number): StoredRequest[];
   /** The newest finished requests, newest first. */
   recentRequests(limit: number): StoredRequest[];
+  /** A recipe's finished requests, newest first, read lazily (stop early: the rest is never read). */
+  finishedRequestsOf(recipe: string): Generator<StoredRequest>;
   attemptsOf(requestId: string): StoredAttempt[];
   /** Sets the wanted body of the pull request's bot comment; false when it is unchanged. */
   setCommentBody(repo: RepoName, pull: number, body: string, phase: CommentPhase): boolean;
@@ -501,6 +504,12 @@ export function openDaemonStore(stateDir: string, now: () => Date = () => new Da
         .prepare<[number], RequestRow>("SELECT * FROM requests WHERE state = 'done' ORDER BY seq DESC LIMIT ?")
         .all(limit)
         .map(toRequest);
+    },
+    *finishedRequestsOf(recipe) {
+      const rows = db
+        .prepare<[string], RequestRow>("SELECT * FROM requests WHERE recipe = ? AND state = 'done' ORDER BY seq DESC")
+        .iterate(recipe);
+      for (const row of rows) yield toRequest(row);
     },
     attemptsOf(requestId) {
       return db

@@ -18,7 +18,9 @@ import type { Logger } from '../io/log.js';
 import { readResults } from '../results/read-results.js';
 import { RESULTS_FILE } from '../results/write-results.js';
 import { formatLogLine } from './log-lines.js';
+import { badgeSvg } from './badge.js';
 import { indexPage, runPage } from './pages.js';
+import { publishedOf } from './published.js';
 
 const WEBHOOK_BODY_LIMIT = 1024 * 1024;
 const LOG_TAIL_LINES = 200;
@@ -34,6 +36,8 @@ export interface WebDeps {
   readonly limitMinutes: number;
   readonly redact: (text: string) => string;
   readonly log: Logger;
+  /** The enrolled recipes, in configuration order (the overview and the badges). */
+  readonly recipes: readonly string[];
   /** Facts for /healthz beyond the queue (last poll, reports owed). */
   readonly health: () => Record<string, unknown>;
 }
@@ -124,10 +128,21 @@ export function createWebApp(deps: WebDeps): Hono {
         waiting: store.requestsIn('queued'),
         running: store.requestsIn('running'),
         recent: store.recentRequests(RECENT_REQUESTS),
+        recipes: deps.recipes.map((recipe) => ({ recipe, published: publishedOf(store, recipe) })),
         limitMinutes: deps.limitMinutes,
       }),
     ),
   );
+
+  app.get('/badge/:file', (c) => {
+    const recipe = /^([a-z0-9][a-z0-9-]*)\.svg$/.exec(c.req.param('file'))?.[1];
+    if (recipe === undefined || !deps.recipes.includes(recipe)) return c.text(`no enrolled recipe for ${c.req.param('file')}`, 404);
+    return c.body(badgeSvg(recipe, publishedOf(store, recipe)?.level), 200, {
+      'content-type': 'image/svg+xml; charset=utf-8',
+      // a README embeds it: the level shown must follow the newest run
+      'cache-control': 'no-cache',
+    });
+  });
 
   app.get('/runs/:id', async (c) => {
     const runId = c.req.param('id');

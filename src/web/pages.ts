@@ -1,6 +1,7 @@
 // Server-rendered pages of the daemon (they work without JavaScript; a small script only follows the
 // live log). Everything interpolated is escaped by hono's html tag; nothing here can change a run.
 import { html, raw } from 'hono/html';
+import type { JudgedRun } from '../domain/published-level.js';
 import type { StoredAttempt, StoredRequest } from '../io/daemon-store.js';
 import { RUNG_NAMES } from '../domain/rungs.js';
 import { outcomeLine } from '../daemon/report.js';
@@ -17,24 +18,15 @@ nav a{margin-right:1rem}`;
 
 function page(title: string, body: Html, options: { readonly refreshSeconds?: number } = {}): Html {
   return html`<!doctype html>
-    <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>${title}</title>
-        <style>
-          ${raw(STYLE)}
-        </style>
-        ${options.refreshSeconds === undefined ? '' : html`<noscript><meta http-equiv="refresh" content="${options.refreshSeconds}" /></noscript>`}
-      </head>
-      <body>
-        <nav><a href="/">cc-ci</a><a href="/healthz">health</a></nav>
-        ${body}
-      </body>
-    </html>`;
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title}</title><style>${raw(STYLE)}</style>
+${options.refreshSeconds === undefined ? '' : html`<noscript><meta http-equiv="refresh" content="${options.refreshSeconds}"></noscript>`}
+</head><body><nav><a href="/">cc-ci</a><a href="/healthz">health</a></nav>${body}</body></html>`;
 }
 
 export interface IndexData {
+  /** Every enrolled recipe with its published run (none until a run judged it). */
+  readonly recipes: readonly { readonly recipe: string; readonly published: JudgedRun | undefined }[];
   readonly waiting: readonly StoredRequest[];
   readonly running: readonly StoredRequest[];
   readonly recent: readonly StoredRequest[];
@@ -49,41 +41,35 @@ function requestRow(request: StoredRequest, limitMinutes: number): Html {
         ? `running${request.stage === null ? '' : `: ${request.stage}`}`
         : request.state
       : outcomeLine(request.outcome, limitMinutes);
-  return html`<tr>
-    <td>${request.repo} #${request.pull}</td>
-    <td><code>${request.sha.slice(0, 8)}</code></td>
-    <td>@${request.requestedBy}</td>
-    <td>${request.queuedAt}</td>
-    <td>${run}</td>
-    <td>${result}</td>
-  </tr>`;
+  return html`<tr><td>${request.repo} #${request.pull}</td><td><code>${request.sha.slice(0, 8)}</code></td><td>@${request.requestedBy}</td><td>${request.queuedAt}</td><td>${run}</td><td>${result}</td></tr>`;
+}
+
+function recipeRow({ recipe, published }: IndexData['recipes'][number]): Html {
+  const from =
+    published === undefined
+      ? '—'
+      : html`<a href="/runs/${published.runId}">${published.runId}</a> (${published.verdict}, ${published.finishedAt})`;
+  return html`<tr><td>${recipe}</td><td><img src="/badge/${recipe}.svg" alt="${published === undefined ? 'no runs' : `L${published.level}`}"></td><td>${from}</td></tr>`;
+}
+
+function recipeTable(recipes: IndexData['recipes']): Html {
+  return html`<table><tr><th>recipe</th><th>published level</th><th>from run</th></tr>${recipes.map(recipeRow)}</table>`;
 }
 
 function requestTable(requests: readonly StoredRequest[], limitMinutes: number): Html {
   if (requests.length === 0) return html`<p>none</p>`;
-  return html`<table>
-    <tr>
-      <th>pull request</th>
-      <th>head</th>
-      <th>by</th>
-      <th>queued</th>
-      <th>run</th>
-      <th>state</th>
-    </tr>
-    ${requests.map((request) => requestRow(request, limitMinutes))}
-  </table>`;
+  return html`<table><tr><th>pull request</th><th>head</th><th>by</th><th>queued</th><th>run</th><th>state</th></tr>${requests.map((request) => requestRow(request, limitMinutes))}</table>`;
 }
 
 export function indexPage(data: IndexData): Html {
   return page(
     'cc-ci',
     html`<h1>cc-ci</h1>
-      <h2>Running (${data.running.length})</h2>
-      ${requestTable(data.running, data.limitMinutes)}
-      <h2>Waiting (${data.waiting.length})</h2>
-      ${requestTable(data.waiting, data.limitMinutes)}
-      <h2>Recent</h2>
-      ${requestTable(data.recent, data.limitMinutes)}`,
+<h2>Recipes</h2>${recipeTable(data.recipes)}
+<p>Levels: L0 install did not pass · L1 install · L2 + upgrade · L3 + backup and restore · L4 + functional · L5 + lint. A run that ends in error (cc-ci's or the machine's failure) never lowers a published level.</p>
+<h2>Running (${data.running.length})</h2>${requestTable(data.running, data.limitMinutes)}
+<h2>Waiting (${data.waiting.length})</h2>${requestTable(data.waiting, data.limitMinutes)}
+<h2>Recent</h2>${requestTable(data.recent, data.limitMinutes)}`,
     { refreshSeconds: 15 },
   );
 }
@@ -100,81 +86,30 @@ export interface RunPageData {
 }
 
 function rungTable(results: Results): Html {
-  return html`<table>
-    <tr>
-      <th>rung</th>
-      <th>status</th>
-      <th>reason</th>
-    </tr>
-    ${RUNG_NAMES.map((name) => {
-      const rung = results.rungs[name];
-      return html`<tr>
-        <td>${name}</td>
-        <td class="${rung.status}">${rung.status}</td>
-        <td>${rung.reason}</td>
-      </tr>`;
-    })}
-  </table>`;
+  return html`<table><tr><th>rung</th><th>status</th><th>reason</th></tr>${RUNG_NAMES.map((name) => {
+    const rung = results.rungs[name];
+    return html`<tr><td>${name}</td><td class="${rung.status}">${rung.status}</td><td>${rung.reason}</td></tr>`;
+  })}</table>`;
 }
 
 function tierTables(results: Results): Html {
   if (results.tiers.length === 0) return html`<p>no tier ran</p>`;
   return html`${results.tiers.map(
-    (tier) =>
-      html`<h3>${tier.name}: <span class="${tier.status}">${tier.status}</span> (${tier.ms} ms)</h3>
-        <p>${tier.reason}</p>
-        ${
-          tier.tests.length === 0
-            ? ''
-            : html`<table>
-                <tr>
-                  <th>test</th>
-                  <th>status</th>
-                  <th>ms</th>
-                  <th>message</th>
-                </tr>
-                ${tier.tests.map(
-                  (test) =>
-                    html`<tr>
-                      <td>${test.name}</td>
-                      <td class="${test.status}">${test.status}</td>
-                      <td>${test.ms}</td>
-                      <td>${test.message ?? ''}</td>
-                    </tr>`,
-                )}
-              </table>`
-        }`,
+    (tier) => html`<h3>${tier.name}: <span class="${tier.status}">${tier.status}</span> (${tier.ms} ms)</h3><p>${tier.reason}</p>
+${tier.tests.length === 0 ? '' : html`<table><tr><th>test</th><th>status</th><th>ms</th><th>message</th></tr>${tier.tests.map((test) => html`<tr><td>${test.name}</td><td class="${test.status}">${test.status}</td><td>${test.ms}</td><td>${test.message ?? ''}</td></tr>`)}</table>`}`,
   )}`;
 }
 
 function resultsSection(results: Results): Html {
   const base = results.baseVersion;
-  return html`<h2>
-      Result: level ${results.level}, <span class="${results.verdict}">${results.verdict}</span> (exit
-      ${results.exitCode}${results.abortReason === null ? '' : `, aborted: ${results.abortReason}`})
-    </h2>
-    <p>
-      head <code>${results.ref}</code>${results.headVersion === null ? '' : ` (${results.headVersion})`} · base
-      ${base === null ? 'not resolved' : html`${base.kind} ${base.value ?? ''}: ${base.reason}`}
-    </p>
-    <p>
-      deploys ${results.deploys.actual}/${results.deploys.expected} · clean teardown
-      ${results.flags.cleanTeardown ? 'yes' : 'NO'}${results.teardown.leftovers.length === 0 ? '' : ` (left: ${results.teardown.leftovers.join(', ')})`}
-      · no secret leak ${results.flags.noSecretLeak ? 'yes' : 'NO'} · lint
-      ${results.lint.status}${results.lint.rulesFailed.length === 0 ? '' : ` (${results.lint.rulesFailed.join(', ')})`}
-    </p>
-    ${
-      results.teardown.errors.length === 0
-        ? ''
-        : html`<p>teardown: ${results.teardown.errors.map((error) => `${error.domain} ${error.step}: ${error.message}`).join('; ')}</p>`
-    }
-    <p>${results.startedAt} → ${results.finishedAt}</p>
-    <h2>Rungs</h2>
-    ${rungTable(results)}
-    <h2>Tiers</h2>
-    ${tierTables(results)}
-    <h2>Customization</h2>
-    <pre>${JSON.stringify(results.customization, null, 2)}</pre>`;
+  return html`<h2>Result: level ${results.level}, <span class="${results.verdict}">${results.verdict}</span> (exit ${results.exitCode}${results.abortReason === null ? '' : `, aborted: ${results.abortReason}`})</h2>
+<p>head <code>${results.ref}</code>${results.headVersion === null ? '' : ` (${results.headVersion})`} · base ${base === null ? 'not resolved' : html`${base.kind} ${base.value ?? ''}: ${base.reason}`}</p>
+<p>deploys ${results.deploys.actual}/${results.deploys.expected} · clean teardown ${results.flags.cleanTeardown ? 'yes' : 'NO'}${results.teardown.leftovers.length === 0 ? '' : ` (left: ${results.teardown.leftovers.join(', ')})`} · no secret leak ${results.flags.noSecretLeak ? 'yes' : 'NO'} · lint ${results.lint.status}${results.lint.rulesFailed.length === 0 ? '' : ` (${results.lint.rulesFailed.join(', ')})`}</p>
+${results.teardown.errors.length === 0 ? '' : html`<p>teardown: ${results.teardown.errors.map((error) => `${error.domain} ${error.step}: ${error.message}`).join('; ')}</p>`}
+<p>${results.startedAt} → ${results.finishedAt}</p>
+<h2>Rungs</h2>${rungTable(results)}
+<h2>Tiers</h2>${tierTables(results)}
+<h2>Customization</h2><pre>${JSON.stringify(results.customization, null, 2)}</pre>`;
 }
 
 const FOLLOW_SCRIPT = `
@@ -190,33 +125,15 @@ export function runPage(data: RunPageData): Html {
   const about =
     request === undefined
       ? html`<p>A run started by hand (not by the daemon).</p>`
-      : html`<p>
-            <b>${request.recipe}</b> · ${request.repo} pull request #${request.pull} · head <code>${request.sha}</code> · requested by
-            @${request.requestedBy} at ${request.queuedAt}${data.attempt === undefined ? '' : ` · attempt ${data.attempt.attempt}`}
-          </p>
-          <p>
-            State:
-            ${data.attempt?.outcome != null ? outcomeLine(data.attempt.outcome, data.limitMinutes) : request.runId === data.runId && request.state === 'running' ? `running${request.stage === null ? '' : `, now: ${request.stage}`}` : request.state}
-          </p>`;
+      : html`<p><b>${request.recipe}</b> · ${request.repo} pull request #${request.pull} · head <code>${request.sha}</code> · requested by @${request.requestedBy} at ${request.queuedAt}${data.attempt === undefined ? '' : ` · attempt ${data.attempt.attempt}`}</p>
+<p>State: ${data.attempt?.outcome != null ? outcomeLine(data.attempt.outcome, data.limitMinutes) : request.runId === data.runId && request.state === 'running' ? `running${request.stage === null ? '' : `, now: ${request.stage}`}` : request.state}</p>`;
   return page(
     title,
-    html`<h1>${title}</h1>
-      ${about}
-      ${results === undefined ? (data.live ? html`<p>The run is going; the log below follows it.</p>` : html`<p>This run left no results.json.</p>`) : resultsSection(results)}
-      <h2>Artifacts</h2>
-      <ul>
-        ${results === undefined ? '' : html`<li><a href="/runs/${data.runId}/results.json">results.json</a></li>`}
-        <li><a href="/runs/${data.runId}/log">run log</a> (redacted)</li>
-      </ul>
-      <h2>Log${data.live ? ' (live)' : ' (last lines)'}</h2>
-      <pre id="log">${data.logTail.join('\n')}</pre>
-      ${
-        data.live
-          ? html`<script>
-              ${raw(FOLLOW_SCRIPT)};
-            </script>`
-          : ''
-      }`,
+    html`<h1>${title}</h1>${about}
+${results === undefined ? (data.live ? html`<p>The run is going; the log below follows it.</p>` : html`<p>This run left no results.json.</p>`) : resultsSection(results)}
+<h2>Artifacts</h2><ul>${results === undefined ? '' : html`<li><a href="/runs/${data.runId}/results.json">results.json</a></li>`}<li><a href="/runs/${data.runId}/log">run log</a> (redacted)</li></ul>
+<h2>Log${data.live ? ' (live)' : ' (last lines)'}</h2><pre id="log">${data.logTail.join('\n')}</pre>
+${data.live ? html`<script>${raw(FOLLOW_SCRIPT)}</script>` : ''}`,
     data.live ? { refreshSeconds: 10 } : {},
   );
 }

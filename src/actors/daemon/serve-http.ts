@@ -17,6 +17,7 @@ export function makeServeHttp(world: DaemonWorld) {
       admitter: world.admitter,
       webhookSecret: world.webhookSecret,
       limitMinutes: world.limitMinutes,
+      recipes: world.enrolled.map((entry) => entry.recipe),
       redact: world.redact,
       log,
       health: () => ({ ...world.health, owed: world.store.pendingStatuses().length + world.store.pendingComments().length }),
