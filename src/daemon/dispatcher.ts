@@ -11,6 +11,7 @@ import { queueMachine, type QueueEmitted } from '../machines/queue.machine.js';
 import { readResults } from '../results/read-results.js';
 import type { PullReports } from './pull-reports.js';
 import { finalStatus, noteFor, queuedStatus, runningStatus, type ReportLinks } from './report.js';
+import type { DaemonMetrics } from './metrics.js';
 import { outcomeFromResults, pullKey, type RequestOutcome, type StoppedBy } from './request.js';
 
 export interface DispatcherOptions {
@@ -26,6 +27,8 @@ export interface DispatcherOptions {
   readonly startRun: (spec: RunChildSpec, onLine: (line: string) => void) => RunChild;
   /** Called after the store owes the forge something new. */
   readonly changed: () => void;
+  /** Told how each run and each of its stages ended (the daemon's /metrics). */
+  readonly metrics: Pick<DaemonMetrics, 'runFinished' | 'stageFinished'>;
 }
 
 export type Admission = 'accepted' | 'duplicate' | 'refused';
@@ -120,6 +123,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         if (run?.outcome === undefined)
           throw new Error(`queue finished request ${event.item.id} (${event.outcome}) that the dispatcher did not run`);
         const request = store.finishRequest(event.item.id, run.outcome, finalStatus(options.links, run.outcome, options.limitMinutes));
+        options.metrics.runFinished(run.outcome);
         log.info(
           {
             request: request.id,
@@ -163,6 +167,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         const parsed = parseRunEvent(line);
         if (!('event' in parsed)) log.warn({ runId, line, problem: parsed.problem }, "a line of the run's event stream is not a run event");
         else if (parsed.event.event === 'stage.started') store.setStage(requestId, parsed.event.stage);
+        else if (parsed.event.event === 'stage.finished') options.metrics.stageFinished(parsed.event.stage, parsed.event.ms);
       },
     );
     const limit = setTimeout(() => {

@@ -26,6 +26,7 @@ import { daemonMachine, type DaemonOutput } from '../machines/daemon.machine.js'
 import type { Enrolled } from './admit-comment.js';
 import { createAdmitter } from './admit-comment.js';
 import { createBell } from './bell.js';
+import { createDaemonMetrics } from './metrics.js';
 import { createDispatcher } from './dispatcher.js';
 import { createPullReports } from './pull-reports.js';
 
@@ -76,7 +77,14 @@ export async function runDaemon(request: DaemonRequest): Promise<DaemonOutput> {
     daemon.forge.webhookSecretFile === undefined ? undefined : await readSecret(daemon.forge.webhookSecretFile, 'webhook secret');
   redactor.add(webhookSecret);
 
-  const forge = createGiteaForge({ url: daemon.forge.url, token, log: log.child({ component: 'forge' }) });
+  // the gauges are read at scrape time, when the dispatcher exists
+  const metrics = createDaemonMetrics({ waiting: () => dispatcher.counts().waiting, running: () => dispatcher.counts().running });
+  const forge = createGiteaForge({
+    url: daemon.forge.url,
+    token,
+    log: log.child({ component: 'forge' }),
+    onRequest: metrics.forgeCalled,
+  });
   let bot: string | undefined;
   const botLogin = async () => (bot ??= await forge.whoami());
   try {
@@ -109,6 +117,7 @@ export async function runDaemon(request: DaemonRequest): Promise<DaemonOutput> {
     configFile: request.configFile,
     log: log.child({ component: 'queue' }),
     startRun: (spec, onLine) => startRunChild(spec, { log: log.child({ component: 'run' }), onLine }),
+    metrics,
   });
   const admitter = createAdmitter({
     store,
@@ -140,6 +149,7 @@ export async function runDaemon(request: DaemonRequest): Promise<DaemonOutput> {
       signal,
     );
     await settleLockReleases();
+    metrics.janitorDecided(decisions);
     return decisions;
   };
 
@@ -160,6 +170,7 @@ export async function runDaemon(request: DaemonRequest): Promise<DaemonOutput> {
     botLogin,
     sweep,
     redact: redactor.redact,
+    metrics,
     health: { lastPoll: null, forgeBlocked: null },
   };
   daemonLog.info(

@@ -24,6 +24,8 @@ export interface GiteaForgeOptions {
   readonly url: string;
   readonly token: string;
   readonly log: Logger;
+  /** Told of every attempt: the endpoint (its path with names and numbers as placeholders) and whether it was answered (error: no answer, 429 or 5xx). */
+  readonly onRequest?: (call: { readonly endpoint: string; readonly outcome: 'ok' | 'error' }) => void;
   /** Per attempt, until the whole answer is read. @default 10000 */
   readonly timeoutMs?: number;
   /** Attempts after the first one. @default 3 */
@@ -65,6 +67,25 @@ function target(request: Request): string {
   for (const [key, value] of Object.entries(request.query ?? {})) if (value !== undefined) query.set(key, String(value));
   const search = query.toString();
   return search === '' ? request.path : `${request.path}?${search}`;
+}
+
+/**
+ * A call's endpoint for metrics: method and path with owner, repository, organisation, user, numbers
+ * and commit shas as placeholders, so the label stays one per endpoint.
+ */
+export function forgeEndpoint(method: string, path: string): string {
+  const segments = path.split('/').filter((segment) => segment !== '');
+  const named = segments.map((segment, index) => {
+    const before = segments[index - 1];
+    if (segments[0] === 'repos' && index === 1) return '{owner}';
+    if (segments[0] === 'repos' && index === 2) return '{repo}';
+    if (before === 'orgs') return '{org}';
+    if (before === 'members' || before === 'users') return '{user}';
+    if (/^[0-9a-f]{40}$/.test(segment)) return '{sha}';
+    if (/^\d+$/.test(segment)) return '{id}';
+    return segment;
+  });
+  return `${method} /${named.join('/')}`;
 }
 
 /** How errors and log lines name a call: method, path and query (the token travels in a header only). */
@@ -160,6 +181,8 @@ export function createGiteaForge(options: GiteaForgeOptions): Forge {
       let failure: string;
       let status: number | undefined;
       let waitMs: number | undefined;
+      const answered = 'answer' in outcome && outcome.answer.status !== 429 && outcome.answer.status < 500;
+      options.onRequest?.({ endpoint: forgeEndpoint(request.method, request.path), outcome: answered ? 'ok' : 'error' });
       if ('answer' in outcome) {
         const { answer } = outcome;
         log.debug({ call, status: answer.status, ms, attempt }, 'forge request');

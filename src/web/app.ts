@@ -7,6 +7,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { streamSSE } from 'hono/streaming';
 import type { Admitter } from '../daemon/admit-comment.js';
+import type { DaemonMetrics } from '../daemon/metrics.js';
 import type { Dispatcher } from '../daemon/dispatcher.js';
 import { checkSignature } from '../daemon/signature.js';
 import { describeIssues } from '../domain/describe-issues.js';
@@ -36,6 +37,8 @@ export interface WebDeps {
   readonly limitMinutes: number;
   readonly redact: (text: string) => string;
   readonly log: Logger;
+  /** /metrics: the exposition of the daemon's metrics. */
+  readonly metrics: Pick<DaemonMetrics, 'render' | 'contentType'>;
   /** The enrolled recipes, in configuration order (the overview and the badges). */
   readonly recipes: readonly string[];
   /** Facts for /healthz beyond the queue (last poll, reports owed). */
@@ -133,6 +136,8 @@ export function createWebApp(deps: WebDeps): Hono {
       }),
     ),
   );
+
+  app.get('/metrics', async (c) => c.body(await deps.metrics.render(), 200, { 'content-type': deps.metrics.contentType }));
 
   app.get('/badge/:file', (c) => {
     const recipe = /^([a-z0-9][a-z0-9-]*)\.svg$/.exec(c.req.param('file'))?.[1];

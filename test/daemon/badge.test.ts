@@ -7,6 +7,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { createDaemonMetrics } from '../../src/daemon/metrics.js';
 import type { RequestOutcome } from '../../src/daemon/request.js';
 import { openDaemonStore, type DaemonStore } from '../../src/io/daemon-store.js';
 import { silentLogger } from '../../src/io/log.js';
@@ -71,6 +72,7 @@ async function served(store: DaemonStore, recipes: string[]): Promise<{ url: str
     webhookSecret: undefined,
     limitMinutes: 54,
     recipes,
+    metrics: createDaemonMetrics({ waiting: () => 0, running: () => 0 }),
     redact: (text) => text,
     log: silentLogger,
     health: () => ({}),

@@ -68,6 +68,20 @@ test('the live log follows a run to its end; the run page, results.json and the 
   const served = await fetch(`${daemon.url}/runs/${runId}/results.json`);
   t.is(served.headers.get('content-type'), 'application/json; charset=utf-8');
   t.deepEqual(Results.parse(await served.json()), results);
+
+  // what the daemon saw of that run, in Prometheus text format
+  const scraped = await fetch(`${daemon.url}/metrics`);
+  t.regex(scraped.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/);
+  const metrics = await scraped.text();
+  t.true(metrics.includes('ccci_runs_total{verdict="success",level="5"} 1'), metrics);
+  t.true(metrics.includes('ccci_run_duration_seconds_count 1'));
+  for (const stage of ['prepare', 'deploy', 'install', 'upgrade', 'backup', 'restore', 'functional', 'lint', 'teardown'])
+    t.true(metrics.includes(`ccci_stage_duration_seconds_count{stage="${stage}"} 1`), `stage ${stage}`);
+  t.regex(metrics, /^ccci_forge_requests_total\{endpoint="GET \/user",outcome="ok"\} [1-9]/m);
+  t.regex(metrics, /^ccci_forge_requests_total\{endpoint="POST \/repos\/\{owner\}\/\{repo\}\/statuses\/\{sha\}",outcome="ok"\} [1-9]/m);
+  t.true(metrics.includes('ccci_queue_depth 0'));
+  t.true(metrics.includes('ccci_runs_in_progress 0'));
+  t.regex(metrics, /^ccci_daemon_process_resident_memory_bytes \d+/m);
 });
 
 test("every served line passes the daemon's redactor; what is not a run id is 404; /healthz says what the daemon does", async (t) => {

@@ -1,4 +1,5 @@
 // Everything the daemon's actors share, built once by the composition root (src/daemon/start-daemon.ts).
+import type { DaemonMetrics } from '../../daemon/metrics.js';
 import type { Config, DaemonConfig } from '../../config/schema.js';
 import type { Admitter, Enrolled } from '../../daemon/admit-comment.js';
 import type { Bell } from '../../daemon/bell.js';
@@ -31,6 +32,7 @@ export interface DaemonWorld {
   readonly redact: (text: string) => string;
   /** One janitor pass over the swarm (the same code every run starts with). */
   readonly sweep: (signal: AbortSignal) => Promise<readonly JanitorDecision[]>;
+  readonly metrics: DaemonMetrics;
   /** The bot's login, asked of the forge once. */
   readonly botLogin: () => Promise<string>;
   /** What /healthz says beyond the queue; the actors keep it current. */

@@ -18,6 +18,7 @@ export function makeServeHttp(world: DaemonWorld) {
       webhookSecret: world.webhookSecret,
       limitMinutes: world.limitMinutes,
       recipes: world.enrolled.map((entry) => entry.recipe),
+      metrics: world.metrics,
       redact: world.redact,
       log,
       health: () => ({ ...world.health, owed: world.store.pendingStatuses().length + world.store.pendingComments().length }),
