@@ -18,6 +18,14 @@ export function runPageUrl(links: ReportLinks, runId: string): string {
   return `${links.publicUrl}/runs/${runId}`;
 }
 
+export function cardUrl(links: ReportLinks, runId: string): string {
+  return `${links.publicUrl}/runs/${runId}/card.png`;
+}
+
+export function badgeUrl(links: ReportLinks, recipe: string): string {
+  return `${links.publicUrl}/badge/${recipe}.svg`;
+}
+
 export function runLogUrl(links: ReportLinks, runId: string): string {
   return `${links.publicUrl}/runs/${runId}/log`;
 }
@@ -166,6 +174,10 @@ function currentSection(view: PullCommentView, request: CommentRequest): string[
   const outcome = request.outcome;
   const lines = [`**${outcomeLine(outcome, view.limitMinutes)}** (${by}, head ${short}).`];
   if (outcome.kind === 'results') {
+    // both images link to the run page; the text below says everything they show
+    const page = runPageUrl(view.links, outcome.runId);
+    lines.push('', `[![cc-ci ${view.recipe}](${badgeUrl(view.links, view.recipe)})](${page})`);
+    if (outcome.card === true) lines.push('', `[![summary card of run ${outcome.runId}](${cardUrl(view.links, outcome.runId)})](${page})`);
     const versions = [
       outcome.headVersion === null ? undefined : `head version ${outcome.headVersion}`,
       outcome.baseVersion === null ? undefined : `base: ${outcome.baseVersion.value ?? 'none'} (${outcome.baseVersion.reason})`,

@@ -26,6 +26,7 @@ export const RequestOutcome = z.discriminatedUnion('kind', [
     baseVersion: UpgradeBase.nullable(),
     durationMs: z.number().int().nonnegative(),
     stoppedBy: StoppedBy.nullable(),
+    card: z.boolean().optional().describe('The run made its summary card (absent in outcomes stored before cards existed)'),
   }),
   z.strictObject({
     kind: z.literal('no-results'),
@@ -57,6 +58,7 @@ export function outcomeFromResults(results: Results, stoppedBy: StoppedBy | null
     baseVersion: results.baseVersion,
     durationMs: Math.max(0, Date.parse(results.finishedAt) - Date.parse(results.startedAt)),
     stoppedBy,
+    card: results.artifacts.card !== null,
   };
 }
 

@@ -1,7 +1,7 @@
 // The run's composition root: builds the live adapters, provides the actors, runs the machine, and writes
 // results.json from its output alone.
-import { mkdir } from 'node:fs/promises';
-import { relative } from 'node:path';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
 import { createActor, toPromise, type SnapshotFrom } from 'xstate';
 import { makeHoldDomainLock } from '../actors/hold-domain-lock.js';
 import { makeInstallApp } from '../actors/install-app.js';
@@ -25,6 +25,8 @@ import { redactDeep, redactor } from '../io/redact.js';
 import { writeStateFile } from '../io/run-state.js';
 import { runMachine, type RunOutput } from '../machines/run.machine.js';
 import { buildResults } from '../results/build-results.js';
+import { CARD_FILE, summaryCardSvg } from '../results/summary-card.js';
+import { renderPng } from '../io/render-png.js';
 import { LoadedRecipes } from './loaded-recipes.js';
 import { OpStateExport } from './op-state.js';
 import { RunStart } from '../results/killed-run.js';
@@ -56,6 +58,17 @@ function abraFor(config: Config, abraDir: string, log: Logger) {
     tty: config.abra.tty,
     log: log.child({ component: 'abra' }),
   });
+}
+
+/** The summary card as an artifact; best effort: a card that cannot be made leaves the text to stand alone. */
+async function withSummaryCard(results: Results, runDir: string, log: Logger): Promise<Results> {
+  try {
+    await writeFile(join(runDir, CARD_FILE), renderPng(summaryCardSvg(results)));
+    return { ...results, artifacts: { ...results.artifacts, card: CARD_FILE } };
+  } catch (error) {
+    log.warn({ err: error }, 'the summary card could not be rendered: results.json and the comment stand without it');
+    return results;
+  }
 }
 
 export function createRunWorld(request: RunRequest, log: Logger): RunWorld {
@@ -122,7 +135,7 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
   if (secretScan.leaked.length > 0) {
     log.error({ leaked: secretScan.leaked }, 'a known secret value appears unmasked in artifacts of this run: noSecretLeak is false');
   }
-  const results = resultsFor(secretScan);
+  const results = await withSummaryCard(resultsFor(secretScan), paths.runDir, log);
   const resultsFile = await writeResults(paths.runDir, results);
   // not `level`: that key is pino's own
   log.info({ result: { level: results.level, verdict: results.verdict, exitCode: results.exitCode }, resultsFile }, 'run finished');

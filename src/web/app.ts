@@ -17,6 +17,7 @@ import type { DaemonStore } from '../io/daemon-store.js';
 import { followLines } from '../io/follow-file.js';
 import type { Logger } from '../io/log.js';
 import { readResults } from '../results/read-results.js';
+import { CARD_FILE } from '../results/summary-card.js';
 import { RESULTS_FILE } from '../results/write-results.js';
 import { formatLogLine } from './log-lines.js';
 import { badgeSvg } from './badge.js';
@@ -173,6 +174,14 @@ export function createWebApp(deps: WebDeps): Hono {
         live: isLive(runId),
       }),
     );
+  });
+
+  app.get('/runs/:id/card.png', async (c) => {
+    const runId = c.req.param('id');
+    if (!RUN_ID_PATTERN.test(runId)) return c.text(`not a run id: ${runId}`, 404);
+    const card = await readFile(join(runDir(runId), CARD_FILE)).catch(() => undefined);
+    if (card === undefined) return c.text(`run ${runId} has no summary card`, 404);
+    return c.body(new Uint8Array(card), 200, { 'content-type': 'image/png' });
   });
 
   app.get('/runs/:id/results.json', async (c) => {

@@ -103,6 +103,19 @@ test.serial(
       );
       t.regex(comments[0]!.body, /\| install \| pass \|/);
       t.regex(comments[0]!.body, new RegExp(`${daemon.url.replaceAll('.', '\\.')}/runs/\\d{8}T\\d{6}Z-[0-9a-f]{6}`));
+      // the badge and the summary card, each an image the daemon serves, each linking to the run page
+      const images = [...comments[0]!.body.matchAll(/\[!\[[^\]]*\]\(([^)]+)\)\]\(([^)]+)\)/g)];
+      t.deepEqual(
+        images.map(([, image]) => new URL(image!).pathname.replace(/\d{8}T\d{6}Z-[0-9a-f]{6}[^/]*/, '<run>')),
+        ['/badge/web.svg', '/runs/<run>/card.png'],
+      );
+      for (const [, image, link] of images) {
+        t.regex(link!, /\/runs\/\d{8}T\d{6}Z-/);
+        const served = await fetch(image!);
+        t.is(served.status, 200, image);
+        t.regex(served.headers.get('content-type') ?? '', /^image\/(svg\+xml|png)/);
+        await served.arrayBuffer();
+      }
     }
 
     const results = (await runResults(daemon)).filter((entry) => entry.pr === String(first.number) || entry.pr === String(second.number));

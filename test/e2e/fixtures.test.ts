@@ -60,6 +60,9 @@ test.serial('web reaches level 5 with one deploy, an upgrade from the newest old
   t.true(results.flags.noSecretLeak);
   const runLog = await readFile(join(resultsFile, '..', results.artifacts.log), 'utf8');
   t.regex(runLog, /\| token\s+\| \[REDACTED\]/, 'the secret abra generated is masked in the run log');
+  t.is(results.artifacts.card, 'card.png');
+  const card = await readFile(join(resultsFile, '..', 'card.png'));
+  t.deepEqual([...card.subarray(1, 4)], [0x50, 0x4e, 0x47], 'the summary card is a PNG');
   t.deepEqual(await stackLeftovers(stackName(results.domain)), []);
 });
 

@@ -119,6 +119,7 @@ test('outcomeFromResults keeps the run facts and measures the duration from the 
     baseVersion: { kind: 'version', value: '1.2.0+2.0', reason: "newest release older than the head's 1.3.0+2.0" },
     durationMs: 645_400,
     stoppedBy: null,
+    card: false,
   });
 });
 
@@ -435,6 +436,8 @@ test('a result: headline, versions, the five rungs in ladder order, deploys, dur
     lines(
       '**L2 · failure — backup_restore failed: restore lost the uploads** (requested by @alice, head `01234567`).',
       '',
+      `[![cc-ci web](https://ci.example.org/badge/web.svg)](https://ci.example.org/runs/${RUN})`,
+      '',
       "head version 1.3.0+2.0 · base: 1.2.0+2.0 (newest release older than the head's 1.3.0+2.0)",
       '',
       ...TABLE_HEAD,
@@ -470,7 +473,7 @@ test('a skip base, no head version, a short run and two deploys', (t) => {
     exitCode: 1,
   });
   const rendered = renderPullComment(view([request({ state: 'done', runId: RUN, outcome: ending })]));
-  t.is(rendered.split('\n')[5], 'base: none (no predecessor)');
+  t.is(rendered.split('\n')[7], 'base: none (no predecessor)');
   t.is(
     rendered.split('\n').at(-2),
     `Deploys 2/1 · 45 s · [run page](https://ci.example.org/runs/${RUN}) · [log](https://ci.example.org/runs/${RUN}/log)`,
@@ -480,7 +483,23 @@ test('a skip base, no head version, a short run and two deploys', (t) => {
 test('no version facts at all: no version line', (t) => {
   const ending = outcome({ baseVersion: null, headVersion: null });
   const rendered = renderPullComment(view([request({ state: 'done', runId: RUN, outcome: ending })]));
-  t.deepEqual(rendered.split('\n').slice(3, 7), ['**L5 · success** (requested by @alice, head `01234567`).', '', ...TABLE_HEAD]);
+  t.deepEqual(rendered.split('\n').slice(3, 9), [
+    '**L5 · success** (requested by @alice, head `01234567`).',
+    '',
+    `[![cc-ci web](https://ci.example.org/badge/web.svg)](https://ci.example.org/runs/${RUN})`,
+    '',
+    ...TABLE_HEAD,
+  ]);
+});
+
+test('a run that made its summary card shows it under the badge, both linking to the run page', (t) => {
+  const ending = { ...outcome({ baseVersion: null, headVersion: null }), card: true };
+  const rendered = renderPullComment(view([request({ state: 'done', runId: RUN, outcome: ending })]));
+  t.deepEqual(rendered.split('\n').slice(5, 8), [
+    `[![cc-ci web](https://ci.example.org/badge/web.svg)](https://ci.example.org/runs/${RUN})`,
+    '',
+    `[![summary card of run ${RUN}](https://ci.example.org/runs/${RUN}/card.png)](https://ci.example.org/runs/${RUN})`,
+  ]);
 });
 
 test('durations: seconds below a minute, rounded; minutes and seconds above', (t) => {
