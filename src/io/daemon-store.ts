@@ -205,8 +205,8 @@ export interface DaemonStore {
   requestsOfPull(repo: RepoName, pull: number): StoredRequest[];
   /** The newest finished requests, newest first. */
   recentRequests(limit: number): StoredRequest[];
-  /** A recipe's finished requests, newest first, read lazily (stop early: the rest is never read). */
-  finishedRequestsOf(recipe: string): Generator<StoredRequest>;
+  /** A recipe's finished requests, newest first (older than `beforeSeq` when given), read lazily: stop early and the rest is never read. */
+  finishedRequestsOf(recipe: string, beforeSeq?: number): Generator<StoredRequest>;
   attemptsOf(requestId: string): StoredAttempt[];
   /** Sets the wanted body of the pull request's bot comment; false when it is unchanged. */
   setCommentBody(repo: RepoName, pull: number, body: string, phase: CommentPhase): boolean;
@@ -505,10 +505,10 @@ export function openDaemonStore(stateDir: string, now: () => Date = () => new Da
         .all(limit)
         .map(toRequest);
     },
-    *finishedRequestsOf(recipe) {
+    *finishedRequestsOf(recipe, beforeSeq = Number.MAX_SAFE_INTEGER) {
       const rows = db
-        .prepare<[string], RequestRow>("SELECT * FROM requests WHERE recipe = ? AND state = 'done' ORDER BY seq DESC")
-        .iterate(recipe);
+        .prepare<[string, number], RequestRow>("SELECT * FROM requests WHERE recipe = ? AND state = 'done' AND seq < ? ORDER BY seq DESC")
+        .iterate(recipe, beforeSeq);
       for (const row of rows) yield toRequest(row);
     },
     attemptsOf(requestId) {

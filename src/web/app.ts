@@ -13,7 +13,7 @@ import { checkSignature } from '../daemon/signature.js';
 import { describeIssues } from '../domain/describe-issues.js';
 import { RUN_ID_PATTERN } from '../domain/identity.js';
 import { IssueCommentEvent } from '../forge/schema.js';
-import type { DaemonStore } from '../io/daemon-store.js';
+import type { DaemonStore, StoredRequest } from '../io/daemon-store.js';
 import { followLines } from '../io/follow-file.js';
 import type { Logger } from '../io/log.js';
 import { readResults } from '../results/read-results.js';
@@ -21,12 +21,14 @@ import { CARD_FILE } from '../results/summary-card.js';
 import { RESULTS_FILE } from '../results/write-results.js';
 import { formatLogLine } from './log-lines.js';
 import { badgeSvg } from './badge.js';
-import { indexPage, runPage } from './pages.js';
+import { indexPage, recipePage, runPage } from './pages.js';
 import { publishedOf } from './published.js';
 
 const WEBHOOK_BODY_LIMIT = 1024 * 1024;
 const LOG_TAIL_LINES = 200;
 const RECENT_REQUESTS = 50;
+/** Finished runs per page of a recipe's history. */
+const HISTORY_PAGE = 50;
 const RUN_LOG = 'run.log';
 
 export interface WebDeps {
@@ -137,6 +139,30 @@ export function createWebApp(deps: WebDeps): Hono {
       }),
     ),
   );
+
+  app.get('/recipes/:recipe', (c) => {
+    const recipe = c.req.param('recipe');
+    if (!deps.recipes.includes(recipe)) return c.text(`no enrolled recipe ${recipe}`, 404);
+    const before = c.req.query('before');
+    if (before !== undefined && !/^[1-9]\d{0,15}$/.test(before)) return c.text(`before=${before} is not a position in the history`, 400);
+    // one more than a page: whether an older page exists
+    const runs: StoredRequest[] = [];
+    for (const request of store.finishedRequestsOf(recipe, before === undefined ? undefined : Number(before))) {
+      runs.push(request);
+      if (runs.length > HISTORY_PAGE) break;
+    }
+    const shown = runs.slice(0, HISTORY_PAGE);
+    return c.html(
+      recipePage({
+        recipe,
+        published: publishedOf(store, recipe),
+        runs: shown,
+        olderBefore: runs.length > HISTORY_PAGE ? shown.at(-1)!.seq : undefined,
+        paged: before !== undefined,
+        limitMinutes: deps.limitMinutes,
+      }),
+    );
+  });
 
   app.get('/metrics', async (c) => c.body(await deps.metrics.render(), 200, { 'content-type': deps.metrics.contentType }));
 

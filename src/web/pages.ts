@@ -4,7 +4,7 @@ import { html, raw } from 'hono/html';
 import type { JudgedRun } from '../domain/published-level.js';
 import type { StoredAttempt, StoredRequest } from '../io/daemon-store.js';
 import { RUNG_NAMES } from '../domain/rungs.js';
-import { outcomeLine } from '../daemon/report.js';
+import { duration, outcomeLine } from '../daemon/report.js';
 import type { Results } from '../results/schema.js';
 
 type Html = ReturnType<typeof html>;
@@ -49,7 +49,7 @@ function recipeRow({ recipe, published }: IndexData['recipes'][number]): Html {
     published === undefined
       ? '—'
       : html`<a href="/runs/${published.runId}">${published.runId}</a> (${published.verdict}, ${published.finishedAt})`;
-  return html`<tr><td>${recipe}</td><td><img src="/badge/${recipe}.svg" alt="${published === undefined ? 'no runs' : `L${published.level}`}"></td><td>${from}</td></tr>`;
+  return html`<tr><td><a href="/recipes/${recipe}">${recipe}</a></td><td><img src="/badge/${recipe}.svg" alt="${published === undefined ? 'no runs' : `L${published.level}`}"></td><td>${from}</td></tr>`;
 }
 
 function recipeTable(recipes: IndexData['recipes']): Html {
@@ -71,6 +71,47 @@ export function indexPage(data: IndexData): Html {
 <h2>Waiting (${data.waiting.length})</h2>${requestTable(data.waiting, data.limitMinutes)}
 <h2>Recent</h2>${requestTable(data.recent, data.limitMinutes)}`,
     { refreshSeconds: 15 },
+  );
+}
+
+export interface RecipePageData {
+  readonly recipe: string;
+  readonly published: JudgedRun | undefined;
+  /** One page of the recipe's finished runs, newest first. */
+  readonly runs: readonly StoredRequest[];
+  /** The `before` of the next, older page; undefined on the last page. */
+  readonly olderBefore: number | undefined;
+  /** This page is not the newest one. */
+  readonly paged: boolean;
+  readonly limitMinutes: number;
+}
+
+function historyRow(request: StoredRequest, limitMinutes: number): Html {
+  const outcome = request.outcome;
+  const results = outcome?.kind === 'results' ? outcome : undefined;
+  const run = request.runId === null ? html`—` : html`<a href="/runs/${request.runId}">${request.runId}</a>`;
+  return html`<tr><td>${request.finishedAt ?? ''}</td><td>${run}</td><td>${request.repo} #${request.pull}</td><td><code>${request.sha.slice(0, 8)}</code></td><td class="${results?.verdict ?? 'error'}">${outcome === null ? request.state : outcomeLine(outcome, limitMinutes)}</td><td>${results === undefined ? '—' : `L${results.level}`}</td><td>${results?.headVersion ?? '—'}</td><td>${results === undefined ? '—' : duration(results.durationMs)}</td></tr>`;
+}
+
+export function recipePage(data: RecipePageData): Html {
+  const published =
+    data.published === undefined
+      ? 'no published level yet'
+      : html`published level L${data.published.level}, from <a href="/runs/${data.published.runId}">${data.published.runId}</a> (${data.published.verdict}, ${data.published.finishedAt})`;
+  const rows =
+    data.runs.length === 0
+      ? html`<p>no finished runs${data.paged ? ' older than these' : ''}</p>`
+      : html`<table><tr><th>finished</th><th>run</th><th>pull request</th><th>head</th><th>result</th><th>level</th><th>head version</th><th>duration</th></tr>${data.runs.map((request) => historyRow(request, data.limitMinutes))}</table>`;
+  const pager = [
+    data.paged ? html`<a href="/recipes/${data.recipe}">newest runs</a>` : '',
+    data.olderBefore === undefined ? '' : html`<a href="/recipes/${data.recipe}?before=${data.olderBefore}">older runs</a>`,
+  ];
+  return page(
+    `cc-ci ${data.recipe}`,
+    html`<h1>${data.recipe} <img src="/badge/${data.recipe}.svg" alt="${data.published === undefined ? 'no runs' : `L${data.published.level}`}"></h1>
+<p>${published}</p>
+<h2>Runs, newest first</h2>${rows}
+<nav>${pager}</nav>`,
   );
 }
 

@@ -1,6 +1,7 @@
-// Level publishing over real HTTP: the daemon's web app on a loopback port, reading a real SQLite
-// store. A success at L5, then an error run: the badge and the overview still say L5; a failure at L2
-// then changes it; an enrolled recipe without runs says "no runs"; anything else is 404.
+// The dashboard over real HTTP: the daemon's web app on a loopback port, reading a real SQLite store.
+// Level publishing: a success at L5, then an error run: the badge and the overview still say L5; a
+// failure at L2 then changes it; an enrolled recipe without runs says "no runs"; anything else is 404.
+// A recipe's history is paged, newest first, through every run.
 import test from 'ava';
 import { serve, type ServerType } from '@hono/node-server';
 import { mkdtemp } from 'node:fs/promises';
@@ -109,10 +110,16 @@ test('an error run never lowers the published level; a later failure does change
   t.true((await response.text()).includes('>web L5</text>'), 'the error run did not lower the badge');
   const overview = await (await fetch(`${url}/`)).text();
   t.true(
-    overview.includes(`<tr><td>web</td><td><img src="/badge/web.svg" alt="L5"></td><td><a href="/runs/${green}">${green}</a> (success,`),
+    overview.includes(
+      `<tr><td><a href="/recipes/web">web</a></td><td><img src="/badge/web.svg" alt="L5"></td><td><a href="/runs/${green}">${green}</a> (success,`,
+    ),
   );
   t.true(overview.includes(`<a href="/runs/${broken}">${broken}</a>`), 'the error run is still listed among recent runs');
-  t.true(overview.includes('<tr><td>keycloak</td><td><img src="/badge/keycloak.svg" alt="no runs"></td><td>—</td></tr>'));
+  t.true(
+    overview.includes(
+      '<tr><td><a href="/recipes/keycloak">keycloak</a></td><td><img src="/badge/keycloak.svg" alt="no runs"></td><td>—</td></tr>',
+    ),
+  );
 
   finishedRun(store, 'web', 'failure', 2);
   t.true((await badgeOf(url, 'web')).includes('>web L2</text>'));
@@ -138,4 +145,36 @@ test('a badge of a recipe that is not enrolled, or of a path that is not a recip
     t.is(response.status, 404, path);
     await response.arrayBuffer();
   }
+});
+
+test("a recipe's history is paged newest first through every run, and says its published level", async (t) => {
+  const store = openDaemonStore(await mkdtemp(join(tmpdir(), 'ccci-history-state-')));
+  const { url, server } = await served(store, ['web', 'keycloak']);
+  t.teardown(() => {
+    server.close();
+    store.close();
+  });
+  const runIds: string[] = [];
+  for (let index = 0; index < 120; index++) {
+    runIds.push(finishedRun(store, index % 2 === 0 ? 'web' : 'keycloak', index === 118 ? 'success' : 'error', 4));
+  }
+  const webRuns = runIds.filter((_, index) => index % 2 === 0).reverse();
+  const seen: string[] = [];
+  let path: string | undefined = '/recipes/web';
+  let pages = 0;
+  while (path !== undefined) {
+    const response: Response = await fetch(`${url}${path}`);
+    t.is(response.status, 200, path);
+    const page: string = await response.text();
+    pages++;
+    seen.push(...[...page.matchAll(/<tr><td>[^<]*<\/td><td><a href="\/runs\/([^"]+)">/g)].map((match) => match[1]!));
+    t.true(page.includes(`published level L4, from <a href="/runs/${webRuns[0]}">`), 'the newest web run, the one success, is published');
+    path = /<a href="(\/recipes\/web\?before=\d+)">older runs<\/a>/.exec(page)?.[1];
+    if (pages > 1) t.true(page.includes('<a href="/recipes/web">newest runs</a>'));
+  }
+  t.is(pages, 2);
+  t.deepEqual(seen, webRuns, 'every run of the recipe once, newest first, none of the other recipe');
+  t.is((await fetch(`${url}/recipes/web?before=abc`)).status, 400);
+  t.is((await fetch(`${url}/recipes/nope`)).status, 404);
+  t.is((await fetch(`${url}/recipes/..%2F..%2Fetc`)).status, 404);
 });
