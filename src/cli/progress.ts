@@ -29,6 +29,9 @@ function stageDetail(stage: string, context: RunContext): string {
     const { base, headSha, headVersion } = context.prepared;
     return `head ${headSha.slice(0, 8)} (${headVersion ?? 'no version'}); base ${base.kind}${base.value === null ? '' : ` ${base.value}`}: ${base.reason}`;
   }
+  if (stage === 'screenshot' && context.screenshot !== null) {
+    return 'file' in context.screenshot ? `saved ${context.screenshot.file}` : `none: ${context.screenshot.problem}`;
+  }
   if (stage === 'teardown' && context.teardown !== null) {
     const { complete, leftovers, errors } = context.teardown;
     if (!complete)

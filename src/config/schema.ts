@@ -72,6 +72,11 @@ export const Config = z
     lockDir: z.string().min(1).describe('Per-domain lock files'),
     customizationDir: z.string().min(1).describe('Per-recipe CI customization trees: <customizationDir>/<recipe>/'),
     deadlineMinutes: z.number().positive().default(60).describe('Hard deadline of one run'),
+    chromium: z
+      .string()
+      .min(1)
+      .default('/usr/bin/chromium')
+      .describe("Chromium for the app's screenshot (Debian's chromium package); a run without it records why it has no screenshot"),
     secretsDir: z
       .string()
       .min(1)

@@ -92,6 +92,9 @@ export interface BackupFacts {
   readonly verifiedOnAttempt: number | null;
 }
 
+/** What the screenshot stage made: the file in the run directory, or why there is none (it is best effort). */
+export type ScreenshotFacts = { readonly file: string } | { readonly problem: string };
+
 /** What a tier's actor returns: its result, and the facts its op made for the tiers after it. */
 export interface TierOutcome {
   readonly result: TierResult;
@@ -111,6 +114,8 @@ export interface RunRecord {
   /** The domain of each `abra app new` + first deploy attempted, in order (the deploy budget). */
   readonly deploys: readonly string[];
   readonly unreadyDependencies: readonly UnreadyDependency[];
+  /** Null when the run never got to it (no ready base deploy). */
+  readonly screenshot: ScreenshotFacts | null;
 }
 
 /** The run machine's context: the run's record so far, plus what only the machine needs. */
@@ -120,6 +125,8 @@ export interface RunFacts extends RunRecord {
   readonly startedAt: string;
   readonly abortReason: AbortReason | null;
   readonly lockHeld: boolean;
+  /** Where the app answered once its base deploy was ready. */
+  readonly baseUrl: string | null;
   readonly readyDependencies: readonly DependencyRecord[];
   readonly backup: BackupFacts | null;
   readonly abortsIgnored: number;

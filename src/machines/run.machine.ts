@@ -8,6 +8,7 @@ import type {
   PreparedFacts,
   RunFacts,
   RunIdentity,
+  ScreenshotFacts,
   StageFailure,
   TeardownReport,
   TierName,
@@ -71,6 +72,10 @@ export const runMachine = setup({
         readonly backup: BackupFacts | null;
       }
     >('runTier'),
+    captureScreenshot: unprovidedPromise<
+      ScreenshotFacts,
+      { readonly prepared: PreparedFacts; readonly baseUrl: string; readonly readyDependencies: readonly DependencyRecord[] }
+    >('captureScreenshot'),
     tearDownApp: unprovidedPromise<
       TeardownReport,
       { readonly dependencies: readonly { readonly domain: string; readonly stack: string }[] }
@@ -116,6 +121,8 @@ export const runMachine = setup({
     backup: null,
     lint: null,
     teardown: null,
+    baseUrl: null,
+    screenshot: null,
     abortReason: null,
     abortsIgnored: 0,
   }),
@@ -218,8 +225,28 @@ export const runMachine = setup({
                     'install.dependencyNotReady': {
                       actions: assign({ unreadyDependencies: ({ context, event }) => [...context.unreadyDependencies, event.dependency] }),
                     },
-                    'install.ready': 'installing',
+                    'install.ready': { target: 'capturingScreenshot', actions: assign({ baseUrl: ({ event }) => event.baseUrl }) },
                     'install.failed': { target: 'tearingDown', actions: assign({ failure: ({ event }) => event.failure }) },
+                  },
+                },
+                capturingScreenshot: {
+                  description: 'The app as a visitor sees it, before any tier changes it; best effort, it never decides a rung.',
+                  meta: { stage: 'screenshot' },
+                  invoke: {
+                    id: 'captureScreenshot',
+                    src: 'captureScreenshot',
+                    input: ({ context }) => ({
+                      prepared: context.prepared!,
+                      baseUrl: context.baseUrl!,
+                      readyDependencies: context.readyDependencies,
+                    }),
+                    onDone: { target: 'installing', actions: assign({ screenshot: ({ event }) => event.output }) },
+                    onError: {
+                      target: 'installing',
+                      actions: assign({
+                        screenshot: ({ event }): ScreenshotFacts => ({ problem: `the screenshot failed: ${messageOf(event.error)}` }),
+                      }),
+                    },
                   },
                 },
                 installing: tierState('install', 'afterInstall'),

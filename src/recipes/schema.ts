@@ -1,5 +1,6 @@
 // The registry of recipe meta keys: the single source of truth for their names, types, defaults and docs.
 // A key belongs here only when something reads it (see the consumer named in each description).
+import type { Page } from 'playwright-core';
 import * as z from 'zod';
 import type { HookContextOf, OpHookName } from './hook-context.js';
 import { SecretValue } from './secret-value.js';
@@ -166,6 +167,18 @@ export const RecipeMeta = z.strictObject({
       'Called after each backup (op state backup.snapshotId is the new snapshot); false redoes the backup, at most 3 tries, then the backup tier fails',
     )
     .meta({ type: '(ctx) => boolean' }),
+  SCREENSHOT: z
+    .custom<(page: Page, ctx: HookContext) => Awaitable<void>>((value) => typeof value === 'function' && value.length <= 2, {
+      error: (issue) =>
+        typeof issue.input === 'function'
+          ? `Invalid hook: SCREENSHOT takes two parameters (page, ctx) but this function declares ${issue.input.length}; required signature: SCREENSHOT: (page, ctx) => void | Promise<void>`
+          : 'Invalid input: expected SCREENSHOT: (page, ctx) => void | Promise<void>',
+    })
+    .optional()
+    .describe(
+      "Shows more than the landing page before the app's screenshot (after the base deploy is ready): page is a playwright-core Page at the base URL, 1280×800; it may click, fill and navigate. The shot is best effort: a hook that fails leaves the run without a screenshot, never changes its verdict",
+    )
+    .meta({ type: '(page, ctx) => void' }),
   BACKUP_CAPABLE: z
     .boolean()
     .optional()

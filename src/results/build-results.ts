@@ -81,6 +81,11 @@ export function buildResults(record: ResultsRecord, ending: RunEnding): Results 
     secretScan: { scanned: [...ending.secretScan.scanned], leaked: [...ending.secretScan.leaked] },
     teardown: { ...teardown, leftovers: [...teardown.leftovers], errors: [...teardown.errors] },
     customization: { ...(record.prepared?.manifest ?? {}) },
-    artifacts: { log: ending.logFile, card: null, screenshot: null },
+    artifacts: {
+      log: ending.logFile,
+      card: null,
+      screenshot: record.screenshot !== null && 'file' in record.screenshot ? record.screenshot.file : null,
+      problems: record.screenshot !== null && 'problem' in record.screenshot ? [record.screenshot.problem] : [],
+    },
   };
 }

@@ -49,6 +49,7 @@ export function buildKilledResults(facts: KilledRunFacts): Results {
       lockLost: null,
       deploys: facts.deploys,
       unreadyDependencies: [],
+      screenshot: null,
     },
     // the dead run's secrets are not known here: nothing vouches for its artifacts
     { finishedAt: facts.reapedAt, logFile: facts.logFile, secretScan: { scanned: [], leaked: [] } },

@@ -12,6 +12,7 @@ export const RUN_STAGES = [
   'lint',
   'lock',
   'deploy',
+  'screenshot',
   'install',
   'upgrade',
   'backup',

@@ -52,8 +52,13 @@ export const Results = z
     customization: z.record(z.string(), z.unknown()).describe('The customization manifest printed at run start'),
     artifacts: z.strictObject({
       log: z.string().describe('Run log (JSON lines), relative to the run directory'),
-      card: z.string().nullable(),
-      screenshot: z.string().nullable(),
+      card: z.string().nullable().describe('The summary card (PNG), relative to the run directory; null when it could not be rendered'),
+      screenshot: z.string().nullable().describe("The app's screenshot (PNG), relative to the run directory; null when there is none"),
+      problems: z
+        .array(z.string())
+        .describe(
+          'Why an image is missing (images are best effort: the text of the run stands without them, and its verdict never depends on them)',
+        ),
     }),
   })
   .meta({ id: 'CcciResults', title: 'cc-ci results.json' });

@@ -1,6 +1,6 @@
 // The run's composition root: builds the live adapters, provides the actors, runs the machine, and writes
 // results.json from its output alone.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { createActor, toPromise, type SnapshotFrom } from 'xstate';
 import { makeHoldDomainLock } from '../actors/hold-domain-lock.js';
@@ -12,6 +12,7 @@ import type { RunIdentity, RunNotice, RunWorld } from './run-world.js';
 import { makeSuperviseRun } from '../actors/supervise-run.js';
 import { makeSweepLeftovers } from '../actors/sweep-leftovers.js';
 import { makeTearDownApp } from '../actors/tear-down-app.js';
+import { makeCaptureScreenshot } from '../actors/capture-screenshot.js';
 import type { Config } from '../config/schema.js';
 import { runPaths } from '../domain/run-paths.js';
 import { createAbra } from '../io/abra.js';
@@ -62,12 +63,16 @@ function abraFor(config: Config, abraDir: string, log: Logger) {
 
 /** The summary card as an artifact; best effort: a card that cannot be made leaves the text to stand alone. */
 async function withSummaryCard(results: Results, runDir: string, log: Logger): Promise<Results> {
+  const { screenshot } = results.artifacts;
   try {
-    await writeFile(join(runDir, CARD_FILE), renderPng(summaryCardSvg(results)));
+    const picture =
+      screenshot === null ? undefined : `data:image/png;base64,${(await readFile(join(runDir, screenshot))).toString('base64')}`;
+    await writeFile(join(runDir, CARD_FILE), renderPng(summaryCardSvg(results, picture)));
     return { ...results, artifacts: { ...results.artifacts, card: CARD_FILE } };
   } catch (error) {
     log.warn({ err: error }, 'the summary card could not be rendered: results.json and the comment stand without it');
-    return results;
+    const problem = `the summary card could not be rendered: ${(error as Error).message.split('\n')[0]}`;
+    return { ...results, artifacts: { ...results.artifacts, problems: [...results.artifacts.problems, problem] } };
   }
 }
 
@@ -118,6 +123,7 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
       holdDomainLock: makeHoldDomainLock(world),
       installApp: makeInstallApp(world),
       runTier: makeRunTier(world),
+      captureScreenshot: makeCaptureScreenshot(world),
       tearDownApp: makeTearDownApp(world),
     },
   });

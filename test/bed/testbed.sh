@@ -55,6 +55,8 @@ ensure_packages() {
     missing+=(docker.io busybox-static git)
   fi
   command -v curl >/dev/null 2>&1 || missing+=(curl)
+  # the app screenshot (src/io/browser.ts): headless Chromium, driven by playwright-core
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   # the summary card is set in DejaVu Sans (src/io/render-png.ts)
   [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
   busybox_static_installed || missing+=(busybox-static)

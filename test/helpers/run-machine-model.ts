@@ -90,6 +90,7 @@ export const DRIVING_EVENTS = [
   },
   { type: 'xstate.done.actor.lintRecipe', output: { status: 'pass', rulesFailed: [], warnings: [], detail: 'ok' } },
   { type: 'install.ready', baseUrl: 'http://127.0.0.1:8080' },
+  { type: 'xstate.done.actor.captureScreenshot', output: { file: 'screenshot.png' } },
   { type: 'install.failed', failure: { stage: 'deploy', kind: 'recipe', message: 'crash-looping', appDead: true } },
   ...TIERS.flatMap((name) =>
     (['pass', 'fail'] as const).map((status) => ({ type: `xstate.done.actor.runTier.${name}`, output: tier(name, status) })),
@@ -153,6 +154,7 @@ export function modelRunMachine(onTeardown: () => void = () => undefined, superv
       holdDomainLock: fromCallback(() => () => undefined),
       installApp: fromCallback(() => () => undefined),
       runTier: pendingForever(),
+      captureScreenshot: pendingForever(),
       tearDownApp: pendingForever(onTeardown),
     },
   });

@@ -109,7 +109,7 @@ function results(overrides: Partial<Results>): Results {
     secretScan: { scanned: ['run.log', 'results.json'], leaked: [] },
     teardown: { ran: true, complete: true, leftovers: [], errors: [] },
     customization: { tree: '/etc/cc-ci/recipes/web' },
-    artifacts: { log: 'run.log', card: null, screenshot: null },
+    artifacts: { log: 'run.log', card: null, screenshot: null, problems: [] },
     ...overrides,
   });
 }

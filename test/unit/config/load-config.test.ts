@@ -83,6 +83,7 @@ test("relative paths are resolved against the configuration file's directory; ab
     lockDir: '/var/lock/cc-ci',
     customizationDir: join(root, 'recipes'),
     deadlineMinutes: 60,
+    chromium: '/usr/bin/chromium',
     dependencySource: 'https://git.coopcloud.tech/coop-cloud/{recipe}.git',
   });
 });

@@ -79,7 +79,7 @@ function results(facts: ResultsFacts = {}): Results {
     secretScan: { scanned: ['run.log', 'results.json'], leaked: [] },
     teardown: { ran: true, complete: true, leftovers: [], errors: [] },
     customization: {},
-    artifacts: { log: 'run.log', card: null, screenshot: null },
+    artifacts: { log: 'run.log', card: null, screenshot: null, problems: [] },
   });
 }
 

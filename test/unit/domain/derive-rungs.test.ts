@@ -41,6 +41,7 @@ function record(overrides: Partial<RunRecord> = {}): RunRecord {
     lockLost: null,
     deploys: ['web-abcdef.ci.test'],
     unreadyDependencies: [],
+    screenshot: null,
     ...overrides,
   };
 }
@@ -283,6 +284,7 @@ test('a prepare failure of kind bad-input leaves every rung unverified', (t) => 
       lockLost: null,
       deploys: [],
       unreadyDependencies: [],
+      screenshot: null,
     }),
     {
       install: notRun,
@@ -307,6 +309,7 @@ const stageFailureCause = test.macro({
       lockLost: null,
       deploys: [],
       unreadyDependencies: [],
+      screenshot: null,
     });
     t.deepEqual(rungs.install, { status: 'unver', reason: 'not run: lock failed: boom', cause });
   },

@@ -46,7 +46,7 @@ test('a killed run is an error with exit code 3, abort reason killed, every rung
     flags: { cleanTeardown: true, noSecretLeak: false },
     secretScan: { scanned: [], leaked: [] },
     deploys: { expected: 1, actual: 1 },
-    artifacts: { log: 'run.log', card: null, screenshot: null },
+    artifacts: { log: 'run.log', card: null, screenshot: null, problems: [] },
   });
   t.is(
     results.abortDetail,

@@ -33,6 +33,8 @@ const context: RunContext = {
   backup: null,
   lint: null,
   teardown: null,
+  baseUrl: null,
+  screenshot: null,
   abortReason: null,
   abortsIgnored: 0,
 };
@@ -78,7 +80,7 @@ test('every event jsonProgress writes is a valid run event', (t) => {
 test('a line that is not an event says why', (t) => {
   t.deepEqual(parseRunEvent('{"event":"stage.started","at":"2026-12-02T00:00:00.000Z","stage":"dancing"}'), {
     problem:
-      '✖ Invalid option: expected one of "janitor"|"prepare"|"lint"|"lock"|"deploy"|"install"|"upgrade"|"backup"|"restore"|"functional"|"teardown"\n  → at stage',
+      '✖ Invalid option: expected one of "janitor"|"prepare"|"lint"|"lock"|"deploy"|"screenshot"|"install"|"upgrade"|"backup"|"restore"|"functional"|"teardown"\n  → at stage',
   });
   t.regex((parseRunEvent('not json') as { problem: string }).problem, /^not JSON: /);
 });

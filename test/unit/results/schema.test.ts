@@ -52,7 +52,7 @@ function fullResults(): Results {
       composeOverlay: false,
       functionalTests: 0,
     },
-    artifacts: { log: 'run.log', card: null, screenshot: 'screenshot.png' },
+    artifacts: { log: 'run.log', card: null, screenshot: 'screenshot.png', problems: [] },
   };
 }
 

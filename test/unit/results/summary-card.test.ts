@@ -55,7 +55,7 @@ function results(rungs: Partial<Record<RungName, Rung>>, level: number): Results
     secretScan: { scanned: ['run.log', 'results.json'], leaked: [] },
     teardown: { ran: true, complete: true, leftovers: [], errors: [] },
     customization: {},
-    artifacts: { log: 'run.log', card: null, screenshot: null },
+    artifacts: { log: 'run.log', card: null, screenshot: null, problems: [] },
   };
 }
 

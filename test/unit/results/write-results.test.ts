@@ -36,7 +36,7 @@ function results(): Results {
     secretScan: { scanned: ['run.log', 'results.json'], leaked: [] },
     teardown: { ran: false, complete: false, leftovers: [], errors: [] },
     customization: {},
-    artifacts: { log: 'run.log', card: null, screenshot: null },
+    artifacts: { log: 'run.log', card: null, screenshot: null, problems: [] },
   };
 }
 
