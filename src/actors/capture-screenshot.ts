@@ -4,6 +4,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fromPromise } from 'xstate';
+import { SCREENSHOT_FILE } from '../domain/run-paths.js';
 import type { DependencyRecord, PreparedFacts, ScreenshotFacts } from '../domain/run-types.js';
 import { captureScreenshot } from '../io/browser.js';
 import { pathExists } from '../io/fs.js';
@@ -20,7 +21,6 @@ export interface ScreenshotInput {
   readonly readyDependencies: readonly DependencyRecord[];
 }
 
-export const SCREENSHOT_FILE = 'screenshot.png';
 const NAVIGATION_TIMEOUT_MS = 30_000;
 const SETTLE_MS = 5_000;
 

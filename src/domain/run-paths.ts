@@ -1,6 +1,10 @@
 // Every path of one run lives under <runsDir>/<runId>/ and reaches children by exact path (docs/architecture.md#per-run-state-and-the-env-contract).
 import { join } from 'node:path';
 
+/** The images of a run, in its run directory: the summary card and the app's screenshot. */
+export const CARD_FILE = 'card.png';
+export const SCREENSHOT_FILE = 'screenshot.png';
+
 export interface RunPaths {
   readonly runDir: string;
   /** The run's own ABRA_DIR: servers/ links to the shared server config, recipes/ is fresh. */

@@ -5,8 +5,6 @@
 import { RUNG_NAMES, type RungStatus } from '../domain/rungs.js';
 import type { Results } from './schema.js';
 
-/** The card's file in the run directory. */
-export const CARD_FILE = 'card.png';
 export const CARD_WIDTH = 800;
 export const CARD_HEIGHT = 420;
 

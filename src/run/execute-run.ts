@@ -14,7 +14,7 @@ import { makeSweepLeftovers } from '../actors/sweep-leftovers.js';
 import { makeTearDownApp } from '../actors/tear-down-app.js';
 import { makeCaptureScreenshot } from '../actors/capture-screenshot.js';
 import type { Config } from '../config/schema.js';
-import { runPaths } from '../domain/run-paths.js';
+import { CARD_FILE, runPaths } from '../domain/run-paths.js';
 import { createAbra } from '../io/abra.js';
 import { bookedTimeMs, outsideTimeMs } from '../io/clock.js';
 import { createDocker } from '../io/docker.js';
@@ -26,7 +26,8 @@ import { redactDeep, redactor } from '../io/redact.js';
 import { writeStateFile } from '../io/run-state.js';
 import { runMachine, type RunOutput } from '../machines/run.machine.js';
 import { buildResults } from '../results/build-results.js';
-import { CARD_FILE, summaryCardSvg } from '../results/summary-card.js';
+import { MACHINE_TRANSITION } from '../results/machine-trace.js';
+import { summaryCardSvg } from '../results/summary-card.js';
 import { renderPng } from '../io/render-png.js';
 import { LoadedRecipes } from './loaded-recipes.js';
 import { OpStateExport } from './op-state.js';
@@ -127,7 +128,15 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
       tearDownApp: makeTearDownApp(world),
     },
   });
-  const actor = createActor(machine, { input: { identity: request.identity, startedAt: startedAt.toISOString() } });
+  const actor = createActor(machine, {
+    input: { identity: request.identity, startedAt: startedAt.toISOString() },
+    // the root machine's transitions go into the run log: the daemon's machine view follows them there
+    inspect: (inspection) => {
+      if (inspection.type !== '@xstate.snapshot' || inspection.actorRef.sessionId !== inspection.rootId) return;
+      const { value } = inspection.snapshot as SnapshotFrom<typeof runMachine>;
+      log.debug({ machine: { event: inspection.event.type, state: value } }, MACHINE_TRANSITION);
+    },
+  });
   actor.subscribe({ next: request.observe, error: (error) => log.error({ err: error }, 'run machine failed') });
   actor.start();
   const output = await toPromise(actor);

@@ -17,11 +17,14 @@ import type { DaemonStore, StoredRequest } from '../io/daemon-store.js';
 import { followLines } from '../io/follow-file.js';
 import type { Logger } from '../io/log.js';
 import { readResults } from '../results/read-results.js';
-import { CARD_FILE } from '../results/summary-card.js';
+import { runMachine } from '../machines/run.machine.js';
+import { transitionOf } from '../results/machine-trace.js';
+import { CARD_FILE, SCREENSHOT_FILE } from '../domain/run-paths.js';
 import { RESULTS_FILE } from '../results/write-results.js';
 import { formatLogLine } from './log-lines.js';
 import { badgeSvg } from './badge.js';
-import { indexPage, recipePage, runPage } from './pages.js';
+import { followScript, machineTree, transitionRows } from './machine-view.js';
+import { indexPage, machinePage, recipePage, runPage } from './pages.js';
 import { publishedOf } from './published.js';
 
 const WEBHOOK_BODY_LIMIT = 1024 * 1024;
@@ -60,6 +63,8 @@ export function createWebApp(deps: WebDeps): Hono {
   const { store, log } = deps;
   const runDir = (runId: string) => join(deps.runsDir, runId);
   const formatted = (line: string) => deps.redact(formatLogLine(line));
+  /** A line the log views show: the machine's transitions have their own page. */
+  const shown = (line: string) => line !== '' && transitionOf(line) === undefined;
   /** A run is live until the daemon has seen its process end (its last log lines come after results.json). */
   const isLive = (runId: string) => {
     const request = store.requestByRunId(runId);
@@ -184,11 +189,7 @@ export function createWebApp(deps: WebDeps): Hono {
     const results = 'results' in read ? read.results : undefined;
     if (request === undefined && results === undefined && !(await exists(runDir(runId)))) return c.text(`no run ${runId}`, 404);
     const text = await readFile(join(runDir(runId), RUN_LOG), 'utf8').catch(() => '');
-    const logTail = text
-      .split('\n')
-      .filter((line) => line !== '')
-      .slice(-LOG_TAIL_LINES)
-      .map(formatted);
+    const logTail = text.split('\n').filter(shown).slice(-LOG_TAIL_LINES).map(formatted);
     return c.html(
       runPage({
         runId,
@@ -210,6 +211,55 @@ export function createWebApp(deps: WebDeps): Hono {
     return c.body(new Uint8Array(card), 200, { 'content-type': 'image/png' });
   });
 
+  app.get('/runs/:id/screenshot.png', async (c) => {
+    const runId = c.req.param('id');
+    if (!RUN_ID_PATTERN.test(runId)) return c.text(`not a run id: ${runId}`, 404);
+    const picture = await readFile(join(runDir(runId), SCREENSHOT_FILE)).catch(() => undefined);
+    if (picture === undefined) return c.text(`run ${runId} has no screenshot`, 404);
+    return c.body(new Uint8Array(picture), 200, { 'content-type': 'image/png' });
+  });
+
+  app.get('/runs/:id/machine', async (c) => {
+    const runId = c.req.param('id');
+    if (!RUN_ID_PATTERN.test(runId)) return c.text(`not a run id: ${runId}`, 404);
+    if (!(await exists(runDir(runId)))) return c.text(`no run ${runId}`, 404);
+    const text = await readFile(join(runDir(runId), RUN_LOG), 'utf8').catch(() => '');
+    const transitions = text.split('\n').flatMap((line) => transitionOf(line) ?? []);
+    const current = transitions.at(-1)?.machine.state;
+    return c.html(
+      machinePage({
+        runId,
+        tree: machineTree(runMachine, current),
+        transitions: transitionRows(transitions),
+        current,
+        live: isLive(runId),
+        script: followScript(runId),
+      }),
+    );
+  });
+
+  app.get('/runs/:id/machine/events', async (c) => {
+    const runId = c.req.param('id');
+    if (!RUN_ID_PATTERN.test(runId)) return c.text(`not a run id: ${runId}`, 404);
+    if (!(await exists(runDir(runId)))) return c.text(`no run ${runId}`, 404);
+    return streamSSE(c, async (stream) => {
+      const stop = new AbortController();
+      stream.onAbort(() => stop.abort());
+      let pending = Promise.resolve();
+      await followLines(
+        join(runDir(runId), RUN_LOG),
+        (line) => {
+          const transition = transitionOf(line);
+          if (transition !== undefined)
+            pending = pending.then(() => stream.writeSSE({ event: 'transition', data: JSON.stringify(transition) }));
+        },
+        { signal: stop.signal, until: () => !isLive(runId) },
+      );
+      await pending;
+      if (!stop.signal.aborted) await stream.writeSSE({ event: 'end', data: 'the run has finished' });
+    });
+  });
+
   app.get('/runs/:id/results.json', async (c) => {
     const runId = c.req.param('id');
     if (!RUN_ID_PATTERN.test(runId)) return c.text(`not a run id: ${runId}`, 404);
@@ -225,13 +275,7 @@ export function createWebApp(deps: WebDeps): Hono {
     if (!(await exists(runDir(runId)))) return c.text(`no run ${runId}`, 404);
     if (!(c.req.header('accept') ?? '').includes('text/event-stream')) {
       const text = await readFile(file, 'utf8').catch(() => '');
-      return c.text(
-        text
-          .split('\n')
-          .filter((line) => line !== '')
-          .map(formatted)
-          .join('\n'),
-      );
+      return c.text(text.split('\n').filter(shown).map(formatted).join('\n'));
     }
     return streamSSE(c, async (stream) => {
       const stop = new AbortController();
@@ -240,7 +284,7 @@ export function createWebApp(deps: WebDeps): Hono {
       await followLines(
         file,
         (line) => {
-          if (line === '') return;
+          if (!shown(line)) return;
           pending = pending.then(() => stream.writeSSE({ event: 'line', data: formatted(line) }));
         },
         { signal: stop.signal, until: () => !isLive(runId) },

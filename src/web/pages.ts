@@ -6,6 +6,7 @@ import type { StoredAttempt, StoredRequest } from '../io/daemon-store.js';
 import { RUNG_NAMES } from '../domain/rungs.js';
 import { duration, outcomeLine } from '../daemon/report.js';
 import type { Results } from '../results/schema.js';
+import { MACHINE_STYLE } from './machine-view.js';
 
 type Html = ReturnType<typeof html>;
 
@@ -115,6 +116,27 @@ export function recipePage(data: RecipePageData): Html {
   );
 }
 
+export interface MachinePageData {
+  readonly runId: string;
+  readonly tree: Html;
+  readonly transitions: Html;
+  readonly current: unknown;
+  readonly live: boolean;
+  readonly script: Html;
+}
+
+export function machinePage(data: MachinePageData): Html {
+  return page(
+    `cc-ci run ${data.runId}: machine`,
+    html`<style>${raw(MACHINE_STYLE)}</style><h1>Run machine of <a href="/runs/${data.runId}">${data.runId}</a></h1>
+<p>${data.live ? 'The run is going: the highlight follows it.' : 'The run has ended.'} Current state: <code id="current">${JSON.stringify(data.current ?? null)}</code></p>
+${data.tree}
+<h2>Transitions</h2><table><tr><th>at</th><th>event</th><th>state after it</th></tr><tbody id="transitions">${data.transitions}</tbody></table>
+${data.live ? data.script : ''}`,
+    data.live ? { refreshSeconds: 5 } : {},
+  );
+}
+
 export interface RunPageData {
   readonly runId: string;
   readonly request: StoredRequest | undefined;
@@ -172,7 +194,7 @@ export function runPage(data: RunPageData): Html {
     title,
     html`<h1>${title}</h1>${about}
 ${results === undefined ? (data.live ? html`<p>The run is going; the log below follows it.</p>` : html`<p>This run left no results.json.</p>`) : resultsSection(results)}
-<h2>Artifacts</h2><ul>${results === undefined ? '' : html`<li><a href="/runs/${data.runId}/results.json">results.json</a></li>`}<li><a href="/runs/${data.runId}/log">run log</a> (redacted)</li></ul>
+<h2>Artifacts</h2><ul>${results === undefined ? '' : html`<li><a href="/runs/${data.runId}/results.json">results.json</a></li>`}${results?.artifacts.card == null ? '' : html`<li><a href="/runs/${data.runId}/card.png">summary card</a></li>`}${results?.artifacts.screenshot == null ? '' : html`<li><a href="/runs/${data.runId}/screenshot.png">screenshot</a></li>`}${(results?.artifacts.problems ?? []).map((problem) => html`<li>${problem}</li>`)}<li><a href="/runs/${data.runId}/log">run log</a> (redacted)</li><li><a href="/runs/${data.runId}/machine">the run machine</a> (its states and events)</li></ul>
 <h2>Log${data.live ? ' (live)' : ' (last lines)'}</h2><pre id="log">${data.logTail.join('\n')}</pre>
 ${data.live ? html`<script>${raw(FOLLOW_SCRIPT)}</script>` : ''}`,
     data.live ? { refreshSeconds: 10 } : {},

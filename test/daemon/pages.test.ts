@@ -37,7 +37,10 @@ test('the live log follows a run to its end; the run page, results.json and the 
   const daemon = await daemonForTest(t, { repositories: ['recipes/web'], webhookSecret: SECRET });
   await triggeredPulls(t, 'web', 1);
   const runId = String((await daemon.waitForLog(byMessage('run starting'), 'the run starting')).runId);
-  const live = await readEvents(`${daemon.url}/runs/${runId}/log`);
+  const [live, machine] = await Promise.all([
+    readEvents(`${daemon.url}/runs/${runId}/log`),
+    readEvents(`${daemon.url}/runs/${runId}/machine/events`),
+  ]);
   t.is(live.at(-1)?.event, 'end', 'the stream ends when the run has finished');
   const lines = live.filter((event) => event.event === 'line').map((event) => event.data);
   t.regex(lines[0] ?? '', /^\d\d:\d\d:\d\d\.\d{3} info  run started /);
@@ -45,6 +48,34 @@ test('the live log follows a run to its end; the run page, results.json and the 
     lines.some((line) => / info  run finished /.test(line)),
     'the last entries of the run came through',
   );
+
+  // the machine view followed the run machine from its first state to its last
+  t.is(machine.at(-1)?.event, 'end');
+  const transitions = machine
+    .filter((event) => event.event === 'transition')
+    .map((event) => JSON.parse(event.data) as { machine: { event: string; state: unknown } });
+  t.deepEqual(transitions[0]?.machine, { event: 'xstate.init', state: 'sweeping' });
+  t.deepEqual(transitions.at(-1)?.machine.state, 'finished');
+  for (const event of [
+    'xstate.done.actor.prepareRun',
+    'lock.acquired',
+    'install.deployAttempted',
+    'install.ready',
+    'xstate.done.actor.captureScreenshot',
+    'xstate.done.actor.tearDownApp',
+  ])
+    t.true(
+      transitions.some((transition) => transition.machine.event === event),
+      event,
+    );
+  t.false(
+    lines.some((line) => line.includes('machine transition')),
+    'the log views leave the transitions to the machine view',
+  );
+  const machinePage = await (await fetch(`${daemon.url}/runs/${runId}/machine`)).text();
+  t.true(machinePage.includes('<li data-path="finished" class="active">'));
+  t.true(machinePage.includes('<td><code>install.ready</code></td>'));
+  t.false(machinePage.includes('<script>'), 'a finished run needs no script');
 
   const [results] = (await runResults(daemon)).filter((entry) => entry.runId === runId);
   t.is(results?.verdict, 'success');
