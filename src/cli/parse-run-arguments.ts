@@ -16,6 +16,8 @@ export interface RunArguments {
   /** Given by the daemon, which records the id before the run starts; a manual run makes its own. */
   readonly runId: string | undefined;
   readonly json: boolean;
+  /** A Stately inspector's WebSocket (ws:// or wss://) to send the run's actors to, for a developer. */
+  readonly inspect: string | undefined;
 }
 
 export class UsageError extends Error {
@@ -37,6 +39,7 @@ export const RUN_USAGE = `Usage: ccci run <recipe path or git URL> [options]
   --deadline <minutes>       override the hard deadline
   --run-id <id>              use this run id (the daemon passes the id it recorded)
   --json                     print a machine-readable event stream instead of progress lines
+  --inspect <ws url>         also send the run's actors, events and states to a Stately inspector (@statelyai/inspect)
   --help                     this text`;
 
 const GIT_URL = /^(https?:\/\/|ssh:\/\/|git@|file:\/\/)/;
@@ -59,6 +62,7 @@ export function parseRunArguments(argv: readonly string[], env: NodeJS.ProcessEn
         deadline: { type: 'string' },
         'run-id': { type: 'string' },
         json: { type: 'boolean', default: false },
+        inspect: { type: 'string' },
       },
     });
   } catch (error) {
@@ -84,6 +88,9 @@ export function parseRunArguments(argv: readonly string[], env: NodeJS.ProcessEn
   const runId = values['run-id'];
   if (runId !== undefined && !RUN_ID_PATTERN.test(runId))
     throw new UsageError(`--run-id "${runId}" is not a run id (like 20261202T134057Z-dcceb2)`);
+  const inspect = values.inspect;
+  if (inspect !== undefined && !/^wss?:\/\/[^\s/]+/.test(inspect))
+    throw new UsageError(`--inspect "${inspect}" is not a WebSocket URL (ws://host:port or wss://host:port)`);
   return {
     source,
     recipe,
@@ -95,5 +102,6 @@ export function parseRunArguments(argv: readonly string[], env: NodeJS.ProcessEn
     deadlineMinutes,
     runId,
     json: values.json,
+    inspect,
   };
 }

@@ -69,6 +69,7 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
       progress.observe({ stages, context: snapshot.context });
     },
     stderrLevel: parsed.json ? 'silent' : 'warn',
+    ...(parsed.inspect === undefined ? {} : { inspect: parsed.inspect }),
   });
   progress.finished(outcome.results, outcome.resultsFile);
   leaveAfterResults(outcome.results.exitCode);

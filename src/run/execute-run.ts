@@ -2,6 +2,7 @@
 // results.json from its output alone.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+import { createWebSocketInspector } from '@statelyai/inspect';
 import { createActor, toPromise, type SnapshotFrom } from 'xstate';
 import { makeHoldDomainLock } from '../actors/hold-domain-lock.js';
 import { makeInstallApp } from '../actors/install-app.js';
@@ -43,6 +44,8 @@ export interface RunRequest {
   /** Sees every snapshot of the run machine (progress output). */
   readonly observe: (snapshot: SnapshotFrom<typeof runMachine>) => void;
   readonly stderrLevel: 'warn' | 'silent';
+  /** A Stately inspector's WebSocket URL: the run's actors are sent there too (ccci run --inspect). */
+  readonly inspect?: string;
 }
 
 export interface RunOutcome {
@@ -128,10 +131,21 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
       tearDownApp: makeTearDownApp(world),
     },
   });
+  // best effort: a socket that does not answer is retried by the inspector and never fails the run
+  const inspector =
+    request.inspect === undefined
+      ? undefined
+      : createWebSocketInspector({
+          url: request.inspect,
+          // the context holds dependencies' generated secrets: they leave masked
+          sanitizeContext: (context) => redactDeep(context, redactor.redact),
+          sanitizeEvent: (event) => redactDeep(event, redactor.redact),
+        });
   const actor = createActor(machine, {
     input: { identity: request.identity, startedAt: startedAt.toISOString() },
-    // the root machine's transitions go into the run log: the daemon's machine view follows them there
     inspect: (inspection) => {
+      inspector?.inspect.next?.(inspection);
+      // the root machine's transitions go into the run log: the daemon's machine view follows them there
       if (inspection.type !== '@xstate.snapshot' || inspection.actorRef.sessionId !== inspection.rootId) return;
       const { value } = inspection.snapshot as SnapshotFrom<typeof runMachine>;
       log.debug({ machine: { event: inspection.event.type, state: value } }, MACHINE_TRANSITION);
@@ -140,6 +154,7 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
   actor.subscribe({ next: request.observe, error: (error) => log.error({ err: error }, 'run machine failed') });
   actor.start();
   const output = await toPromise(actor);
+  inspector?.stop();
   await settleLockReleases();
   // reasons and test messages quote hook errors, script output and assertion values: mask every secret in them
   const resultsFor = (secretScan: LeakScan) =>

@@ -40,6 +40,7 @@ test('a recipe path alone gives the defaults', (t) => {
     deadlineMinutes: undefined,
     runId: undefined,
     json: false,
+    inspect: undefined,
   } satisfies RunArguments);
 });
 
@@ -75,6 +76,7 @@ test('every option is read', (t) => {
     deadlineMinutes: 12.5,
     runId: '20261202T134057Z-dcceb2',
     json: true,
+    inspect: undefined,
   } satisfies RunArguments);
 });
 
@@ -186,4 +188,14 @@ test('an option without its value is a usage error', (t) => {
 
 test('--json takes no value', (t) => {
   usageError(t, [recipeDir, '--json=yes'], "Option '--json' does not take an argument");
+});
+
+test('--inspect takes a WebSocket URL and nothing else', (t) => {
+  t.is(parseRunArguments([recipeDir, '--inspect', 'ws://127.0.0.1:8080'], {}).inspect, 'ws://127.0.0.1:8080');
+  t.is(parseRunArguments([recipeDir, '--inspect', 'wss://inspect.example.org/x'], {}).inspect, 'wss://inspect.example.org/x');
+  for (const bad of ['http://127.0.0.1:8080', 'ws://', '127.0.0.1:8080'])
+    t.throws(() => parseRunArguments([recipeDir, '--inspect', bad], {}), {
+      instanceOf: UsageError,
+      message: `--inspect "${bad}" is not a WebSocket URL (ws://host:port or wss://host:port)`,
+    });
 });
