@@ -1,14 +1,16 @@
 // Benchmark (npm run bench:reporting): the reporting side, without a swarm. Prints the time to render
-// a summary card (SVG to PNG), the server time of the dashboard overview, a badge and /metrics with
+// a summary card (SVG to PNG), to take an app screenshot in headless Chromium, the server time of the dashboard overview, a badge and /metrics with
 // 1,000 finished runs in the daemon's store, and the memory of a process holding that store and
 // serving it. It prints figures and never asserts on them.
 import { serve } from '@hono/node-server';
 import { mkdtemp } from 'node:fs/promises';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { createDaemonMetrics } from '../src/daemon/metrics.js';
 import type { RequestOutcome } from '../src/daemon/request.js';
+import { captureScreenshot } from '../src/io/browser.js';
 import { openDaemonStore } from '../src/io/daemon-store.js';
 import { silentLogger } from '../src/io/log.js';
 import { renderPng } from '../src/io/render-png.js';
@@ -19,6 +21,8 @@ import { createWebApp } from '../src/web/app.js';
 const RUNS = Number(process.env.BENCH_HISTORY ?? 1000);
 const RECIPES = ['web', 'keycloak', 'custom-html', 'wordpress', 'nextcloud'];
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 30);
+const SHOTS = Number(process.env.BENCH_SHOTS ?? 5);
+const CHROMIUM = process.env.CCCI_CHROMIUM ?? '/usr/bin/chromium';
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const ms = (value: number) => value.toFixed(1).padStart(7);
@@ -57,6 +61,27 @@ for (let sample = 0; sample < SAMPLES; sample++) {
   renderPng(summaryCardSvg(results));
   cardMs.push(performance.now() - started);
 }
+
+// --- the app screenshot: headless Chromium against a page on loopback, one browser per shot as a run does
+const appServer = createServer((_, response) => {
+  response.setHeader('content-type', 'text/html');
+  response.end('<h1>web</h1><p>a landing page</p><script>setTimeout(() => fetch("/late"), 200)</script>');
+});
+await new Promise<void>((resolve) => appServer.listen(0, '127.0.0.1', resolve));
+const appUrl = `http://127.0.0.1:${(appServer.address() as AddressInfo).port}/`;
+const shotMs: number[] = [];
+for (let sample = 0; sample < SHOTS; sample++) {
+  const started = performance.now();
+  await captureScreenshot({
+    executablePath: CHROMIUM,
+    url: appUrl,
+    navigationTimeoutMs: 30_000,
+    settleMs: 5_000,
+    signal: new AbortController().signal,
+  });
+  shotMs.push(performance.now() - started);
+}
+appServer.close();
 
 // --- a store with the history, served over loopback HTTP
 const store = openDaemonStore(await mkdtemp(join(tmpdir(), 'ccci-bench-reporting-')));
@@ -136,6 +161,9 @@ server.close();
 store.close();
 
 console.log(`summary card (SVG → PNG), ${SAMPLES} renders     median ms ${ms(median(cardMs))}   max ms ${ms(Math.max(...cardMs))}`);
+console.log(
+  `app screenshot (Chromium launch, load, settle, shot), ${SHOTS} shots   median ms ${ms(median(shotMs))}   max ms ${ms(Math.max(...shotMs))}`,
+);
 console.log(`\ndashboard with ${RUNS} finished runs of ${RECIPES.length} recipes, ${SAMPLES} requests each`);
 console.log('  path               median ms   max ms   target');
 for (const [path, times] of pages)
