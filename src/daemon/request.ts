@@ -27,6 +27,7 @@ export const RequestOutcome = z.discriminatedUnion('kind', [
     durationMs: z.number().int().nonnegative(),
     stoppedBy: StoppedBy.nullable(),
     card: z.boolean().optional().describe('The run made its summary card (absent in outcomes stored before cards existed)'),
+    screenshot: z.boolean().optional().describe("The run took the app's screenshot (absent in outcomes stored before screenshots existed)"),
   }),
   z.strictObject({
     kind: z.literal('no-results'),
@@ -59,6 +60,7 @@ export function outcomeFromResults(results: Results, stoppedBy: StoppedBy | null
     durationMs: Math.max(0, Date.parse(results.finishedAt) - Date.parse(results.startedAt)),
     stoppedBy,
     card: results.artifacts.card !== null,
+    screenshot: results.artifacts.screenshot !== null,
   };
 }
 

@@ -205,6 +205,8 @@ export interface DaemonStore {
   requestsOfPull(repo: RepoName, pull: number): StoredRequest[];
   /** The newest finished requests, newest first. */
   recentRequests(limit: number): StoredRequest[];
+  /** A recipe's newest request, whatever its state. */
+  latestRequestOf(recipe: string): StoredRequest | undefined;
   /** A recipe's finished requests, newest first (older than `beforeSeq` when given), read lazily: stop early and the rest is never read. */
   finishedRequestsOf(recipe: string, beforeSeq?: number): Generator<StoredRequest>;
   attemptsOf(requestId: string): StoredAttempt[];
@@ -504,6 +506,10 @@ export function openDaemonStore(stateDir: string, now: () => Date = () => new Da
         .prepare<[number], RequestRow>("SELECT * FROM requests WHERE state = 'done' ORDER BY seq DESC LIMIT ?")
         .all(limit)
         .map(toRequest);
+    },
+    latestRequestOf(recipe) {
+      const row = db.prepare<[string], RequestRow>('SELECT * FROM requests WHERE recipe = ? ORDER BY seq DESC LIMIT 1').get(recipe);
+      return row === undefined ? undefined : toRequest(row);
     },
     *finishedRequestsOf(recipe, beforeSeq = Number.MAX_SAFE_INTEGER) {
       const rows = db

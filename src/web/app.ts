@@ -139,7 +139,7 @@ export function createWebApp(deps: WebDeps): Hono {
         waiting: store.requestsIn('queued'),
         running: store.requestsIn('running'),
         recent: store.recentRequests(RECENT_REQUESTS),
-        recipes: deps.recipes.map((recipe) => ({ recipe, published: publishedOf(store, recipe) })),
+        recipes: deps.recipes.map((recipe) => ({ recipe, published: publishedOf(store, recipe), latest: store.latestRequestOf(recipe) })),
         limitMinutes: deps.limitMinutes,
       }),
     ),

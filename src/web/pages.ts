@@ -27,7 +27,12 @@ ${options.refreshSeconds === undefined ? '' : html`<noscript><meta http-equiv="r
 
 export interface IndexData {
   /** Every enrolled recipe with its published run (none until a run judged it). */
-  readonly recipes: readonly { readonly recipe: string; readonly published: JudgedRun | undefined }[];
+  readonly recipes: readonly {
+    readonly recipe: string;
+    readonly published: JudgedRun | undefined;
+    /** Its newest request, whatever its state. */
+    readonly latest: StoredRequest | undefined;
+  }[];
   readonly waiting: readonly StoredRequest[];
   readonly running: readonly StoredRequest[];
   readonly recent: readonly StoredRequest[];
@@ -45,16 +50,35 @@ function requestRow(request: StoredRequest, limitMinutes: number): Html {
   return html`<tr><td>${request.repo} #${request.pull}</td><td><code>${request.sha.slice(0, 8)}</code></td><td>@${request.requestedBy}</td><td>${request.queuedAt}</td><td>${run}</td><td>${result}</td></tr>`;
 }
 
-function recipeRow({ recipe, published }: IndexData['recipes'][number]): Html {
+function latestCell(request: StoredRequest | undefined, limitMinutes: number): Html {
+  if (request === undefined) return html`<td>—</td><td>—</td><td>—</td><td></td>`;
+  const outcome = request.outcome;
+  const state =
+    outcome === null
+      ? request.state === 'running'
+        ? `running${request.stage === null ? '' : `: ${request.stage}`}`
+        : request.state
+      : outcomeLine(outcome, limitMinutes);
+  const version = outcome?.kind === 'results' ? (outcome.headVersion ?? '—') : '—';
+  const when = request.finishedAt ?? request.startedAt ?? request.queuedAt;
+  const thumbnail =
+    outcome?.kind === 'results' && outcome.screenshot === true
+      ? html`<a href="/runs/${outcome.runId}"><img src="/runs/${outcome.runId}/screenshot.png" alt="screenshot of ${request.recipe}" width="160" height="100"></a>`
+      : '';
+  const run = request.runId === null ? state : html`<a href="/runs/${request.runId}">${state}</a>`;
+  return html`<td>${run}</td><td>${version}</td><td>${when}</td><td>${thumbnail}</td>`;
+}
+
+function recipeRow({ recipe, published, latest }: IndexData['recipes'][number], limitMinutes: number): Html {
   const from =
     published === undefined
       ? '—'
       : html`<a href="/runs/${published.runId}">${published.runId}</a> (${published.verdict}, ${published.finishedAt})`;
-  return html`<tr><td><a href="/recipes/${recipe}">${recipe}</a></td><td><img src="/badge/${recipe}.svg" alt="${published === undefined ? 'no runs' : `L${published.level}`}"></td><td>${from}</td></tr>`;
+  return html`<tr><td><a href="/recipes/${recipe}">${recipe}</a></td><td><img src="/badge/${recipe}.svg" alt="${published === undefined ? 'no runs' : `L${published.level}`}"></td><td>${from}</td>${latestCell(latest, limitMinutes)}</tr>`;
 }
 
-function recipeTable(recipes: IndexData['recipes']): Html {
-  return html`<table><tr><th>recipe</th><th>published level</th><th>from run</th></tr>${recipes.map(recipeRow)}</table>`;
+function recipeTable(recipes: IndexData['recipes'], limitMinutes: number): Html {
+  return html`<table><tr><th>recipe</th><th>published level</th><th>from run</th><th>latest run</th><th>head version</th><th>when</th><th>screenshot</th></tr>${recipes.map((row) => recipeRow(row, limitMinutes))}</table>`;
 }
 
 function requestTable(requests: readonly StoredRequest[], limitMinutes: number): Html {
@@ -66,7 +90,7 @@ export function indexPage(data: IndexData): Html {
   return page(
     'cc-ci',
     html`<h1>cc-ci</h1>
-<h2>Recipes</h2>${recipeTable(data.recipes)}
+<h2>Recipes</h2>${recipeTable(data.recipes, data.limitMinutes)}
 <p>Levels: L0 install did not pass · L1 install · L2 + upgrade · L3 + backup and restore · L4 + functional · L5 + lint. A run that ends in error (cc-ci's or the machine's failure) never lowers a published level.</p>
 <h2>Running (${data.running.length})</h2>${requestTable(data.running, data.limitMinutes)}
 <h2>Waiting (${data.waiting.length})</h2>${requestTable(data.waiting, data.limitMinutes)}

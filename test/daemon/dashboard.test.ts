@@ -117,10 +117,25 @@ test('an error run never lowers the published level; a later failure does change
   t.true(overview.includes(`<a href="/runs/${broken}">${broken}</a>`), 'the error run is still listed among recent runs');
   t.true(
     overview.includes(
-      '<tr><td><a href="/recipes/keycloak">keycloak</a></td><td><img src="/badge/keycloak.svg" alt="no runs"></td><td>—</td></tr>',
+      '<tr><td><a href="/recipes/keycloak">keycloak</a></td><td><img src="/badge/keycloak.svg" alt="no runs"></td><td>—</td><td>—</td><td>—</td><td>—</td><td></td></tr>',
     ),
   );
 
+  // the newest request is shown whatever its state: one waiting now
+  store.acceptRequest(
+    {
+      id: 'req-waiting',
+      repo: 'recipes/web',
+      recipe: 'web',
+      pull: 99,
+      sha: 'c'.repeat(40),
+      cloneUrl: 'http://127.0.0.1/x.git',
+      requestedBy: 'maintainer',
+      commentId: null,
+    },
+    status,
+  );
+  t.regex(await (await fetch(`${url}/`)).text(), /<tr><td><a href="\/recipes\/web">web<\/a><\/td>.*?<td>queued<\/td>/);
   finishedRun(store, 'web', 'failure', 2);
   t.true((await badgeOf(url, 'web')).includes('>web L2</text>'));
   t.true((await badgeOf(url, 'keycloak')).includes('>keycloak no runs</text>'));

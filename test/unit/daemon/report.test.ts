@@ -120,6 +120,7 @@ test('outcomeFromResults keeps the run facts and measures the duration from the 
     durationMs: 645_400,
     stoppedBy: null,
     card: false,
+    screenshot: false,
   });
 });
 
