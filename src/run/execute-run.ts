@@ -154,7 +154,6 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
   actor.subscribe({ next: request.observe, error: (error) => log.error({ err: error }, 'run machine failed') });
   actor.start();
   const output = await toPromise(actor);
-  inspector?.stop();
   await settleLockReleases();
   // reasons and test messages quote hook errors, script output and assertion values: mask every secret in them
   const resultsFor = (secretScan: LeakScan) =>
@@ -179,5 +178,7 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
     },
     'run timings',
   );
+  // last: the machine's final events are still on their way to the inspector while results are written
+  inspector?.stop();
   return { results, resultsFile, runDir: paths.runDir, output };
 }

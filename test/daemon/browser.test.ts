@@ -63,14 +63,14 @@ test('the live run page and machine view follow a run; the finished run shows on
   const recipe = await context.newPage();
   await recipe.goto(`${daemon.url}/recipes/web`);
   t.true((await recipe.content()).includes(`<a href="/runs/${runId}">${runId}</a>`));
-  await photograph(recipe, 'recipe');
 
-  const card = await context.newPage();
-  await card.goto(`${daemon.url}/runs/${runId}/card.png`);
-  await photograph(card, 'card');
+  // the images as such (a browser tab showing one PNG or SVG is no page to photograph)
   const badgePage = await context.newPage();
   await badgePage.goto(`${daemon.url}/badge/web.svg`);
   t.true((await badgePage.content()).includes('web L5'));
-  await photograph(badgePage, 'badge');
+  const card = await fetch(`${daemon.url}/runs/${runId}/card.png`);
+  t.is(card.headers.get('content-type'), 'image/png');
+  await card.arrayBuffer();
+  await photograph(recipe, 'recipe');
   t.log(`page screenshots: ${ARTIFACTS}`);
 });
