@@ -61,6 +61,50 @@ export const DaemonConfig = z
   .describe('The CI server (ccci daemon): forge, enrolled repositories, capacity');
 export type DaemonConfig = z.infer<typeof DaemonConfig>;
 
+export const NatsConfig = z
+  .strictObject({
+    servers: z
+      .array(z.string().regex(/^(nats|tls):\/\/[^\s/]+$/, 'a NATS URL such as nats://127.0.0.1:4222'))
+      .min(1)
+      .describe('NATS servers of the JetStream cluster (any of them; the client finds the rest)'),
+    credentialsFile: z.string().min(1).optional().describe('NATS credentials (.creds) file of this host, when the cluster requires it'),
+    replicas: z
+      .number()
+      .int()
+      .min(1)
+      .max(5)
+      .default(1)
+      .describe('JetStream replicas of the run-request and run-report streams (3 on a 3-node cluster survives one node down)'),
+    ackWaitSeconds: z
+      .number()
+      .int()
+      .min(5)
+      .max(3600)
+      .default(60)
+      .describe(
+        'How long a run request may go without a keep-alive from its worker before JetStream hands it to another worker; a live worker renews it every third of this',
+      ),
+  })
+  .describe('Scale-out (docs/scale-out.md): when set, the daemon publishes run requests to JetStream and `ccci worker` hosts run them');
+export type NatsConfig = z.infer<typeof NatsConfig>;
+
+export const WorkerConfig = z
+  .strictObject({
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and -')
+      .optional()
+      .describe("This worker's name in reports and logs; default: the host name"),
+    maxTests: z
+      .number()
+      .int()
+      .min(1)
+      .default(1)
+      .describe('Runs at once on this worker host (its own capacity; the daemon never raises it)'),
+  })
+  .describe('A CI host running `ccci worker`: its name and capacity');
+export type WorkerConfig = z.infer<typeof WorkerConfig>;
+
 export const Config = z
   .strictObject({
     abra: AbraConfig,
@@ -99,6 +143,8 @@ export const Config = z
         'Where DEPS recipes are cloned from, with {recipe} in it: a git URL, an absolute path, or a path starting with ./ or ../ (relative to this file)',
       ),
     daemon: DaemonConfig.optional(),
+    nats: NatsConfig.optional(),
+    worker: WorkerConfig.optional(),
   })
   .check((context) => {
     const limit = context.value.daemon?.runLimitMinutes;

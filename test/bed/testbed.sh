@@ -59,6 +59,10 @@ ensure_packages() {
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   # the summary card is set in DejaVu Sans (src/io/render-png.ts)
   [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+  # scale-out (docs/scale-out.md): the JetStream cluster of the worker tests
+  command -v nats-server >/dev/null 2>&1 || missing+=(nats-server)
+  # packaging: every .nix file is parsed by nix-instantiate --parse (test/repo/nix.test.ts)
+  command -v nix-instantiate >/dev/null 2>&1 || missing+=(nix-bin)
   busybox_static_installed || missing+=(busybox-static)
   command -v git >/dev/null 2>&1 || missing+=(git)
   if [ ${#missing[@]} -gt 0 ]; then
