@@ -8,12 +8,22 @@ import { createActor, fromPromise } from 'xstate';
 import type { Config } from '../config/schema.js';
 import type { CandidateFacts } from '../domain/janitor-decision.js';
 import type { JanitorDecision } from '../domain/describe-janitor-decision.js';
-import { perRunDomainPattern, stackName } from '../domain/identity.js';
+import { makeRunId, perRunDomainPattern, stackName } from '../domain/identity.js';
 import type { LockOwner } from '../domain/lock-owner.js';
 import { stackOwnerOf } from '../domain/stack-owner.js';
-import type { Abra } from '../io/abra.js';
-import type { Docker } from '../io/docker.js';
-import { checkLockDirSwarm, currentOwner, LOCK_STALE_MS, lockPaths, readLockOwner, tryLock, type HeldLock } from '../io/lock.js';
+import { createAbra, type Abra } from '../io/abra.js';
+import { createDocker, type Docker } from '../io/docker.js';
+import { instanceId } from '../io/instance-id.js';
+import {
+  checkLockDirSwarm,
+  currentOwner,
+  LOCK_STALE_MS,
+  lockPaths,
+  readLockOwner,
+  settleLockReleases,
+  tryLock,
+  type HeldLock,
+} from '../io/lock.js';
 import type { Logger } from '../io/log.js';
 import { isProcessAlive } from '../io/process-alive.js';
 import {
@@ -169,6 +179,28 @@ export function janitorActors(adapters: JanitorAdapters, held: Map<string, HeldL
 }
 
 /** One janitor pass. An abort stops it where it is; a lock it holds at that moment is released. */
+/** A janitor pass with the live adapters, as `ccci janitor`, the daemon and the workers run it. */
+export function liveSweep(config: Config, log: Logger, options: { readonly dryRun?: boolean } = {}) {
+  return async (signal: AbortSignal): Promise<JanitorDecision[]> => {
+    try {
+      return await sweepLeftovers(
+        {
+          config,
+          abra: createAbra({ bin: config.abra.bin, abraDir: config.abra.dir, server: config.abra.server, tty: config.abra.tty, log }),
+          docker: createDocker({ log }),
+          log,
+          runId: makeRunId(new Date(), { pid: process.pid }),
+          instance: instanceId(config.lockDir),
+          dryRun: options.dryRun,
+        },
+        signal,
+      );
+    } finally {
+      await settleLockReleases();
+    }
+  };
+}
+
 export async function sweepLeftovers(adapters: JanitorAdapters, signal: AbortSignal): Promise<JanitorDecision[]> {
   signal.throwIfAborted();
   const held = new Map<string, HeldLock>();

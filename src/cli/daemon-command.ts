@@ -6,14 +6,12 @@ import { registerOperatorSecrets } from '../config/operator-secrets.js';
 import { redactProcessOutput } from '../io/redact-process-output.js';
 import { DaemonSetupError, runDaemon } from '../daemon/start-daemon.js';
 import { EXIT_CODES } from '../domain/exit-codes.js';
-import { createLogger } from '../io/log.js';
+import { createLogger, LOG_LEVELS, type LogLevel } from '../io/log.js';
 
 export const DAEMON_USAGE = `Usage: ccci daemon [--config <file>] [--log-level <level>]
 
   --config <file>       configuration with a "daemon" section (default: $CCCI_CONFIG or /etc/cc-ci/config.json)
   --log-level <level>   trace, debug, info (default), warn or error; JSON lines on stderr`;
-
-const LEVELS = ['trace', 'debug', 'info', 'warn', 'error'] as const;
 
 export async function daemonCommand(argv: readonly string[]): Promise<number> {
   let values;
@@ -31,9 +29,9 @@ export async function daemonCommand(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${DAEMON_USAGE}\n`);
     return 0;
   }
-  const level = values['log-level'] as (typeof LEVELS)[number];
-  if (!LEVELS.includes(level)) {
-    process.stderr.write(`ccci daemon: --log-level "${values['log-level']}" is not one of ${LEVELS.join(', ')}\n`);
+  const level = values['log-level'] as LogLevel;
+  if (!LOG_LEVELS.includes(level)) {
+    process.stderr.write(`ccci daemon: --log-level "${values['log-level']}" is not one of ${LOG_LEVELS.join(', ')}\n`);
     return EXIT_CODES.badInput;
   }
   const configFile = values.config ?? process.env.CCCI_CONFIG ?? '/etc/cc-ci/config.json';

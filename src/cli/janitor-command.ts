@@ -1,15 +1,10 @@
 // `ccci janitor [--dry-run]`: one janitor pass by hand; a table of its decisions on stdout, its log on stderr.
 import { parseArgs } from 'node:util';
-import { sweepLeftovers } from '../actors/sweep-leftovers.js';
+import { liveSweep } from '../actors/sweep-leftovers.js';
 import { ConfigError, loadConfig } from '../config/load-config.js';
 import { registerOperatorSecrets } from '../config/operator-secrets.js';
 import { redactProcessOutput } from '../io/redact-process-output.js';
-import { makeRunId } from '../domain/identity.js';
 import { EXIT_CODES } from '../domain/exit-codes.js';
-import { createAbra } from '../io/abra.js';
-import { createDocker } from '../io/docker.js';
-import { instanceId } from '../io/instance-id.js';
-import { settleLockReleases } from '../io/lock.js';
 import { createLogger } from '../io/log.js';
 import { janitorTable } from './janitor-table.js';
 
@@ -45,24 +40,11 @@ export async function janitorCommand(argv: readonly string[]): Promise<number> {
   const log = createLogger({ stderrLevel: 'warn', stderrFormat: 'human' });
   let decisions;
   try {
-    decisions = await sweepLeftovers(
-      {
-        config,
-        abra: createAbra({ bin: config.abra.bin, abraDir: config.abra.dir, server: config.abra.server, tty: config.abra.tty, log }),
-        docker: createDocker({ log }),
-        log,
-        runId: makeRunId(new Date(), { pid: process.pid }),
-        instance: instanceId(config.lockDir),
-        dryRun: values['dry-run'],
-      },
-      AbortSignal.timeout(30 * 60_000),
-    );
+    decisions = await liveSweep(config, log, { dryRun: values['dry-run'] })(AbortSignal.timeout(30 * 60_000));
   } catch (error) {
-    await settleLockReleases();
     process.stderr.write(`ccci janitor: the pass stopped: ${(error as Error).message}\n`);
     return EXIT_CODES.error;
   }
-  await settleLockReleases();
   process.stdout.write(
     janitorTable(decisions)
       .map((line) => `${line}\n`)

@@ -1,4 +1,4 @@
-// The `ccci` command line: dispatches to run, daemon, janitor and recipe. Each subcommand is imported
+// The `ccci` command line: dispatches to run, daemon, worker, janitor and recipe. Each subcommand is imported
 // only when it runs, so `ccci --help` or a usage error loads none of their dependencies.
 import { EXIT_CODES } from '../domain/exit-codes.js';
 
@@ -7,6 +7,7 @@ const USAGE = `Usage: ccci <command> [options]
 Commands:
   run <recipe> [--ref …]   one CI run of a recipe (ccci run --help)
   daemon [--config …]      the CI server: hears !testme on the forge, queues, runs, reports (ccci daemon --help)
+  worker [--config …]      a scale-out CI host: runs what the daemon queued in NATS JetStream (ccci worker --help)
   janitor [--dry-run]      reap what dead runs left behind (ccci janitor --help)
   recipe check [<recipe>]  validate customization trees and print their manifests (ccci recipe --help)`;
 
@@ -17,6 +18,8 @@ async function main(argv: readonly string[]): Promise<number> {
       return (await import('./run-command.js')).runCommand(rest);
     case 'daemon':
       return (await import('./daemon-command.js')).daemonCommand(rest);
+    case 'worker':
+      return (await import('./worker-command.js')).workerCommand(rest);
     case 'janitor':
       return (await import('./janitor-command.js')).janitorCommand(rest);
     case 'recipe':

@@ -3,7 +3,7 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../config/load-config.js';
+import { ConfigError, loadConfig, SHIPPED_RECIPES } from '../config/load-config.js';
 import { registerOperatorSecrets } from '../config/operator-secrets.js';
 import { redactProcessOutput } from '../io/redact-process-output.js';
 import { EXIT_CODES } from '../domain/exit-codes.js';
@@ -22,11 +22,14 @@ so their top-level code runs. Prints "<recipe>: ok" and the customization manife
 
 Repository-local .ccci/ trees live in the recipe repositories and are checked at run time only.
 
-  --config <file>   configuration (default: $CCCI_CONFIG or /etc/cc-ci/config.json)
+  --config <file>   configuration (default: $CCCI_CONFIG or /etc/cc-ci/config.json); with none
+                    of them, the trees cc-ci ships are checked (its customizationDir default)
   --help            this text
 
 Exit codes: 0 every tree is valid (a recipe without a tree gets the generic floor), 2 a tree is
 invalid or the usage or configuration is wrong, 3 an unexpected error.`;
+
+const DEFAULT_CONFIG = '/etc/cc-ci/config.json';
 
 function usageError(message: string): number {
   process.stderr.write(`ccci recipe: ${message}\n\n${RECIPE_USAGE}\n`);
@@ -62,18 +65,27 @@ export async function recipeCommand(argv: readonly string[]): Promise<number> {
   if (name !== undefined && (name === '' || name === '.' || name === '..' || name.includes('/')))
     return usageError(`"${name}" is not a recipe name`);
 
-  let config;
-  try {
-    config = await loadConfig(values.config ?? process.env.CCCI_CONFIG ?? '/etc/cc-ci/config.json');
-    await registerOperatorSecrets(config);
-    redactProcessOutput();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`ccci recipe check: ${error.message}\n`);
-    return EXIT_CODES.badInput;
+  const named = values.config ?? process.env.CCCI_CONFIG;
+  let customizationDir = SHIPPED_RECIPES;
+  let repoLocalAllowlist: string | undefined;
+  if (named === undefined && !(await pathExists(DEFAULT_CONFIG))) {
+    // nothing configured at all: the trees cc-ci ships are what there is to check
+    process.stderr.write(
+      `ccci recipe check: no configuration (--config, $CCCI_CONFIG, ${DEFAULT_CONFIG}): checking the trees cc-ci ships in ${SHIPPED_RECIPES}\n`,
+    );
+  } else {
+    try {
+      const config = await loadConfig(named ?? DEFAULT_CONFIG);
+      await registerOperatorSecrets(config);
+      redactProcessOutput();
+      ({ customizationDir, repoLocalAllowlist } = config);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      process.stderr.write(`ccci recipe check: ${error.message}\n`);
+      return EXIT_CODES.badInput;
+    }
   }
-  const { customizationDir } = config;
-  const allowlist = await readAllowlist(config.repoLocalAllowlist);
+  const allowlist = await readAllowlist(repoLocalAllowlist);
   for (const note of allowlist.notes) process.stderr.write(`ccci recipe check: ${note}\n`);
 
   let recipes: string[];

@@ -4,6 +4,7 @@ import { isAbsolute, resolve, dirname } from 'node:path';
 
 import { Config } from './schema.js';
 import { describeIssues } from '../domain/describe-issues.js';
+import { packageFile } from '../io/package-root.js';
 
 export class ConfigError extends Error {
   readonly code = 'bad-config';
@@ -12,6 +13,9 @@ export class ConfigError extends Error {
     this.name = 'ConfigError';
   }
 }
+
+/** The customization trees cc-ci ships (recipes/ of this package): customizationDir when the configuration omits it. */
+export const SHIPPED_RECIPES = packageFile('recipes');
 
 export async function loadConfig(file: string): Promise<Config> {
   let text: string;
@@ -35,7 +39,7 @@ export async function loadConfig(file: string): Promise<Config> {
     ...config,
     runsDir: absolute(config.runsDir),
     lockDir: absolute(config.lockDir),
-    customizationDir: absolute(config.customizationDir),
+    customizationDir: config.customizationDir === undefined ? SHIPPED_RECIPES : absolute(config.customizationDir),
     abra: { ...config.abra, dir: absolute(config.abra.dir) },
     ...(config.repoLocalAllowlist === undefined ? {} : { repoLocalAllowlist: absolute(config.repoLocalAllowlist) }),
     ...(config.secretsDir === undefined ? {} : { secretsDir: absolute(config.secretsDir) }),

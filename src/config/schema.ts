@@ -38,7 +38,14 @@ export const DaemonConfig = z
     repositories: z.array(EnrolledRepository).min(1).describe('Enrolled recipe repositories'),
     commenterAllowlist: z.array(z.string().min(1)).default([]).describe('Logins that may trigger runs without being org members'),
     pollIntervalSeconds: z.number().min(1).max(3600).default(30).describe('How often each enrolled repository is polled for new comments'),
-    maxTests: z.number().int().min(1).default(1).describe('The one capacity knob: runs at once on this host; the rest wait in FIFO order'),
+    maxTests: z
+      .number()
+      .int()
+      .min(1)
+      .default(1)
+      .describe(
+        'The one capacity knob: runs at once on this host, the rest wait in FIFO order; with nats set, requests handed to the workers at once (each worker keeps to its own worker.maxTests, the rest wait in JetStream)',
+      ),
     runLimitMinutes: z
       .number()
       .positive()
@@ -101,6 +108,11 @@ export const WorkerConfig = z
       .min(1)
       .default(1)
       .describe('Runs at once on this worker host (its own capacity; the daemon never raises it)'),
+    janitorIntervalMinutes: z
+      .number()
+      .positive()
+      .default(5)
+      .describe("How often the worker runs a janitor pass over its host's swarm (also once at start)"),
   })
   .describe('A CI host running `ccci worker`: its name and capacity');
 export type WorkerConfig = z.infer<typeof WorkerConfig>;
@@ -114,7 +126,13 @@ export const Config = z
       .describe('Per-run apps are <4 chars>-<6 hex>.<ciDomain>'),
     runsDir: z.string().min(1).describe('Every run writes under <runsDir>/<runId>/'),
     lockDir: z.string().min(1).describe('Per-domain lock files'),
-    customizationDir: z.string().min(1).describe('Per-recipe CI customization trees: <customizationDir>/<recipe>/'),
+    customizationDir: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'Per-recipe CI customization trees: <customizationDir>/<recipe>/; default: the recipes/ directory of the cc-ci package that runs (the trees cc-ci ships)',
+      ),
     deadlineMinutes: z.number().positive().default(60).describe('Hard deadline of one run'),
     chromium: z
       .string()
@@ -158,7 +176,8 @@ export const Config = z
     }
   })
   .meta({ id: 'CcciConfig', title: 'cc-ci configuration' });
-export type Config = z.infer<typeof Config>;
+/** The configuration as loadConfig returns it: customizationDir is always set (the shipped recipes/ when the file omits it). */
+export type Config = Omit<z.infer<typeof Config>, 'customizationDir'> & { readonly customizationDir: string };
 
 /** The daemon's per-run limit: configured, or 90% of the hard deadline (the run's own deadline stays the backstop). */
 export function runLimitMinutes(config: Config): number {

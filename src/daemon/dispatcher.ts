@@ -6,11 +6,11 @@ import { makeRunId } from '../domain/identity.js';
 import type { DaemonStore, NewRequest, StoredRequest } from '../io/daemon-store.js';
 import type { Logger } from '../io/log.js';
 import { parseRunEvent } from '../results/run-events.js';
-import type { RunChild, RunChildExit, RunChildSpec } from '../io/run-child.js';
+import type { RunAttempt, RunChild, RunChildExit, RunChildSpec, RunHooks } from '../io/run-child.js';
 import { queueMachine, type QueueEmitted } from '../machines/queue.machine.js';
 import { readResults } from '../results/read-results.js';
 import type { PullReports } from './pull-reports.js';
-import { finalStatus, noteFor, queuedStatus, runningStatus, type ReportLinks } from './report.js';
+import { dispatchedStatus, finalStatus, noteFor, queuedStatus, runningStatus, workerLostStatus, type ReportLinks } from './report.js';
 import type { DaemonMetrics } from './metrics.js';
 import { outcomeFromResults, pullKey, type RequestOutcome, type StoppedBy } from './request.js';
 
@@ -23,8 +23,10 @@ export interface DispatcherOptions {
   readonly runsDir: string;
   readonly configFile: string;
   readonly log: Logger;
-  /** Starts a run child; `onLine` gets each line of its event stream. */
-  readonly startRun: (spec: RunChildSpec, onLine: (line: string) => void) => RunChild;
+  /** Scale-out: runs are requests to the workers (a run is running once a worker takes it). */
+  readonly remote: boolean;
+  /** Starts a run: a child of this process, or (scale-out) a request to the workers. */
+  readonly startRun: (spec: RunChildSpec & { readonly requestId: string }, hooks: RunHooks) => RunChild;
   /** Called after the store owes the forge something new. */
   readonly changed: () => void;
   /** Told how each run and each of its stages ended (the daemon's /metrics). */
@@ -53,13 +55,15 @@ export interface Dispatcher {
 
 interface Running {
   readonly child: RunChild;
-  readonly runId: string;
+  /** The current attempt's run id (scale-out: a new one when another worker takes the request again). */
+  runId: string;
   stoppedBy: StoppedBy | null;
   outcome?: RequestOutcome;
   readonly limit: NodeJS.Timeout;
 }
 
 function describeExit(exit: RunChildExit): string {
+  if (exit.lost !== undefined) return exit.lost;
   if (exit.spawnError !== null) return `the run process did not start: ${exit.spawnError}`;
   return exit.signal !== null ? `the run process was killed by ${exit.signal}` : `the run process exited with code ${exit.exitCode}`;
 }
@@ -149,10 +153,16 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     const runId = makeRunId(new Date());
     const before = store.request(requestId);
     if (before === undefined) throw new Error(`queue started request ${requestId}, which is not stored`);
-    const request = store.startAttempt(requestId, runId, runningStatus(options.links, runId, before.attempts + 1));
+    const request = store.startAttempt(
+      requestId,
+      runId,
+      options.remote ? dispatchedStatus(options.links, runId) : runningStatus(options.links, runId, before.attempts + 1),
+    );
     log.info({ request: requestId, runId, attempt: request.attempts }, 'run starting');
     refresh(request);
     options.changed();
+    // set before any hook can fire: hooks run from later events of the child
+    let entry!: Running;
     const child = options.startRun(
       {
         runId,
@@ -162,12 +172,17 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         recipe: request.recipe,
         configFile: options.configFile,
         runsDir: options.runsDir,
+        requestId,
       },
-      (line) => {
-        const parsed = parseRunEvent(line);
-        if (!('event' in parsed)) log.warn({ runId, line, problem: parsed.problem }, "a line of the run's event stream is not a run event");
-        else if (parsed.event.event === 'stage.started') store.setStage(requestId, parsed.event.stage);
-        else if (parsed.event.event === 'stage.finished') options.metrics.stageFinished(parsed.event.stage, parsed.event.ms);
+      {
+        onLine: (line) => {
+          const parsed = parseRunEvent(line);
+          if (!('event' in parsed))
+            log.warn({ runId: entry.runId, line, problem: parsed.problem }, "a line of the run's event stream is not a run event");
+          else if (parsed.event.event === 'stage.started') store.setStage(requestId, parsed.event.stage);
+          else if (parsed.event.event === 'stage.finished') options.metrics.stageFinished(parsed.event.stage, parsed.event.ms);
+        },
+        onAttempt: (attempt) => attempted(requestId, attempt),
       },
     );
     const limit = setTimeout(() => {
@@ -177,7 +192,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       log.warn({ request: requestId, runId, limitMinutes: options.limitMinutes }, 'run exceeded the per-run limit: stopping it');
       child.terminate();
     }, options.limitMinutes * 60_000);
-    const entry: Running = { child, runId, stoppedBy: null, limit };
+    entry = { child, runId, stoppedBy: null, limit };
     running.set(requestId, entry);
     void child.exited
       .then(async (exit) => {
@@ -187,16 +202,54 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
           'problem' in read
             ? {
                 kind: 'no-results',
-                runId,
                 exitCode: exit.exitCode,
                 signal: exit.signal,
                 stoppedBy: entry.stoppedBy,
+                runId: entry.runId,
                 detail: `${describeExit(exit)}; ${read.problem}`,
               }
             : outcomeFromResults(read.results, entry.stoppedBy);
         queue.send({ type: 'run.ended', id: requestId });
       })
       .catch((error: unknown) => log.error({ err: error, request: requestId, runId }, 'recording the end of a run failed'));
+  }
+
+  /** Scale-out: a worker took the request; when it is another attempt, the one before is recorded as cut off. */
+  function attempted(requestId: string, attempt: RunAttempt): void {
+    const run = running.get(requestId);
+    if (run === undefined) return;
+    if (attempt.runId === run.runId) {
+      log.info({ request: requestId, runId: attempt.runId, worker: attempt.worker }, 'a worker took the run');
+      store.oweRequestStatus(
+        requestId,
+        runningStatus(options.links, attempt.runId, store.request(requestId)?.attempts ?? 1, attempt.worker),
+      );
+      options.changed();
+      return;
+    }
+    const cutOff = attempt.previous;
+    const detail =
+      cutOff === null
+        ? `JetStream gave the request to ${attempt.worker} (delivery ${attempt.delivery})`
+        : `its worker ${cutOff.worker} stopped answering; JetStream gave the request to ${attempt.worker} (delivery ${attempt.delivery})`;
+    const before = store.interruptAttempt(
+      requestId,
+      { kind: 'interrupted', runId: run.runId, detail, by: 'worker-lost' },
+      workerLostStatus(options.links, run.runId, cutOff?.worker ?? 'its worker'),
+      true,
+    );
+    const request = store.startAttempt(
+      requestId,
+      attempt.runId,
+      runningStatus(options.links, attempt.runId, before.attempts + 1, attempt.worker),
+    );
+    log.warn(
+      { request: requestId, cutOff: run.runId, runId: attempt.runId, worker: attempt.worker, attempt: request.attempts },
+      'run redelivered',
+    );
+    run.runId = attempt.runId;
+    refresh(request);
+    options.changed();
   }
 
   queue.start();

@@ -27,7 +27,7 @@ function commentRequest(store: DaemonStore, request: StoredRequest): CommentRequ
     .attemptsOf(request.id)
     .flatMap((attempt) =>
       attempt.outcome?.kind === 'interrupted' && attempt.runId !== request.runId
-        ? [{ runId: attempt.runId, detail: attempt.outcome.detail }]
+        ? [{ runId: attempt.runId, detail: attempt.outcome.detail, by: attempt.outcome.by ?? 'daemon-restart' }]
         : [],
     );
   return {

@@ -47,9 +47,26 @@ export function queuedStatus(links: ReportLinks, position: number): CommitStatus
   return { state: 'pending', context: STATUS_CONTEXT, description: `queued: position ${position}`, targetUrl: `${links.publicUrl}/` };
 }
 
-export function runningStatus(links: ReportLinks, runId: string, attempt: number): CommitStatus {
+/** Running; in scale-out, on the named worker. */
+export function runningStatus(links: ReportLinks, runId: string, attempt: number, worker?: string): CommitStatus {
+  const where = worker === undefined ? '' : ` on ${worker}`;
   const again = attempt > 1 ? ` (attempt ${attempt})` : '';
-  return { state: 'pending', context: STATUS_CONTEXT, description: `running${again}`, targetUrl: runPageUrl(links, runId) };
+  return { state: 'pending', context: STATUS_CONTEXT, description: clip(`running${where}${again}`), targetUrl: runPageUrl(links, runId) };
+}
+
+/** Scale-out: handed to the workers, none has taken it yet. */
+export function dispatchedStatus(links: ReportLinks, runId: string): CommitStatus {
+  return { state: 'pending', context: STATUS_CONTEXT, description: 'waiting for a worker', targetUrl: runPageUrl(links, runId) };
+}
+
+/** Scale-out: the worker running it went silent; JetStream gave the request to another. */
+export function workerLostStatus(links: ReportLinks, runId: string, lost: string): CommitStatus {
+  return {
+    state: 'pending',
+    context: STATUS_CONTEXT,
+    description: clip(`${lost} stopped answering; running again`),
+    targetUrl: runPageUrl(links, runId),
+  };
 }
 
 export function interruptedStatus(links: ReportLinks, runId: string, requeued: boolean): CommitStatus {
@@ -122,8 +139,8 @@ export interface CommentRequest {
   readonly queuedAt: string;
   readonly startedAt: string | null;
   readonly outcome: RequestOutcome | null;
-  /** Earlier attempts of this request that a daemon restart cut off. */
-  readonly interruptions: readonly { readonly runId: string; readonly detail: string }[];
+  /** Earlier attempts of this request that a daemon restart (or, in scale-out, a silent worker) cut off. */
+  readonly interruptions: readonly { readonly runId: string; readonly detail: string; readonly by: 'daemon-restart' | 'worker-lost' }[];
 }
 
 export interface CommentNote {
@@ -207,7 +224,9 @@ export function renderPullComment(view: PullCommentView): string {
   for (const interruption of current.interruptions) {
     lines.push(
       '',
-      `Run [${interruption.runId}](${runPageUrl(view.links, interruption.runId)}) was interrupted by a daemon restart (${interruption.detail}); the request was queued again.`,
+      interruption.by === 'worker-lost'
+        ? `Run [${interruption.runId}](${runPageUrl(view.links, interruption.runId)}) was cut off: ${interruption.detail}; the request was run again.`
+        : `Run [${interruption.runId}](${runPageUrl(view.links, interruption.runId)}) was interrupted by a daemon restart (${interruption.detail}); the request was queued again.`,
     );
   }
   const notes = view.notes.filter((note) => note.at >= current.queuedAt);

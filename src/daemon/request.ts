@@ -41,6 +41,12 @@ export const RequestOutcome = z.discriminatedUnion('kind', [
     kind: z.literal('interrupted'),
     runId: z.string(),
     detail: z.string(),
+    by: z
+      .enum(['daemon-restart', 'worker-lost'])
+      .optional()
+      .describe(
+        'What cut the run off: a daemon restart (also when absent: stored before scale-out) or, in scale-out, its worker going silent',
+      ),
   }),
 ]);
 export type RequestOutcome = z.infer<typeof RequestOutcome>;

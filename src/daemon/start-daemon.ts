@@ -9,19 +9,16 @@ import { makePollForge } from '../actors/daemon/poll-forge.js';
 import { makeServeHttp } from '../actors/daemon/serve-http.js';
 import { makeSuperviseDaemon } from '../actors/daemon/supervise-daemon.js';
 import { makeSweepPeriodically } from '../actors/daemon/sweep-periodically.js';
-import { sweepLeftovers } from '../actors/sweep-leftovers.js';
+import { liveSweep } from '../actors/sweep-leftovers.js';
 import { runLimitMinutes, type Config, type DaemonConfig } from '../config/schema.js';
-import { makeRunId, normalizeRecipeName } from '../domain/identity.js';
+import { normalizeRecipeName } from '../domain/identity.js';
 import { ForgeError } from '../forge/forge.js';
-import { createAbra } from '../io/abra.js';
 import { openDaemonStore } from '../io/daemon-store.js';
-import { createDocker } from '../io/docker.js';
-import { instanceId } from '../io/instance-id.js';
 import { createGiteaForge } from '../io/gitea.js';
-import { settleLockReleases } from '../io/lock.js';
 import type { Logger } from '../io/log.js';
 import { redactor } from '../io/redact.js';
 import { startRunChild } from '../io/run-child.js';
+import { connectJetStream, ensureStreams, JetStreamSetupError, type JetStreamLink } from '../io/jetstream.js';
 import { daemonMachine, type DaemonOutput } from '../machines/daemon.machine.js';
 import type { Enrolled } from './admit-comment.js';
 import { createAdmitter } from './admit-comment.js';
@@ -29,6 +26,7 @@ import { createBell } from './bell.js';
 import { createDaemonMetrics } from './metrics.js';
 import { createDispatcher } from './dispatcher.js';
 import { createPullReports } from './pull-reports.js';
+import { createRemoteRuns } from './remote-run.js';
 
 /** A daemon that cannot start because of its configuration or secrets (exit 2: nothing was started). */
 export class DaemonSetupError extends Error {
@@ -50,6 +48,9 @@ async function readSecret(file: string, what: string): Promise<string> {
   if (secret === '') throw new DaemonSetupError(`The ${what} file ${file} is empty`);
   return secret;
 }
+
+/** Scale-out: how long a stopped remote run may take to report its end (a teardown's worst case, and some). */
+const STOP_GRACE_MS = 20 * 60_000;
 
 export function enrolledRepositories(daemon: DaemonConfig): Enrolled[] {
   return daemon.repositories.map((entry) => {
@@ -99,6 +100,20 @@ export async function runDaemon(request: DaemonRequest): Promise<DaemonOutput> {
     daemonLog.warn({ forge: daemon.forge.url, err: error }, 'the forge does not answer yet; the daemon starts anyway');
   }
 
+  // scale-out: runs go to the workers through JetStream; the daemon keeps the forge side
+  let link: JetStreamLink | undefined;
+  if (config.nats !== undefined) {
+    try {
+      link = await connectJetStream(config.nats, { name: 'ccci-daemon', log: log.child({ component: 'nats' }) });
+      await ensureStreams(link, config.nats);
+    } catch (error) {
+      await link?.close();
+      throw new DaemonSetupError(
+        error instanceof JetStreamSetupError ? error.message : `Setting up JetStream failed: ${(error as Error).message}`,
+      );
+    }
+    daemonLog.info({ servers: config.nats.servers, replicas: config.nats.replicas }, 'scale-out: run requests go to the workers');
+  }
   const store = openDaemonStore(daemon.stateDir);
   const limitMinutes = runLimitMinutes(config);
   const enrolled = enrolledRepositories(daemon);
@@ -113,10 +128,14 @@ export async function runDaemon(request: DaemonRequest): Promise<DaemonOutput> {
     limitMinutes,
     changed,
     maxTests: daemon.maxTests,
+    remote: link !== undefined,
     runsDir: config.runsDir,
     configFile: request.configFile,
     log: log.child({ component: 'queue' }),
-    startRun: (spec, onLine) => startRunChild(spec, { log: log.child({ component: 'run' }), onLine }),
+    startRun:
+      link === undefined
+        ? (spec, hooks) => startRunChild(spec, { log: log.child({ component: 'run' }), onLine: hooks.onLine })
+        : createRemoteRuns({ link, log: log.child({ component: 'remote-run' }), stopGraceMs: STOP_GRACE_MS }),
     metrics,
   });
   const admitter = createAdmitter({
@@ -129,26 +148,11 @@ export async function runDaemon(request: DaemonRequest): Promise<DaemonOutput> {
     allowlist: daemon.commenterAllowlist,
     log: log.child({ component: 'trigger' }),
   });
-  const janitorLog = log.child({ component: 'janitor' });
+  const sweepHost = liveSweep(config, log.child({ component: 'janitor' }));
   const sweep = async (signal: AbortSignal) => {
-    const decisions = await sweepLeftovers(
-      {
-        config,
-        abra: createAbra({
-          bin: config.abra.bin,
-          abraDir: config.abra.dir,
-          server: config.abra.server,
-          tty: config.abra.tty,
-          log: janitorLog,
-        }),
-        docker: createDocker({ log: janitorLog }),
-        log: janitorLog,
-        runId: makeRunId(new Date(), { pid: process.pid }),
-        instance: instanceId(config.lockDir),
-      },
-      signal,
-    );
-    await settleLockReleases();
+    // scale-out: the swarms are the workers' (each sweeps its own); this host may have none
+    if (link !== undefined) return [];
+    const decisions = await sweepHost(signal);
     metrics.janitorDecided(decisions);
     return decisions;
   };
@@ -206,5 +210,6 @@ export async function runDaemon(request: DaemonRequest): Promise<DaemonOutput> {
     return output;
   } finally {
     store.close();
+    await link?.close();
   }
 }

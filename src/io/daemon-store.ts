@@ -195,6 +195,8 @@ export interface DaemonStore {
   /** A run of the request starts: one transaction with its `pending` (running) status. */
   startAttempt(requestId: string, runId: string, status: CommitStatus): StoredRequest;
   setStage(requestId: string, stage: string): void;
+  /** A new status of a request whose state stays (scale-out: a worker took the dispatched run). */
+  oweRequestStatus(requestId: string, status: CommitStatus): void;
   /** The request's run ended: outcome recorded, final status owed. */
   finishRequest(requestId: string, outcome: Outcome, status: CommitStatus): StoredRequest;
   /** A run cut off by a daemon restart: recorded on its attempt; the request waits again (or is done, when `final`). */
@@ -475,6 +477,10 @@ export function openDaemonStore(stateDir: string, now: () => Date = () => new Da
     },
     acceptRequest: (request, status) => acceptRequest(request, status),
     startAttempt: (requestId, runId, status) => startAttempt(requestId, runId, status),
+    oweRequestStatus(requestId, status) {
+      const request = requestOrThrow(requestId);
+      oweStatus(request.repo, request.sha, status);
+    },
     setStage(requestId, stage) {
       db.prepare('UPDATE requests SET stage = ? WHERE id = ?').run(stage, requestId);
     },

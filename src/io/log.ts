@@ -4,6 +4,10 @@ import { redactor } from './redact.js';
 
 export type { Logger } from 'pino';
 
+/** The levels a service's --log-level takes. */
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
 export interface LoggerOptions {
   /** Run log file (JSON lines, every level); omitted → no file. */
   readonly file?: string;

@@ -29,10 +29,30 @@ export interface RunChildExit {
   readonly signal: string | null;
   /** Set when the process could not be started at all. */
   readonly spawnError: string | null;
+  /** Scale-out: why the daemon stopped waiting for a worker's end report (the run's end is not known). */
+  readonly lost?: string;
+}
+
+/** A worker took (or, after another died holding it, took again) a dispatched request. */
+export interface RunAttempt {
+  readonly runId: string;
+  readonly worker: string;
+  /** 1 for the first worker to take the request, 2 after one died holding it, … */
+  readonly delivery: number;
+  readonly previous: { readonly runId: string; readonly worker: string } | null;
+}
+
+export interface RunHooks {
+  /** Each line of the run's event stream. */
+  readonly onLine: (line: string) => void;
+  /** Scale-out only: a worker took the request (a new attempt when its run id differs from the last). */
+  readonly onAttempt?: (attempt: RunAttempt) => void;
 }
 
 export interface RunChild {
+  /** Undefined when the run is not a child of this process (scale-out: it runs on a worker). */
   readonly pid: number | undefined;
+  /** Where the run's files are (a remote run's are copied here as they arrive); moves with a new attempt. */
   readonly runDir: string;
   /** SIGTERM to the run: it tears down and exits 143. Repeats are harmless (the run ignores them while tearing down). */
   terminate(): void;

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describeIssues, nearestKey } from '../domain/describe-issues.js';
 import { pathExists } from '../io/fs.js';
+import { packageFile } from '../io/package-root.js';
 import { isAllowed, type Allowlist } from './allowlist.js';
 import { OP_HOOK_NAMES, type OpHookName } from './hook-context.js';
 import { RecipeMeta, type OpHook } from './schema.js';
@@ -114,12 +115,19 @@ function isCommonJsMirror(value: unknown, named: readonly string[]): boolean {
 }
 
 /**
+ * Makes `cc-ci/recipe` resolve to this package for a tree anywhere on disk (src/io/package-resolution.mjs).
+ * Imported by its path in the package, not bundled: its resolve hook lives beside it.
+ */
+export const PACKAGE_RESOLUTION = pathToFileURL(packageFile('src/io/package-resolution.mjs')).href;
+
+/**
  * meta.ts and ops.ts are TypeScript, imported through tsx's own loader (a tree file is CommonJS unless
  * a package.json with "type": "module" sits above it). Loaded on first use, so a run without a tree
  * and every other command start without it.
  */
 async function importModule(file: string): Promise<Record<string, unknown>> {
   try {
+    await import(PACKAGE_RESOLUTION);
     const { tsImport } = await import('tsx/esm/api');
     const { default: defaultExport, ...named } = (await tsImport(pathToFileURL(file).href, import.meta.url)) as Record<string, unknown>;
     if (defaultExport === undefined || isCommonJsMirror(defaultExport, Object.keys(named))) return named;

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { runCommand } from '../io/exec.js';
 import { packageFile } from '../io/package-root.js';
 import { redactor } from '../io/redact.js';
+import { PACKAGE_RESOLUTION } from '../recipes/load-customization.js';
 import type { TestResult, TierName } from '../domain/tier-result.js';
 import { contractEnv } from './contract-env.js';
 import type { RunWorld } from './run-world.js';
@@ -25,9 +26,14 @@ export function genericTestFile(tier: Exclude<TierName, 'functional'>): string {
   return FROM_BUILD ? packageFile(`dist/tiers/generic/${tier}.test.mjs`) : packageFile(`src/tiers/generic/${tier}.test.ts`);
 }
 
-/** Node's flags for the test files: tsx only when one of them is TypeScript (a recipe's own tests). */
-function loaderFor(files: readonly TierTestFile[]): string[] {
-  return files.some((entry) => /\.[cm]?tsx?$/.test(entry.file)) ? ['--import', TSX] : ['--enable-source-maps'];
+/**
+ * Node's flags for the test files: tsx only when one of them is TypeScript (a recipe's own tests), and
+ * then `cc-ci/recipe` resolving to this package wherever the tree lies.
+ */
+export function loaderFor(files: readonly TierTestFile[]): string[] {
+  return files.some((entry) => /\.[cm]?tsx?$/.test(entry.file))
+    ? ['--import', TSX, '--import', PACKAGE_RESOLUTION]
+    : ['--enable-source-maps'];
 }
 
 /** A test file of a tier; `label` prefixes its test names (null for the generic file). */

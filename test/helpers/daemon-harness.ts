@@ -24,6 +24,8 @@ export interface DaemonOptions {
   readonly runLimitMinutes?: number;
   /** Reuse a state dir, runs dir and port (a restart). */
   readonly reuse?: DaemonUnderTest;
+  /** Scale-out: the config's nats section (runs go to workers). */
+  readonly nats?: Record<string, unknown>;
 }
 
 export interface DaemonUnderTest {
@@ -45,6 +47,66 @@ export function byMessage(msg: string, fields: Record<string, unknown> = {}): (l
   return (line) => line.msg === msg && Object.entries(fields).every(([key, value]) => line[key] === value);
 }
 
+/** Collects a child's JSON log lines (stderr) and waits for the ones a test asks for. */
+export function followProcessLog(child: ResultPromise, what: string) {
+  const logs: LogLine[] = [];
+  const waiters: { predicate: (line: LogLine) => boolean; resolve: (line: LogLine) => void }[] = [];
+  createInterface({ input: child.stderr! }).on('line', (text) => {
+    let line: LogLine;
+    try {
+      line = JSON.parse(text) as LogLine;
+    } catch {
+      line = { msg: text, unparsed: true };
+    }
+    logs.push(line);
+    for (const waiter of [...waiters]) {
+      if (waiter.predicate(line)) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve(line);
+      }
+    }
+  });
+  const exited = child.then((result) => result.exitCode);
+  const waitForLog = (predicate: (line: LogLine) => boolean, awaited: string, timeoutMs = 5 * 60_000) =>
+    new Promise<LogLine>((resolve, reject) => {
+      const seen = logs.find(predicate);
+      if (seen !== undefined) return resolve(seen);
+      const timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `${what} log: no "${awaited}" within ${timeoutMs} ms; last lines:\n${logs
+                .slice(-15)
+                .map((line) => JSON.stringify(line))
+                .join('\n')}`,
+            ),
+          ),
+        timeoutMs,
+      );
+      const waiter = {
+        predicate,
+        resolve: (line: LogLine) => {
+          clearTimeout(timer);
+          resolve(line);
+        },
+      };
+      waiters.push(waiter);
+      void exited.then((code) => {
+        if (!waiters.includes(waiter)) return;
+        clearTimeout(timer);
+        reject(
+          new Error(
+            `the ${what} exited (${code}) before "${awaited}"; last lines:\n${logs
+              .slice(-15)
+              .map((line) => JSON.stringify(line))
+              .join('\n')}`,
+          ),
+        );
+      });
+    });
+  return { logs, waitForLog, exited };
+}
+
 export async function startDaemon(options: DaemonOptions): Promise<DaemonUnderTest> {
   const forge = await forgeBed();
   const base = JSON.parse(await readFile(bedConfigFile, 'utf8')) as Record<string, unknown>;
@@ -55,6 +117,7 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonUnderTe
   const config = {
     ...base,
     runsDir,
+    ...(options.nats === undefined ? {} : { nats: options.nats }),
     daemon: {
       forge: {
         url: forge.url,
@@ -80,61 +143,7 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonUnderTe
     forceKillAfterDelay: false,
     stdout: 'ignore',
   });
-  const logs: LogLine[] = [];
-  const waiters: { predicate: (line: LogLine) => boolean; resolve: (line: LogLine) => void }[] = [];
-  createInterface({ input: child.stderr! }).on('line', (text) => {
-    let line: LogLine;
-    try {
-      line = JSON.parse(text) as LogLine;
-    } catch {
-      line = { msg: text, unparsed: true };
-    }
-    logs.push(line);
-    for (const waiter of [...waiters]) {
-      if (waiter.predicate(line)) {
-        waiters.splice(waiters.indexOf(waiter), 1);
-        waiter.resolve(line);
-      }
-    }
-  });
-  const exited = child.then((result) => result.exitCode);
-  const waitForLog = (predicate: (line: LogLine) => boolean, what: string, timeoutMs = 5 * 60_000) =>
-    new Promise<LogLine>((resolve, reject) => {
-      const seen = logs.find(predicate);
-      if (seen !== undefined) return resolve(seen);
-      const timer = setTimeout(
-        () =>
-          reject(
-            new Error(
-              `daemon log: no "${what}" within ${timeoutMs} ms; last lines:\n${logs
-                .slice(-15)
-                .map((line) => JSON.stringify(line))
-                .join('\n')}`,
-            ),
-          ),
-        timeoutMs,
-      );
-      const waiter = {
-        predicate,
-        resolve: (line: LogLine) => {
-          clearTimeout(timer);
-          resolve(line);
-        },
-      };
-      waiters.push(waiter);
-      void exited.then((code) => {
-        if (!waiters.includes(waiter)) return;
-        clearTimeout(timer);
-        reject(
-          new Error(
-            `the daemon exited (${code}) before "${what}"; last lines:\n${logs
-              .slice(-15)
-              .map((line) => JSON.stringify(line))
-              .join('\n')}`,
-          ),
-        );
-      });
-    });
+  const { logs, waitForLog, exited } = followProcessLog(child, 'daemon');
   const listening = await waitForLog(byMessage('HTTP server listening'), 'HTTP server listening', 60_000);
   const url = String(listening.url);
   return {

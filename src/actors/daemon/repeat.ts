@@ -1,6 +1,6 @@
 // Loops of the daemon's long-lived actors: a pause that ends when the actor stops, and a round that
 // runs at once and again a fixed pause after each one ends (so rounds never overlap).
-import { fromCallback } from 'xstate';
+import { fromCallback, type EventObject } from 'xstate';
 import type { Logger } from '../../io/log.js';
 import type { DaemonEvent } from '../../machines/daemon.machine.js';
 
@@ -18,8 +18,13 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 /** A callback actor repeating `round` until it is stopped; a round that throws is logged, never fatal. */
-export function repeating(log: Logger, what: string, pauseMs: number, round: (signal: AbortSignal) => Promise<void>) {
-  return fromCallback<DaemonEvent, undefined>(() => {
+export function repeating<TEvent extends EventObject = DaemonEvent>(
+  log: Logger,
+  what: string,
+  pauseMs: number,
+  round: (signal: AbortSignal) => Promise<void>,
+) {
+  return fromCallback<TEvent, undefined>(() => {
     const stop = new AbortController();
     void (async () => {
       while (!stop.signal.aborted) {

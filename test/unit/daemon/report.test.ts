@@ -594,8 +594,9 @@ test('a done request whose outcome is missing renders as running (no half-made r
 test('interruptions of the current request are listed after its section', (t) => {
   const requeued = request({
     interruptions: [
-      { runId: 'run-a', detail: 'it had not finished (no results.json)' },
-      { runId: 'run-b', detail: 'it ended early (sigterm)' },
+      { runId: 'run-a', detail: 'it had not finished (no results.json)', by: 'daemon-restart' },
+      { runId: 'run-b', detail: 'it ended early (sigterm)', by: 'daemon-restart' },
+      { runId: 'run-c', detail: 'its worker ci-2 stopped answering; JetStream gave the request to ci-3 (delivery 2)', by: 'worker-lost' },
     ],
   });
   t.is(
@@ -606,6 +607,8 @@ test('interruptions of the current request are listed after its section', (t) =>
       'Run [run-a](https://ci.example.org/runs/run-a) was interrupted by a daemon restart (it had not finished (no results.json)); the request was queued again.',
       '',
       'Run [run-b](https://ci.example.org/runs/run-b) was interrupted by a daemon restart (it ended early (sigterm)); the request was queued again.',
+      '',
+      'Run [run-c](https://ci.example.org/runs/run-c) was cut off: its worker ci-2 stopped answering; JetStream gave the request to ci-3 (delivery 2); the request was run again.',
     ),
   );
 });
@@ -685,7 +688,7 @@ test('everything at once: section, interruptions, notes, earlier runs, in that o
     state: 'running',
     runId: RUN,
     startedAt: '2024-03-05T07:20:00.000Z',
-    interruptions: [{ runId: 'run-x', detail: 'gone' }],
+    interruptions: [{ runId: 'run-x', detail: 'gone', by: 'daemon-restart' }],
   });
   t.is(
     renderPullComment(

@@ -1,0 +1,186 @@
+// The NATS JetStream link of the daemon and the workers (docs/scale-out.md): connect (reconnecting
+// for ever), make sure the two streams and the workers' consumer exist with the configured
+// replicas and ack wait, and publish reports so that none is lost or doubled across a node failover.
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import {
+  AckPolicy,
+  DeliverPolicy,
+  DiscardPolicy,
+  jetstream,
+  jetstreamManager,
+  RetentionPolicy,
+  StorageType,
+  JetStreamApiCodes,
+  JetStreamApiError,
+  type JetStreamClient,
+  type JetStreamManager,
+} from '@nats-io/jetstream';
+import { connect, credsAuthenticator, headers, nanos, type NatsConnection } from '@nats-io/transport-node';
+import type { NatsConfig } from '../config/schema.js';
+import {
+  REPORTS_MAX_AGE_DAYS,
+  REPORTS_STREAM,
+  REPORTS_SUBJECTS,
+  RUNS_STREAM,
+  RUNS_SUBJECT,
+  WORKERS_CONSUMER,
+} from '../domain/scale-out.js';
+import type { Logger } from './log.js';
+
+export interface JetStreamLink {
+  readonly connection: NatsConnection;
+  readonly js: JetStreamClient;
+  readonly jsm: JetStreamManager;
+  /** Drains subscriptions and closes the connection. */
+  close(): Promise<void>;
+}
+
+/** A NATS cluster that cannot be reached or set up at start (the command exits 2: nothing ran). */
+export class JetStreamSetupError extends Error {
+  readonly code = 'bad-jetstream-setup';
+  constructor(message: string) {
+    super(message);
+    this.name = 'JetStreamSetupError';
+  }
+}
+
+export async function connectJetStream(nats: NatsConfig, options: { readonly name: string; readonly log: Logger }): Promise<JetStreamLink> {
+  let authenticator;
+  if (nats.credentialsFile !== undefined) {
+    let creds: Buffer;
+    try {
+      creds = readFileSync(nats.credentialsFile);
+    } catch (error) {
+      throw new JetStreamSetupError(`Cannot read the NATS credentials file ${nats.credentialsFile}: ${(error as Error).message}`);
+    }
+    authenticator = credsAuthenticator(new Uint8Array(creds));
+  }
+  let connection: NatsConnection;
+  try {
+    connection = await connect({
+      servers: nats.servers,
+      name: `${options.name}@${hostname()}`,
+      authenticator,
+      // a node that goes away is a reason to use another one, never to stop
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 500,
+    });
+  } catch (error) {
+    throw new JetStreamSetupError(`Cannot connect to NATS at ${nats.servers.join(', ')}: ${(error as Error).message}`);
+  }
+  void (async () => {
+    for await (const status of connection.status()) {
+      if (status.type === 'disconnect' || status.type === 'reconnect')
+        options.log.warn({ nats: status.type, server: status.server }, `NATS ${status.type}`);
+    }
+  })();
+  const jsm = await jetstreamManager(connection);
+  return {
+    connection,
+    js: jetstream(connection),
+    jsm,
+    async close() {
+      if (!connection.isClosed()) await connection.drain();
+    },
+  };
+}
+
+function isNotFound(error: unknown, code: number): boolean {
+  return error instanceof JetStreamApiError && error.code === code;
+}
+
+/** Creates or updates the run-request work queue, the reports stream and the workers' consumer. */
+export async function ensureStreams(link: JetStreamLink, nats: NatsConfig): Promise<void> {
+  const runs = {
+    name: RUNS_STREAM,
+    subjects: [RUNS_SUBJECT],
+    retention: RetentionPolicy.Workqueue,
+    storage: StorageType.File,
+    num_replicas: nats.replicas,
+    discard: DiscardPolicy.New,
+  };
+  const reports = {
+    name: REPORTS_STREAM,
+    subjects: [REPORTS_SUBJECTS],
+    retention: RetentionPolicy.Limits,
+    storage: StorageType.File,
+    num_replicas: nats.replicas,
+    max_age: nanos(REPORTS_MAX_AGE_DAYS * 24 * 3600 * 1000),
+  };
+  for (const stream of [runs, reports]) {
+    try {
+      await link.jsm.streams.info(stream.name);
+      await link.jsm.streams.update(stream.name, stream);
+    } catch (error) {
+      if (!isNotFound(error, JetStreamApiCodes.StreamNotFound)) throw error;
+      await link.jsm.streams.add(stream);
+    }
+  }
+  const consumer = {
+    ack_policy: AckPolicy.Explicit,
+    ack_wait: nanos(nats.ackWaitSeconds * 1000),
+    deliver_policy: DeliverPolicy.All,
+    // a request is redelivered until some worker ends it: the daemon, not JetStream, gives up on it
+    max_deliver: -1,
+    max_ack_pending: -1,
+  };
+  try {
+    await link.jsm.consumers.info(RUNS_STREAM, WORKERS_CONSUMER);
+    await link.jsm.consumers.update(RUNS_STREAM, WORKERS_CONSUMER, consumer);
+  } catch (error) {
+    if (!isNotFound(error, JetStreamApiCodes.ConsumerNotFound)) throw error;
+    await link.jsm.consumers.add(RUNS_STREAM, { durable_name: WORKERS_CONSUMER, ...consumer });
+  }
+}
+
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+export interface Publication {
+  readonly subject: string;
+  readonly data: Uint8Array | string;
+  readonly headers?: Readonly<Record<string, string>>;
+  /** JetStream's de-duplication id: a publish retried after a lost acknowledgement lands once. */
+  readonly msgId: string;
+}
+
+/**
+ * Publishes in order, each until JetStream acknowledges it (a node failover costs retries, never a
+ * report). `flushed()` resolves once everything handed over so far is stored; an abort stops retrying.
+ */
+export function createPublisher(link: JetStreamLink, options: { readonly log: Logger; readonly signal: AbortSignal }) {
+  let chain: Promise<void> = Promise.resolve();
+  const publishOne = async (publication: Publication) => {
+    for (let attempt = 1; !options.signal.aborted; attempt++) {
+      try {
+        const h = headers();
+        for (const [name, value] of Object.entries(publication.headers ?? {})) h.set(name, value);
+        await link.js.publish(publication.subject, publication.data, { msgID: publication.msgId, headers: h, timeout: 5_000 });
+        return;
+      } catch (error) {
+        if (attempt === 1 || attempt % 20 === 0)
+          options.log.warn({ subject: publication.subject, attempt, err: error }, 'JetStream did not store a report yet: retrying');
+        await pause(Math.min(250 * attempt, 2_000), options.signal);
+      }
+    }
+  };
+  return {
+    publish(publication: Publication): void {
+      chain = chain.then(() => publishOne(publication));
+    },
+    flushed(): Promise<void> {
+      return chain;
+    },
+  };
+}
+export type Publisher = ReturnType<typeof createPublisher>;
