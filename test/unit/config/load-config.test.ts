@@ -3,7 +3,8 @@ import test from 'ava';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { ConfigError, loadConfig } from '../../../src/config/load-config.js';
+import { fileURLToPath } from 'node:url';
+import { ConfigError, loadConfig, SHIPPED_RECIPES } from '../../../src/config/load-config.js';
 
 let root = '';
 
@@ -111,6 +112,13 @@ test('a configuration file given by a relative path resolves against its own dir
   const config = await loadConfig(relative(process.cwd(), file));
   t.is(config.runsDir, join(root, 'from-cwd', 'runs'));
   t.is(config.customizationDir, join(root, 'recipes'));
+});
+
+test('without customizationDir the trees cc-ci ships are used: recipes/ of the package, wherever the configuration is', async (t) => {
+  const { customizationDir: _customizationDir, ...withoutTrees } = VALID;
+  const file = await configFile('shipped-trees', withoutTrees);
+  t.is(SHIPPED_RECIPES, fileURLToPath(new URL('../../../recipes', import.meta.url)));
+  t.is((await loadConfig(file)).customizationDir, SHIPPED_RECIPES);
 });
 
 test('given values override the defaults', async (t) => {

@@ -1,5 +1,5 @@
 // cc-ci customization of the `needs-dep` test bed fixture: a dependency that never becomes ready.
-import { defineMeta } from '../../../../src/recipes/schema.js';
+import { defineMeta } from 'cc-ci/recipe';
 
 export const meta = defineMeta({
   DEPS: ['crash-loop'],

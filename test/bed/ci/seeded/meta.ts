@@ -1,6 +1,6 @@
 // cc-ci customization of the `seeded` test bed fixture: every hook-typed key, with values the
 // overlays in tests/ can check.
-import { defineMeta } from '../../../../src/recipes/schema.js';
+import { defineMeta } from 'cc-ci/recipe';
 
 export const meta = defineMeta({
   HEALTH_PATH: '/health.txt',

@@ -1,7 +1,7 @@
 // Seed hooks of the `seeded` fixture: the data-integrity round trip of the backup and restore tiers. preBackup writes a
 // marker into the app's volume, preRestore overwrites it, tests/restore.test.ts wants the original back.
 import { randomBytes } from 'node:crypto';
-import type { HookContext } from '../../../../src/recipes/schema.js';
+import type { HookContext } from 'cc-ci/recipe';
 
 export async function preInstall(ctx: HookContext): Promise<void> {
   await ctx.opState.write('preInstall', { baseUrl: ctx.baseUrl, op: ctx.op });

@@ -1,6 +1,6 @@
 // cc-ci customization of the `with-deps` test bed fixture: kv is deployed first, and its domain is
 // wired into the app's env before the app's first deploy.
-import { defineMeta } from '../../../../src/recipes/schema.js';
+import { defineMeta } from 'cc-ci/recipe';
 
 export const meta = defineMeta({
   DEPS: ['kv'],
