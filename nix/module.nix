@@ -84,8 +84,9 @@ let
         RestartPreventExitStatus = "2";
         # SIGTERM to ccci alone: it stops every run, each tears its app down and exits, then ccci
         # exits. The default (control-group) would also signal every abra and docker child of
-        # every run at once, cutting stages and the teardown's own calls short. Whatever is left
-        # when ccci has exited, or at TimeoutStopSec, is SIGKILLed.
+        # every run at once, behind the runs' backs: a stage, or a teardown already under way,
+        # would lose its calls midway. Whatever is left when ccci has exited, or at TimeoutStopSec,
+        # is SIGKILLed.
         KillMode = "mixed";
         TimeoutStopSec = cfg.stopTimeout;
         StateDirectory = lib.removePrefix "/var/lib/" cfg.stateDir;
