@@ -1,10 +1,11 @@
 // The packaging for operators (docs/install.md): every .nix file parses, the NixOS module's settings
 // options name exactly the configuration schema's keys, the lockfile rewrite the Nix build needs
-// covers every package, and the systemd units stop the way a run's teardown needs.
+// covers every package, the systemd units stop the way a run's teardown needs, and the examples of
+// docs/install.md parse and validate.
 //
 // There is no nixpkgs here (and no network). Nothing is evaluated against nixpkgs: .nix files are
 // only parsed, except nix/resolved-lock.nix (builtins only, evaluated for real) and
-// nix/settings-options.nix, evaluated with STUB_LIB below, a stand-in of eight names that records
+// nix/settings-options.nix, evaluated with STUB_LIB below, a stand-in of ten names that records
 // the option tree. It checks the option names; it says nothing about nixpkgs' types or the module.
 import test from 'ava';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -60,6 +61,24 @@ test('a .nix file that does not parse is reported with its name and nix message 
     const errors = parseErrors(dir);
     t.is(errors.length, 1);
     t.regex(errors[0]!, /^broken\.nix: .*syntax error/s);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** The fenced blocks of one language in a document. */
+function fencedBlocks(doc: string, language: string): string[] {
+  const text = readFileSync(join(ROOT, doc), 'utf8');
+  return [...text.matchAll(new RegExp('^```' + language + '\\n([\\s\\S]*?)^```$', 'gm'))].map((match) => match[1]!);
+}
+
+test('the Nix examples of docs/install.md parse', (t) => {
+  const blocks = fencedBlocks('docs/install.md', 'nix');
+  t.is(blocks.length, 2);
+  const dir = mkdtempSync(join(tmpdir(), 'ccci-nix-'));
+  try {
+    blocks.forEach((block, index) => writeFileSync(join(dir, `example-${index + 1}.nix`), block));
+    t.deepEqual(parseErrors(dir), []);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -170,6 +189,15 @@ test('nix/resolved-lock.nix gives every locked package its registry URL and keep
     }),
   );
   t.deepEqual(rewritten, expected);
+});
+
+test('the configuration files of docs/install.md validate against the schema', (t) => {
+  const configs = fencedBlocks('docs/install.md', 'json');
+  t.is(configs.length, 2);
+  for (const text of configs) {
+    const parsed = Config.safeParse(JSON.parse(text));
+    t.true(parsed.success, parsed.error?.message);
+  }
 });
 
 // (c) the systemd units
