@@ -213,7 +213,6 @@ in
       {
         runsDir = mkDefault "${cfg.stateDir}/runs";
         lockDir = mkDefault "/run/lock/cc-ci";
-        customizationDir = mkDefault "${cfg.package}/lib/node_modules/cc-ci/recipes";
         chromium = mkDefault "${pkgs.chromium}/bin/chromium";
         # where `abra server add`, run as root, puts the server config
         abra.dir = mkDefault "/root/.abra";

@@ -40,7 +40,7 @@ in
   ciDomain = required types.str "Per-run apps are <4 chars>-<6 hex>.<ciDomain>; a wildcard DNS record must point at the swarm.";
   runsDir = required types.str "Every run writes under <runsDir>/<runId>/.";
   lockDir = required types.str "Per-domain lock files (the module's default is on tmpfs: a reboot leaves no lock behind).";
-  customizationDir = required types.str "Per-recipe CI customization trees: <customizationDir>/<recipe>/.";
+  customizationDir = optional types.str "Per-recipe CI customization trees: <customizationDir>/<recipe>/ (ccci's default: the recipes/ the package ships).";
   deadlineMinutes = optional minutes "Hard deadline of one run (ccci's default: 60).";
   chromium = optional types.str "Absolute path of the Chromium used for the app's screenshot.";
   secretsDir = optional types.str "Directory of operator secrets, one per file; every value in it is masked in logs, artifacts and comments.";
