@@ -13,7 +13,6 @@ import { fileURLToPath } from 'node:url';
 import { Results } from '../../src/results/schema.js';
 import { bedConfigFile, ccciBin, fixture } from '../helpers/test-bed.js';
 
-const SCHEMA = fileURLToPath(new URL('../../src/recipes/schema.ts', import.meta.url));
 const WEB_TREE = fileURLToPath(new URL('../bed/ci/web', import.meta.url));
 const OPERATOR_SECRET = `operator-note-${process.pid}-${Date.now()}`;
 const MARKED_SECRET = `marked-value-${process.pid}-${Date.now()}`;
@@ -31,14 +30,14 @@ async function webTree(secretsDir: string, leak: boolean): Promise<string> {
   await cp(WEB_TREE, tree, { recursive: true });
   await writeFile(
     join(tree, 'meta.ts'),
-    `import { defineMeta, secret } from ${JSON.stringify(SCHEMA)};
+    `import { defineMeta, secret } from 'cc-ci/recipe';
 export const meta = defineMeta({ EXTRA_ENV: { MOTD_NOTE: secret(${JSON.stringify(MARKED_SECRET)}), GREETING: secret({ file: 'greeting' }) } });
 `,
   );
   await writeFile(
     join(tree, 'ops.ts'),
     `import { readFile } from 'node:fs/promises';
-import type { HookContext } from ${JSON.stringify(SCHEMA)};
+import type { HookContext } from 'cc-ci/recipe';
 export async function preBackup(ctx: HookContext): Promise<void> {
   const operator = (await readFile(${JSON.stringify(join(secretsDir, 'operator-note'))}, 'utf8')).trim();
   const { stdout: app } = await ctx.exec('app', ['cat', '/run/secrets/token']);

@@ -3,7 +3,6 @@ import test from 'ava';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseAllowlist, type Allowlist } from '../../../src/recipes/allowlist.js';
 import type { HookContext } from '../../../src/recipes/schema.js';
 import {
@@ -15,7 +14,6 @@ import {
 } from '../../../src/recipes/load-customization.js';
 import { DEFAULT_META } from '../../helpers/customization.js';
 
-const SCHEMA = fileURLToPath(new URL('../../../src/recipes/schema.ts', import.meta.url));
 const RECIPE = 'keycloak';
 const NO_ALLOWLIST: Allowlist = { file: null, recipes: new Set(), notes: [] };
 
@@ -36,7 +34,7 @@ async function writeTree(base: string, files: Readonly<Record<string, string>>):
 }
 
 function metaModule(body: string): string {
-  return `import { defineMeta } from ${JSON.stringify(SCHEMA)};\nexport const meta = defineMeta(${body});\n`;
+  return `import { defineMeta } from 'cc-ci/recipe';\nexport const meta = defineMeta(${body});\n`;
 }
 
 async function loadError(options: LoadCustomizationOptions): Promise<CustomizationError> {

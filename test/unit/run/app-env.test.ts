@@ -3,7 +3,6 @@ import test from 'ava';
 import { mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   addComposeFiles,
   applyComposeOverlay,
@@ -20,7 +19,6 @@ import { secret, type HookContext } from '../../../src/recipes/schema.js';
 import { loadCustomization, parseMeta } from '../../../src/recipes/load-customization.js';
 
 const FILE = '/etc/cc-ci/recipes/keycloak/meta.ts';
-const SCHEMA = fileURLToPath(new URL('../../../src/recipes/schema.ts', import.meta.url));
 const live = (): AbortSignal => new AbortController().signal;
 const noCtx = async (): Promise<HookContext> => {
   throw new Error('makeCtx must not be called for plain values');
@@ -114,7 +112,7 @@ test('EXTRA_ENV as a ctx hook in a real meta.ts reaches the app env file through
   await mkdir(join(dir, 'recipes', 'keycloak'), { recursive: true });
   await writeFile(
     join(dir, 'recipes', 'keycloak', 'meta.ts'),
-    `import { defineMeta } from ${JSON.stringify(SCHEMA)};\n` +
+    `import { defineMeta } from 'cc-ci/recipe';\n` +
       'export const meta = defineMeta({\n' +
       '  EXTRA_ENV: async (ctx) => ({ APP_URL: `https://${ctx.domain}/`, KC_DB_URL: `jdbc:postgresql://${ctx.deps.postgres.domain}/kc`, NOTE: "two words" }),\n' +
       '  UPGRADE_EXTRA_ENV: { KC_FEATURES: "preview" },\n' +
