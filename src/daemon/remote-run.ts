@@ -4,14 +4,14 @@
 // run directory, so the dispatcher, the run pages and the reports work as for a local run.
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DeliverPolicy } from '@nats-io/jetstream';
 import {
   cancelSubject,
+  DAEMON_CONSUMER,
+  dispatchOf,
   EndedReport,
   FILE_HEADER,
   REPORTS_STREAM,
   reportKindOf,
-  reportsOf,
   RETURNED_FILES,
   RUN_ID_HEADER,
   RUNS_STREAM,
@@ -36,8 +36,46 @@ const RUN_LOG = 'run.log';
 
 export type RemoteRunStarter = (spec: RunChildSpec & { readonly requestId: string }, hooks: RunHooks) => RunChild;
 
+type Route = (subject: string, data: Uint8Array, runId: string | undefined, file: string | undefined) => void;
+
+/**
+ * The daemon's one reader of the reports: its durable consumer (replicated like the stream, so a NATS
+ * node going away moves it, and a daemon restart resumes it), each report routed to the run it is
+ * about, in order, and acknowledged once handled.
+ */
+function readReports(link: JetStreamLink, routes: ReadonlyMap<string, Route>, log: Logger): void {
+  void (async () => {
+    for (;;) {
+      try {
+        const consumer = await link.js.consumers.get(REPORTS_STREAM, DAEMON_CONSUMER);
+        const messages = await consumer.consume();
+        for await (const message of messages) {
+          const dispatchId = dispatchOf(message.subject);
+          const route = dispatchId === undefined ? undefined : routes.get(dispatchId);
+          if (route === undefined) log.debug({ subject: message.subject }, 'a report of a run this daemon does not follow: skipped');
+          else {
+            try {
+              route(message.subject, message.data, message.headers?.get(RUN_ID_HEADER), message.headers?.get(FILE_HEADER));
+            } catch (error) {
+              log.error({ err: error, subject: message.subject }, 'a report could not be read: skipped');
+            }
+          }
+          message.ack();
+        }
+        if (link.connection.isClosed()) return;
+      } catch (error) {
+        if (link.connection.isClosed()) return;
+        log.warn({ err: error }, 'reading the run reports stopped: starting again');
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+  })();
+}
+
 export function createRemoteRuns(options: RemoteRunOptions): RemoteRunStarter {
   const { link } = options;
+  const routes = new Map<string, Route>();
+  readReports(link, routes, options.log);
   return (spec, hooks) => {
     const dispatchId = spec.runId;
     const log = options.log.child({ dispatchId });
@@ -53,7 +91,7 @@ export function createRemoteRuns(options: RemoteRunOptions): RemoteRunStarter {
         settled = true;
         clearInterval(cancelRepeat);
         clearTimeout(grace);
-        void reading.then((messages) => messages?.close());
+        routes.delete(dispatchId);
         resolve(exit);
       };
     });
@@ -82,7 +120,7 @@ export function createRemoteRuns(options: RemoteRunOptions): RemoteRunStarter {
       }
     })();
 
-    const onReport = (subject: string, data: Uint8Array, runIdHeader: string | undefined, fileHeader: string | undefined) => {
+    const onReport: Route = (subject, data, runIdHeader, fileHeader) => {
       const kind = reportKindOf(subject);
       if (kind === 'started') {
         const started = StartedReport.parse(JSON.parse(new TextDecoder().decode(data)));
@@ -130,39 +168,7 @@ export function createRemoteRuns(options: RemoteRunOptions): RemoteRunStarter {
       }
     };
 
-    // an ordered consumer survives a NATS node going away: it is made again from the last report read
-    const reading = (async () => {
-      try {
-        const consumer = await link.js.consumers.get(REPORTS_STREAM, {
-          filter_subjects: reportsOf(dispatchId),
-          deliver_policy: DeliverPolicy.All,
-        });
-        const messages = await consumer.consume();
-        void (async () => {
-          try {
-            for await (const message of messages) {
-              try {
-                onReport(message.subject, message.data, message.headers?.get(RUN_ID_HEADER), message.headers?.get(FILE_HEADER));
-              } catch (error) {
-                log.error({ err: error, subject: message.subject }, 'a report could not be read: ignored');
-              }
-            }
-          } catch (error) {
-            if (!settled) log.error({ err: error }, 'reading the run reports stopped');
-          }
-        })();
-        return messages;
-      } catch (error) {
-        log.error({ err: error }, 'cannot read the run reports');
-        settle({
-          exitCode: null,
-          signal: null,
-          spawnError: null,
-          lost: `the daemon cannot read the run's reports: ${(error as Error).message}`,
-        });
-        return undefined;
-      }
-    })();
+    routes.set(dispatchId, onReport);
 
     const withdraw = async (): Promise<boolean> => {
       await published;

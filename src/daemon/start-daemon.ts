@@ -105,7 +105,7 @@ export async function runDaemon(request: DaemonRequest): Promise<DaemonOutput> {
   if (config.nats !== undefined) {
     try {
       link = await connectJetStream(config.nats, { name: 'ccci-daemon', log: log.child({ component: 'nats' }) });
-      await ensureStreams(link, config.nats);
+      await ensureStreams(link, config.nats, { daemon: true });
     } catch (error) {
       await link?.close();
       throw new DaemonSetupError(

@@ -10,10 +10,12 @@ export const RUNS_STREAM = 'CCCI_RUNS';
 export const RUNS_SUBJECT = 'ccci.runs';
 /** The one durable pull consumer every worker pulls from. */
 export const WORKERS_CONSUMER = 'ccci-workers';
-/** What workers report about runs: kept for a week, read by the daemon with an ordered consumer per run. */
+/** What workers report about runs: kept for a week, read by the daemon through its own durable consumer. */
 export const REPORTS_STREAM = 'CCCI_REPORTS';
 export const REPORTS_SUBJECTS = 'ccci.report.>';
 export const REPORTS_MAX_AGE_DAYS = 7;
+/** The daemon's durable consumer of the reports: replicated like the stream, so it outlives a NATS node. */
+export const DAEMON_CONSUMER = 'ccci-daemon';
 
 /** Header naming the attempt's run id on every report. */
 export const RUN_ID_HEADER = 'Ccci-Run-Id';
@@ -60,8 +62,9 @@ export function reportSubject(dispatchId: string, kind: ReportKind): string {
   return `ccci.report.${dispatchId}.${kind}`;
 }
 
-export function reportsOf(dispatchId: string): string {
-  return `ccci.report.${dispatchId}.>`;
+/** The dispatch a report subject belongs to. */
+export function dispatchOf(subject: string): string | undefined {
+  return subject.split('.')[2];
 }
 
 /** The kind of a report from its subject, or undefined for a subject that is not one. */

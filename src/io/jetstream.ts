@@ -13,12 +13,14 @@ import {
   StorageType,
   JetStreamApiCodes,
   JetStreamApiError,
+  type ConsumerConfig,
   type JetStreamClient,
   type JetStreamManager,
 } from '@nats-io/jetstream';
 import { connect, credsAuthenticator, headers, nanos, type NatsConnection } from '@nats-io/transport-node';
 import type { NatsConfig } from '../config/schema.js';
 import {
+  DAEMON_CONSUMER,
   REPORTS_MAX_AGE_DAYS,
   REPORTS_STREAM,
   REPORTS_SUBJECTS,
@@ -90,8 +92,8 @@ function isNotFound(error: unknown, code: number): boolean {
   return error instanceof JetStreamApiError && error.code === code;
 }
 
-/** Creates or updates the run-request work queue, the reports stream and the workers' consumer. */
-export async function ensureStreams(link: JetStreamLink, nats: NatsConfig): Promise<void> {
+/** Creates or updates the run-request work queue, the reports stream, the workers' consumer and (for the daemon) its own. */
+export async function ensureStreams(link: JetStreamLink, nats: NatsConfig, options: { readonly daemon?: boolean } = {}): Promise<void> {
   const runs = {
     name: RUNS_STREAM,
     subjects: [RUNS_SUBJECT],
@@ -117,20 +119,33 @@ export async function ensureStreams(link: JetStreamLink, nats: NatsConfig): Prom
       await link.jsm.streams.add(stream);
     }
   }
-  const consumer = {
+  await ensureConsumer(link, RUNS_STREAM, WORKERS_CONSUMER, {
     ack_policy: AckPolicy.Explicit,
     ack_wait: nanos(nats.ackWaitSeconds * 1000),
     deliver_policy: DeliverPolicy.All,
     // a request is redelivered until some worker ends it: the daemon, not JetStream, gives up on it
     max_deliver: -1,
     max_ack_pending: -1,
-  };
+  });
+  if (options.daemon === true)
+    // from its creation on: reports older than the daemon's first start belong to no run it follows
+    await ensureConsumer(link, REPORTS_STREAM, DAEMON_CONSUMER, { ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.New });
+}
+
+async function ensureConsumer(
+  link: JetStreamLink,
+  stream: string,
+  durable: string,
+  config: Partial<ConsumerConfig> & { deliver_policy: ConsumerConfig['deliver_policy'] },
+): Promise<void> {
   try {
-    await link.jsm.consumers.info(RUNS_STREAM, WORKERS_CONSUMER);
-    await link.jsm.consumers.update(RUNS_STREAM, WORKERS_CONSUMER, consumer);
+    await link.jsm.consumers.info(stream, durable);
+    // the deliver policy of an existing consumer cannot change (and need not: it is where it was)
+    const { deliver_policy: _unchangeable, ...changeable } = config;
+    await link.jsm.consumers.update(stream, durable, changeable);
   } catch (error) {
     if (!isNotFound(error, JetStreamApiCodes.ConsumerNotFound)) throw error;
-    await link.jsm.consumers.add(RUNS_STREAM, { durable_name: WORKERS_CONSUMER, ...consumer });
+    await link.jsm.consumers.add(stream, { durable_name: durable, ...config });
   }
 }
 
