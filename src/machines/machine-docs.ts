@@ -6,11 +6,13 @@ import { janitorMachine } from './janitor.machine.js';
 import { runMachine } from './run.machine.js';
 import { stateDiagram } from './state-diagram.js';
 import { supervisorMachine } from './supervisor.machine.js';
+import { workerMachine } from './worker.machine.js';
 
 export const MACHINE_DIAGRAMS: readonly { readonly doc: string; readonly section: string; readonly machine: AnyStateMachine }[] = [
   { doc: 'docs/architecture.md', section: 'run-machine', machine: runMachine },
   { doc: 'docs/concurrency.md', section: 'supervisor-machine', machine: supervisorMachine },
   { doc: 'docs/concurrency.md', section: 'janitor-machine', machine: janitorMachine },
+  { doc: 'docs/scale-out.md', section: 'worker-machine', machine: workerMachine },
 ];
 
 /** The document with every diagram it holds redrawn from its machine. */
