@@ -18,7 +18,7 @@ import { createGiteaForge } from '../io/gitea.js';
 import type { Logger } from '../io/log.js';
 import { redactor } from '../io/redact.js';
 import { startRunChild } from '../io/run-child.js';
-import { connectJetStream, ensureStreams, JetStreamSetupError, type JetStreamLink } from '../io/jetstream.js';
+import { checkNatsConfig, connectJetStream, ensureStreams, type JetStreamLink, type JetStreamSetupError } from '../io/jetstream.js';
 import { daemonMachine, type DaemonOutput } from '../machines/daemon.machine.js';
 import type { Enrolled } from './admit-comment.js';
 import { createAdmitter } from './admit-comment.js';
@@ -72,6 +72,13 @@ export async function runDaemon(request: DaemonRequest): Promise<DaemonOutput> {
   const daemon = config.daemon;
   if (daemon === undefined)
     throw new DaemonSetupError(`The configuration file ${request.configFile} has no "daemon" section (forge, org, repositories, stateDir)`);
+  if (config.nats !== undefined) {
+    try {
+      checkNatsConfig(config.nats);
+    } catch (error) {
+      throw new DaemonSetupError((error as JetStreamSetupError).message);
+    }
+  }
   const token = await readSecret(daemon.forge.tokenFile, 'forge token');
   redactor.add(token);
   const webhookSecret =
@@ -108,9 +115,10 @@ export async function runDaemon(request: DaemonRequest): Promise<DaemonOutput> {
       await ensureStreams(link, config.nats, { daemon: true });
     } catch (error) {
       await link?.close();
-      throw new DaemonSetupError(
-        error instanceof JetStreamSetupError ? error.message : `Setting up JetStream failed: ${(error as Error).message}`,
-      );
+      // not bad input: the cluster may come back, and a service manager should start the daemon again
+      const failure = `setting up JetStream failed: ${(error as Error).message}`;
+      daemonLog.error({ err: error }, `daemon failed: ${failure}`);
+      return { url: null, stopReason: null, failure, stopsIgnored: 0 };
     }
     daemonLog.info({ servers: config.nats.servers, replicas: config.nats.replicas }, 'scale-out: run requests go to the workers');
   }

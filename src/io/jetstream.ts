@@ -38,7 +38,7 @@ export interface JetStreamLink {
   close(): Promise<void>;
 }
 
-/** A NATS cluster that cannot be reached or set up at start (the command exits 2: nothing ran). */
+/** A NATS configuration that cannot work as given: its credentials file is unreadable (the command exits 2: nothing ran). */
 export class JetStreamSetupError extends Error {
   readonly code = 'bad-jetstream-setup';
   constructor(message: string) {
@@ -47,17 +47,24 @@ export class JetStreamSetupError extends Error {
   }
 }
 
-export async function connectJetStream(nats: NatsConfig, options: { readonly name: string; readonly log: Logger }): Promise<JetStreamLink> {
-  let authenticator;
-  if (nats.credentialsFile !== undefined) {
-    let creds: Buffer;
-    try {
-      creds = readFileSync(nats.credentialsFile);
-    } catch (error) {
-      throw new JetStreamSetupError(`Cannot read the NATS credentials file ${nats.credentialsFile}: ${(error as Error).message}`);
-    }
-    authenticator = credsAuthenticator(new Uint8Array(creds));
+function readCredentials(nats: NatsConfig): Uint8Array | undefined {
+  if (nats.credentialsFile === undefined) return undefined;
+  try {
+    return new Uint8Array(readFileSync(nats.credentialsFile));
+  } catch (error) {
+    throw new JetStreamSetupError(`Cannot read the NATS credentials file ${nats.credentialsFile}: ${(error as Error).message}`);
   }
+}
+
+/** Throws JetStreamSetupError when the configuration cannot work whatever the cluster does (checked before anything starts). */
+export function checkNatsConfig(nats: NatsConfig): void {
+  readCredentials(nats);
+}
+
+/** Connects (a cluster that does not answer at all is an Error naming the servers); reconnects for ever after. */
+export async function connectJetStream(nats: NatsConfig, options: { readonly name: string; readonly log: Logger }): Promise<JetStreamLink> {
+  const creds = readCredentials(nats);
+  const authenticator = creds === undefined ? undefined : credsAuthenticator(creds);
   let connection: NatsConnection;
   try {
     connection = await connect({
@@ -69,7 +76,7 @@ export async function connectJetStream(nats: NatsConfig, options: { readonly nam
       reconnectTimeWait: 500,
     });
   } catch (error) {
-    throw new JetStreamSetupError(`Cannot connect to NATS at ${nats.servers.join(', ')}: ${(error as Error).message}`);
+    throw new Error(`Cannot connect to NATS at ${nats.servers.join(', ')}: ${(error as Error).message}`, { cause: error });
   }
   void (async () => {
     for await (const status of connection.status()) {

@@ -13,6 +13,7 @@ import {
 } from '../actors/worker/worker-actors.js';
 import type { WorkerWorld } from '../actors/worker/worker-world.js';
 import { WorkerConfig, type Config } from '../config/schema.js';
+import { checkNatsConfig, type JetStreamSetupError } from '../io/jetstream.js';
 import type { Logger } from '../io/log.js';
 import { workerMachine, type WorkerOutput } from '../machines/worker.machine.js';
 
@@ -42,6 +43,11 @@ export async function runWorker(request: WorkerRequest): Promise<WorkerOutput> {
     throw new WorkerSetupError(
       `The configuration file ${request.configFile} has no "nats" section (servers): a worker pulls its runs from JetStream`,
     );
+  try {
+    checkNatsConfig(config.nats);
+  } catch (error) {
+    throw new WorkerSetupError((error as JetStreamSetupError).message);
+  }
   const worker = config.worker ?? WorkerConfig.parse({});
   const name = workerName(config);
   const world: WorkerWorld = {

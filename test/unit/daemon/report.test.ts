@@ -15,6 +15,8 @@ import {
   renderPullComment,
   runLogUrl,
   runningStatus,
+  dispatchedStatus,
+  workerLostStatus,
   runPageUrl,
   STATUS_CONTEXT,
   type CommentNote,
@@ -154,6 +156,24 @@ test('queuedStatus: pending with the position, linking the front page', (t) => {
     description: 'queued: position 12',
     targetUrl: 'https://ci.example.org/',
   });
+});
+
+test('scale-out statuses: waiting for a worker, running on a worker, a worker that stopped answering', (t) => {
+  t.deepEqual(dispatchedStatus(LINKS, RUN), {
+    state: 'pending',
+    context: 'cc-ci/testme',
+    description: 'waiting for a worker',
+    targetUrl: `https://ci.example.org/runs/${RUN}`,
+  });
+  t.is(runningStatus(LINKS, RUN, 1, 'ci-a').description, 'running on ci-a');
+  t.is(runningStatus(LINKS, RUN, 2, 'ci-b').description, 'running on ci-b (attempt 2)');
+  t.deepEqual(workerLostStatus(LINKS, RUN, 'ci-a'), {
+    state: 'pending',
+    context: 'cc-ci/testme',
+    description: 'ci-a stopped answering; running again',
+    targetUrl: `https://ci.example.org/runs/${RUN}`,
+  });
+  t.true(runningStatus(LINKS, RUN, 2, 'w'.repeat(200)).description.length <= 140, 'clipped to what a status holds');
 });
 
 test('runningStatus: pending, linking the run page; the attempt is named from the second on', (t) => {
