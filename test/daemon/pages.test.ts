@@ -1,6 +1,7 @@
 // The daemon's read-only HTTP pages over a real run: the live log followed over server-sent events
 // while the run goes, the run page with rungs, reasons, tests and artifacts, results.json, the plain
 // log — every line redacted — and paths that are not run ids answered 404.
+// Serial: both daemons poll recipes/web, so side by side the second would also run the first's trigger.
 import test from 'ava';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -32,7 +33,7 @@ async function readEvents(url: string): Promise<{ event: string; data: string }[
   return events;
 }
 
-test('the live log follows a run to its end; the run page, results.json and the log show the finished run', async (t) => {
+test.serial('the live log follows a run to its end; the run page, results.json and the log show the finished run', async (t) => {
   t.timeout(6 * 60_000);
   const daemon = await daemonForTest(t, { repositories: ['recipes/web'], webhookSecret: SECRET });
   await triggeredPulls(t, 'web', 1);
@@ -115,29 +116,32 @@ test('the live log follows a run to its end; the run page, results.json and the 
   t.regex(metrics, /^ccci_daemon_process_resident_memory_bytes \d+/m);
 });
 
-test("every served line passes the daemon's redactor; what is not a run id is 404; /healthz says what the daemon does", async (t) => {
-  const daemon = await daemonForTest(t, { repositories: ['recipes/web'], webhookSecret: SECRET });
-  // a run directory as a manual run leaves it, whose log happens to quote the daemon's webhook secret
-  const runId = '20261202T120000Z-abcdef-p42';
-  await mkdir(join(daemon.runsDir, runId));
-  await writeFile(join(daemon.runsDir, runId, 'run.log'), `${JSON.stringify({ level: 30, time: 0, msg: `leaked ${SECRET} here` })}\n`);
-  const log = await (await fetch(`${daemon.url}/runs/${runId}/log`)).text();
-  t.is(log, '00:00:00.000 info  leaked [REDACTED] here');
-  const page = await (await fetch(`${daemon.url}/runs/${runId}`)).text();
-  t.true(page.includes('leaked [REDACTED] here'));
-  t.false(page.includes(SECRET));
-  t.regex(page, /This run left no results\.json\./);
+test.serial(
+  "every served line passes the daemon's redactor; what is not a run id is 404; /healthz says what the daemon does",
+  async (t) => {
+    const daemon = await daemonForTest(t, { repositories: ['recipes/web'], webhookSecret: SECRET });
+    // a run directory as a manual run leaves it, whose log happens to quote the daemon's webhook secret
+    const runId = '20261202T120000Z-abcdef-p42';
+    await mkdir(join(daemon.runsDir, runId));
+    await writeFile(join(daemon.runsDir, runId, 'run.log'), `${JSON.stringify({ level: 30, time: 0, msg: `leaked ${SECRET} here` })}\n`);
+    const log = await (await fetch(`${daemon.url}/runs/${runId}/log`)).text();
+    t.is(log, '00:00:00.000 info  leaked [REDACTED] here');
+    const page = await (await fetch(`${daemon.url}/runs/${runId}`)).text();
+    t.true(page.includes('leaked [REDACTED] here'));
+    t.false(page.includes(SECRET));
+    t.regex(page, /This run left no results\.json\./);
 
-  for (const path of [
-    '/runs/..%2F..%2Fetc',
-    '/runs/20261202T120000Z-abcdef%2F..',
-    '/runs/not-a-run/log',
-    '/runs/20991231T000000Z-000000',
-    '/runs/20991231T000000Z-000000/results.json',
-  ]) {
-    t.is((await fetch(`${daemon.url}${path}`)).status, 404, path);
-  }
-  const health = (await (await fetch(`${daemon.url}/healthz`)).json()) as Record<string, unknown>;
-  t.like(health, { status: 'ok', waiting: 0, running: [], forgeBlocked: null, owed: 0 });
-  t.like(health.lastPoll, { repositories: 1, failed: [] });
-});
+    for (const path of [
+      '/runs/..%2F..%2Fetc',
+      '/runs/20261202T120000Z-abcdef%2F..',
+      '/runs/not-a-run/log',
+      '/runs/20991231T000000Z-000000',
+      '/runs/20991231T000000Z-000000/results.json',
+    ]) {
+      t.is((await fetch(`${daemon.url}${path}`)).status, 404, path);
+    }
+    const health = (await (await fetch(`${daemon.url}/healthz`)).json()) as Record<string, unknown>;
+    t.like(health, { status: 'ok', waiting: 0, running: [], forgeBlocked: null, owed: 0 });
+    t.like(health.lastPoll, { repositories: 1, failed: [] });
+  },
+);

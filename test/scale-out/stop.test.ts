@@ -2,6 +2,7 @@
 // a daemon SIGTERM cancels the run a worker holds (it tears down, reports, is acknowledged) and takes
 // back the request no worker took yet; a worker SIGTERM tears its run down, reports and acknowledges
 // it before the worker exits 0. Either way the work queue ends empty and nothing is left behind.
+// Serial: both daemons poll recipes/web, so side by side each would also take the other's triggers.
 import test from 'ava';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
@@ -47,14 +48,14 @@ async function nothingLeft(t: import('ava').ExecutionContext, results: Results):
   );
 }
 
-test('daemon SIGTERM: the run a worker holds is cancelled and torn down, the request nobody took is taken back', async (t) => {
+test.serial('daemon SIGTERM: the run a worker holds is cancelled and torn down, the request nobody took is taken back', async (t) => {
   t.timeout(10 * 60_000);
   const cluster = await startNatsCluster(3);
   t.teardown(() => cluster.stop());
   const nats = { servers: [...cluster.servers], replicas: 3, ackWaitSeconds: 15 };
   const daemon = await daemonForTest(t, { repositories: ['recipes/web'], maxTests: 2, nats });
   const worker = await workerForTest(t, { name: 'ci-a', maxTests: 1, nats });
-  const [running, waiting] = await triggeredPulls(t, 'web', 2);
+  const pulls = await triggeredPulls(t, 'web', 2);
   const taken = await worker.waitForLog(byMessage('run taken'), 'the worker took a run', 5 * 60_000);
   await eventually(
     async () => (daemon.logs.filter(byMessage('run request published to the workers')).length === 2 ? true : undefined),
@@ -71,11 +72,14 @@ test('daemon SIGTERM: the run a worker holds is cancelled and torn down, the req
   const ran = Results.parse(JSON.parse(await readFile(join(worker.runsDir, String(taken.runId), 'results.json'), 'utf8')));
   t.is(ran.abortReason, 'sigterm');
   await nothingLeft(t, ran);
-  t.is((await testmeStatuses(running!)).at(-1), 'error: cancelled: the daemon was stopped; the run tore down (exit 143)');
-  t.is((await testmeStatuses(waiting!)).at(-1), 'error: cancelled: the daemon was stopped');
+  // the two requests are published concurrently, so which one the worker took is read from its results
+  const running = pulls.find((pull) => String(pull.number) === ran.pr)!;
+  const waiting = pulls.find((pull) => pull !== running)!;
+  t.is((await testmeStatuses(running)).at(-1), 'error: cancelled: the daemon was stopped; the run tore down (exit 143)');
+  t.is((await testmeStatuses(waiting)).at(-1), 'error: cancelled: the daemon was stopped');
 });
 
-test('worker SIGTERM: its run tears down, is reported and acknowledged, then the worker exits 0', async (t) => {
+test.serial('worker SIGTERM: its run tears down, is reported and acknowledged, then the worker exits 0', async (t) => {
   t.timeout(10 * 60_000);
   const cluster = await startNatsCluster(3);
   t.teardown(() => cluster.stop());
