@@ -42,6 +42,7 @@ in
   lockDir = required types.str "Per-domain lock files (the module's default is on tmpfs: a reboot leaves no lock behind).";
   customizationDir = optional types.str "Per-recipe CI customization trees: <customizationDir>/<recipe>/ (ccci's default: the recipes/ the package ships).";
   deadlineMinutes = optional minutes "Hard deadline of one run (ccci's default: 60).";
+  runRetentionDays = optional types.number "Run directories last written longer ago are removed at every janitor pass (ccci's default: 30).";
   chromium = optional types.str "Absolute path of the Chromium used for the app's screenshot.";
   secretsDir = optional types.str "Directory of operator secrets, one per file; every value in it is masked in logs, artifacts and comments.";
   repoLocalAllowlist = optional types.str "File naming the recipes whose repository-local .ccci/ tests and hooks may run (none without it).";

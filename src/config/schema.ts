@@ -134,6 +134,13 @@ export const Config = z
         'Per-recipe CI customization trees: <customizationDir>/<recipe>/; default: the recipes/ directory of the cc-ci package that runs (the trees cc-ci ships)',
       ),
     deadlineMinutes: z.number().positive().default(60).describe('Hard deadline of one run'),
+    runRetentionDays: z
+      .number()
+      .positive()
+      .default(30)
+      .describe(
+        'Run directories under runsDir last written longer ago than this are removed at every janitor pass (`ccci janitor`, the daemon, each worker); the daemon keeps each request and its outcome',
+      ),
     chromium: z
       .string()
       .min(1)
@@ -165,6 +172,15 @@ export const Config = z
     worker: WorkerConfig.optional(),
   })
   .check((context) => {
+    const retentionMinutes = context.value.runRetentionDays * 24 * 60;
+    if (retentionMinutes <= context.value.deadlineMinutes) {
+      context.issues.push({
+        code: 'custom',
+        input: context.value.runRetentionDays,
+        path: ['runRetentionDays'],
+        message: `must be longer than deadlineMinutes (${context.value.deadlineMinutes}): a live run's directory is never pruned`,
+      });
+    }
     const limit = context.value.daemon?.runLimitMinutes;
     if (limit !== undefined && limit >= context.value.deadlineMinutes) {
       context.issues.push({

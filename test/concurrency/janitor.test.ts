@@ -1,9 +1,10 @@
 // The janitor's decision table (docs/concurrency.md), row by row, with real lock-holding processes,
 // real SIGKILLs and apps really deployed on the test bed's swarm; replaced-while-acquiring through the
 // janitor machine's acquire slot, against the real lock and a real second process.
+// Then the second half of a pass: run directories older than runRetentionDays pruned, on real files.
 import test from 'ava';
 import { execa } from 'execa';
-import { mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stackName } from '../../src/domain/identity.js';
@@ -272,3 +273,50 @@ test.serial(
     t.regex((await janitor()).stdout, new RegExp(`^${escape(domain)}\\s+owner-gone\\s+reaped`, 'm'));
   },
 );
+
+test.serial(
+  'run directories last written over runRetentionDays ago are pruned; newer ones, other names and a dry run keep theirs',
+  async (t) => {
+    const runsDir = await mkdtemp(join(tmpdir(), 'ccci-janitor-runs-'));
+    const configFile = join(await mkdtemp(join(tmpdir(), 'ccci-janitor-config-')), 'ccci.json');
+    await writeFile(configFile, JSON.stringify({ ...config, runsDir, runRetentionDays: 30 }));
+    const daysAgo = (days: number) => new Date(Date.now() - days * 24 * 60 * 60_000);
+    const runDir = async (name: string, lastWrite: Date, fresh?: string) => {
+      await mkdir(join(runsDir, name));
+      await writeFile(join(runsDir, name, 'run.log'), '{}\n');
+      await utimes(join(runsDir, name, 'run.log'), lastWrite, lastWrite);
+      if (fresh !== undefined) await writeFile(join(runsDir, name, fresh), '{}');
+      await utimes(join(runsDir, name), lastWrite, lastWrite);
+    };
+    await runDir('20261001T120000Z-0a0b0c-p7', daysAgo(40));
+    await runDir('20261002T120000Z-0d0e0f', daysAgo(31));
+    await runDir('20261003T120000Z-1a1b1c-p8', daysAgo(40), 'results.json');
+    await runDir('20261120T120000Z-2a2b2c-p9', daysAgo(10));
+    await runDir('notes-of-the-operator', daysAgo(400));
+
+    const dryRun = await execa(ccciBin, ['janitor', '--dry-run', '--config', configFile], { reject: false });
+    t.is(dryRun.exitCode, 0, dryRun.stderr);
+    t.regex(dryRun.stdout, /^run dir 20261001T120000Z-0a0b0c-p7 {2}would-prune {2}last written \S+, over 30 days ago$/m);
+    t.regex(dryRun.stdout, /^run dir 20261002T120000Z-0d0e0f {2}would-prune /m);
+    t.is((await readdir(runsDir)).length, 5, 'a dry run removes nothing');
+
+    const pass = await execa(ccciBin, ['janitor', '--config', configFile], { reject: false });
+    t.is(pass.exitCode, 0, pass.stderr);
+    t.deepEqual(
+      pass.stdout
+        .split('\n')
+        .filter((line) => line.startsWith('run dir '))
+        .map((line) => line.split('  ').slice(0, 2).join(' ')),
+      ['run dir 20261001T120000Z-0a0b0c-p7 pruned', 'run dir 20261002T120000Z-0d0e0f pruned'],
+    );
+    t.deepEqual((await readdir(runsDir)).sort(), ['20261003T120000Z-1a1b1c-p8', '20261120T120000Z-2a2b2c-p9', 'notes-of-the-operator']);
+  },
+);
+
+test.serial('a retention not longer than the deadline is refused, naming the key', async (t) => {
+  const configFile = join(await mkdtemp(join(tmpdir(), 'ccci-janitor-config-')), 'ccci.json');
+  await writeFile(configFile, JSON.stringify({ ...config, runRetentionDays: 0.01, deadlineMinutes: 60 }));
+  const pass = await execa(ccciBin, ['janitor', '--config', configFile], { reject: false });
+  t.is(pass.exitCode, 2);
+  t.regex(pass.stderr, /must be longer than deadlineMinutes \(60\): a live run.s directory is never pruned at runRetentionDays/);
+});

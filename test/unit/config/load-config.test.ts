@@ -84,6 +84,7 @@ test("relative paths are resolved against the configuration file's directory; ab
     lockDir: '/var/lock/cc-ci',
     customizationDir: join(root, 'recipes'),
     deadlineMinutes: 60,
+    runRetentionDays: 30,
     chromium: '/usr/bin/chromium',
     dependencySource: 'https://git.coopcloud.tech/coop-cloud/{recipe}.git',
   });
@@ -126,9 +127,19 @@ test('given values override the defaults', async (t) => {
     ...VALID,
     abra: { ...VALID.abra, bin: '/usr/local/bin/abra', tty: false },
     deadlineMinutes: 15,
+    runRetentionDays: 7,
   });
   const config = await loadConfig(file);
   t.is(config.abra.bin, '/usr/local/bin/abra');
   t.false(config.abra.tty);
   t.is(config.deadlineMinutes, 15);
+  t.is(config.runRetentionDays, 7);
+});
+
+test('a run retention not longer than the deadline is a ConfigError naming runRetentionDays', async (t) => {
+  const file = await configFile('short-retention', { ...VALID, deadlineMinutes: 1440, runRetentionDays: 1 });
+  await t.throwsAsync(loadConfig(file), {
+    instanceOf: ConfigError,
+    message: /must be longer than deadlineMinutes \(1440\): a live run.s directory is never pruned at runRetentionDays/,
+  });
 });
