@@ -26,6 +26,8 @@ export interface DaemonOptions {
   readonly reuse?: DaemonUnderTest;
   /** Scale-out: the config's nats section (runs go to workers). */
   readonly nats?: Record<string, unknown>;
+  /** A runs dir that already holds something (a fresh one otherwise). */
+  readonly runsDir?: string;
 }
 
 export interface DaemonUnderTest {
@@ -111,7 +113,7 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonUnderTe
   const forge = await forgeBed();
   const base = JSON.parse(await readFile(bedConfigFile, 'utf8')) as Record<string, unknown>;
   const stateDir = options.reuse?.stateDir ?? (await mkdtemp(join(tmpdir(), 'ccci-daemon-state-')));
-  const runsDir = options.reuse?.runsDir ?? (await mkdtemp(join(tmpdir(), 'ccci-daemon-runs-')));
+  const runsDir = options.reuse?.runsDir ?? options.runsDir ?? (await mkdtemp(join(tmpdir(), 'ccci-daemon-runs-')));
   const secretFile = join(stateDir, 'webhook-secret');
   if (options.webhookSecret !== undefined) await writeFile(secretFile, options.webhookSecret, { mode: 0o600 });
   const config = {

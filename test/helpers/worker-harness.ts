@@ -20,11 +20,17 @@ export interface WorkerUnderTest {
 
 export async function workerForTest(
   t: ExecutionContext,
-  options: { readonly name: string; readonly maxTests: number; readonly nats: Record<string, unknown> },
+  options: {
+    readonly name: string;
+    readonly maxTests: number;
+    readonly nats: Record<string, unknown>;
+    /** A runs dir that already holds something (a fresh one otherwise). */
+    readonly runsDir?: string;
+  },
 ): Promise<WorkerUnderTest> {
   const base = JSON.parse(await readFile(bedConfigFile, 'utf8')) as Record<string, unknown>;
   const dir = await mkdtemp(join(tmpdir(), `ccci-worker-${options.name}-`));
-  const runsDir = join(dir, 'runs');
+  const runsDir = options.runsDir ?? join(dir, 'runs');
   const configFile = join(dir, 'config.json');
   const config = {
     ...base,
