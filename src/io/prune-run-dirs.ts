@@ -17,7 +17,6 @@ export interface PrunedRunDir {
 export interface PruneOptions {
   readonly log: Logger;
   readonly dryRun?: boolean;
-  readonly nowMs?: number;
 }
 
 /**
@@ -38,7 +37,7 @@ async function newestWriteMs(dir: string, cutoffMs: number, nowMs: number): Prom
 }
 
 export async function pruneRunDirs(runsDir: string, retentionDays: number, options: PruneOptions): Promise<PrunedRunDir[]> {
-  const nowMs = options.nowMs ?? Date.now();
+  const nowMs = Date.now();
   const cutoffMs = retentionCutoffMs(nowMs, retentionDays);
   let listed;
   try {
