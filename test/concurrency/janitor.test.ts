@@ -4,7 +4,7 @@
 // Then the second half of a pass: run directories older than runRetentionDays pruned, on real files.
 import test from 'ava';
 import { execa } from 'execa';
-import { mkdir, mkdtemp, readdir, readFile, rm, symlink, utimes, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stackName } from '../../src/domain/identity.js';
@@ -20,6 +20,7 @@ import { janitorMachine } from '../../src/machines/janitor.machine.js';
 import { bedConfig, bedConfigFile, ccciBin, stackLeftovers } from '../helpers/test-bed.js';
 import { deployApp } from '../helpers/deploy-app.js';
 import { holdLock as holdDomainLock } from '../helpers/lock-holder.js';
+import { daysAgo, writeRunDir } from '../helpers/run-dirs.js';
 
 const config = await bedConfig();
 const escape = (domain: string) => domain.replaceAll('.', '\\.');
@@ -280,19 +281,11 @@ test.serial(
     const runsDir = await mkdtemp(join(tmpdir(), 'ccci-janitor-runs-'));
     const configFile = join(await mkdtemp(join(tmpdir(), 'ccci-janitor-config-')), 'ccci.json');
     await writeFile(configFile, JSON.stringify({ ...config, runsDir, runRetentionDays: 30 }));
-    const daysAgo = (days: number) => new Date(Date.now() - days * 24 * 60 * 60_000);
-    const runDir = async (name: string, lastWrite: Date, fresh?: string) => {
-      await mkdir(join(runsDir, name));
-      await writeFile(join(runsDir, name, 'run.log'), '{}\n');
-      await utimes(join(runsDir, name, 'run.log'), lastWrite, lastWrite);
-      if (fresh !== undefined) await writeFile(join(runsDir, name, fresh), '{}');
-      await utimes(join(runsDir, name), lastWrite, lastWrite);
-    };
-    await runDir('20261001T120000Z-0a0b0c-p7', daysAgo(40));
-    await runDir('20261002T120000Z-0d0e0f', daysAgo(31));
-    await runDir('20261003T120000Z-1a1b1c-p8', daysAgo(40), 'results.json');
-    await runDir('20261120T120000Z-2a2b2c-p9', daysAgo(10));
-    await runDir('notes-of-the-operator', daysAgo(400));
+    await writeRunDir(runsDir, '20261001T120000Z-0a0b0c-p7', daysAgo(40));
+    await writeRunDir(runsDir, '20261002T120000Z-0d0e0f', daysAgo(31));
+    await writeRunDir(runsDir, '20261003T120000Z-1a1b1c-p8', daysAgo(40), 'file');
+    await writeRunDir(runsDir, '20261120T120000Z-2a2b2c-p9', daysAgo(10));
+    await writeRunDir(runsDir, 'notes-of-the-operator', daysAgo(400));
 
     const dryRun = await execa(ccciBin, ['janitor', '--dry-run', '--config', configFile], { reject: false });
     t.is(dryRun.exitCode, 0, dryRun.stderr);

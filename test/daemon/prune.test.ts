@@ -1,11 +1,12 @@
 // The janitor passes of the long-lived processes prune their own runs dir: the daemon (local mode) and
 // a worker (scale-out, a real 3-node NATS cluster), each at its first pass, right after it starts.
 import test from 'ava';
-import { mkdir, mkdtemp, readdir, utimes, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { byMessage, daemonForTest } from '../helpers/daemon-harness.js';
 import { startNatsCluster } from '../helpers/nats-cluster.js';
+import { daysAgo, writeRunDir } from '../helpers/run-dirs.js';
 import { workerForTest } from '../helpers/worker-harness.js';
 
 const OLD = '20261001T120000Z-0a0b0c-p7';
@@ -14,13 +15,8 @@ const RECENT = '20261201T120000Z-0d0e0f-p8';
 /** A runs dir with a run last written 40 days ago and one written now (the default retention is 30 days). */
 async function runsDirWithOldAndRecentRun(): Promise<string> {
   const runsDir = await mkdtemp(join(tmpdir(), 'ccci-prune-runs-'));
-  const old = new Date(Date.now() - 40 * 24 * 60 * 60_000);
-  for (const runId of [OLD, RECENT]) {
-    await mkdir(join(runsDir, runId));
-    await writeFile(join(runsDir, runId, 'results.json'), '{}');
-  }
-  await utimes(join(runsDir, OLD, 'results.json'), old, old);
-  await utimes(join(runsDir, OLD), old, old);
+  await writeRunDir(runsDir, OLD, daysAgo(40));
+  await writeRunDir(runsDir, RECENT, new Date());
   return runsDir;
 }
 

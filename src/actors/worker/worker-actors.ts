@@ -1,11 +1,10 @@
 // The worker machine's actors (src/machines/worker.machine.ts).
 import { fromCallback, fromPromise } from 'xstate';
 import { connectJetStream, ensureStreams } from '../../io/jetstream.js';
-import { pruneOldRunDirs } from '../../io/prune-run-dirs.js';
 import { startRunChild } from '../../io/run-child.js';
 import type { WorkerEvent } from '../../machines/worker.machine.js';
 import { createWorkerPool } from '../../worker/worker-pool.js';
-import { repeating } from '../daemon/repeat.js';
+import { janitorPasses } from '../daemon/sweep-periodically.js';
 import { superviseSignals } from '../daemon/supervise-daemon.js';
 import type { WorkerWorld } from './worker-world.js';
 
@@ -41,14 +40,7 @@ export function makePullRuns(world: WorkerWorld) {
 }
 
 export function makeSweepPeriodically(world: WorkerWorld) {
-  const log = world.log.child({ component: 'janitor' });
-  return repeating<WorkerEvent>(log, 'janitor pass', world.janitorIntervalMinutes * 60_000, async (signal) => {
-    // first: a swarm that does not answer must not keep the disk from being cleaned
-    await pruneOldRunDirs(world.config, log);
-    const decisions = await world.sweep(signal);
-    const acted = decisions.filter((decision) => decision.action !== 'left');
-    log[acted.length > 0 ? 'info' : 'debug']({ candidates: decisions.length, decisions: acted }, 'janitor pass');
-  });
+  return janitorPasses<WorkerEvent>(world, world.janitorIntervalMinutes);
 }
 
 export function makeDrainRuns(world: WorkerWorld) {

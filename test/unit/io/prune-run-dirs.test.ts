@@ -1,31 +1,29 @@
 // Pruning a runs dir on real files: what is read, what is removed, what a dry run and a missing dir do.
 import test from 'ava';
-import { mkdir, mkdtemp, readdir, utimes, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DAY_MS } from '../../../src/domain/run-retention.js';
 import { silentLogger } from '../../../src/io/log.js';
 import { pruneRunDirs } from '../../../src/io/prune-run-dirs.js';
+import { daysAgo, writeRunDir } from '../../helpers/run-dirs.js';
 
-// whole seconds: what utimes sets and stat reads back agree exactly
-const old = new Date(Math.floor((Date.now() - 40 * DAY_MS) / 1000) * 1000);
+const old = daysAgo(40);
 
-async function runsDirWith(
-  entries: Record<string, 'old-dir' | 'old-file' | 'old-dir-fresh-file' | 'old-dir-fresh-subdir'>,
-): Promise<string> {
+type Entry = 'old-dir' | 'old-file' | 'old-dir-fresh-file' | 'old-dir-fresh-subdir';
+
+async function runsDirWith(entries: Record<string, Entry>): Promise<string> {
   const runsDir = await mkdtemp(join(tmpdir(), 'ccci-prune-'));
   for (const [name, kind] of Object.entries(entries)) {
-    const path = join(runsDir, name);
     if (kind === 'old-file') {
-      await writeFile(path, 'x');
-    } else {
-      await mkdir(path);
-      await writeFile(join(path, 'run.log'), '{}\n');
-      await utimes(join(path, 'run.log'), old, old);
-      if (kind === 'old-dir-fresh-file') await writeFile(join(path, 'results.json'), '{}');
-      if (kind === 'old-dir-fresh-subdir') await mkdir(join(path, 'tier-reports'));
-    }
-    await utimes(path, old, old);
+      await writeFile(join(runsDir, name), 'x');
+      await utimes(join(runsDir, name), old, old);
+    } else
+      await writeRunDir(
+        runsDir,
+        name,
+        old,
+        kind === 'old-dir-fresh-file' ? 'file' : kind === 'old-dir-fresh-subdir' ? 'subdir' : undefined,
+      );
   }
   return runsDir;
 }
